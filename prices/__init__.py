@@ -1,0 +1,52 @@
+"""tokencost's pricing module: the catalog, exact estimates, projections and token counts.
+
+Pure Python: no Slack, no database. See docs/prices-api.md for the contract.
+"""
+
+from .catalog import Catalog, default_catalog, load_catalog, normalize_name
+from .errors import BadUsage, CatalogError, PricesError, UnknownModel
+from .estimate import MAX_TOKENS, PERIOD_SECONDS, estimate, project
+from .models import (
+    RATE_FIELDS,
+    Estimate,
+    Model,
+    PricePeriod,
+    PriceSet,
+    Projection,
+    Tier,
+    TimeWindow,
+    TokenCount,
+)
+from .money import format_percent, format_usd, usd_string
+from .tokens import count_message_tokens, count_tokens, encoding_status, load_encodings
+
+__all__ = [
+    "MAX_TOKENS",
+    "PERIOD_SECONDS",
+    "RATE_FIELDS",
+    "BadUsage",
+    "Catalog",
+    "CatalogError",
+    "Estimate",
+    "Model",
+    "PricePeriod",
+    "PriceSet",
+    "PricesError",
+    "Projection",
+    "Tier",
+    "TimeWindow",
+    "TokenCount",
+    "UnknownModel",
+    "count_message_tokens",
+    "count_tokens",
+    "default_catalog",
+    "encoding_status",
+    "estimate",
+    "format_percent",
+    "format_usd",
+    "load_catalog",
+    "load_encodings",
+    "normalize_name",
+    "project",
+    "usd_string",
+]

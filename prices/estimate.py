@@ -1,0 +1,140 @@
+"""Pure arithmetic: usage x prices -> an exact `Estimate`, and volumes -> projections."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from .catalog import Catalog, default_catalog
+from .errors import BadUsage
+from .models import Estimate, Model, PriceSet, Projection
+
+__all__ = ["MAX_TOKENS", "PERIOD_SECONDS", "estimate", "project"]
+
+#: No request, and no counted text, is larger than this; anything above is a typo.
+MAX_TOKENS = 10**12
+_MTOK = Decimal(1_000_000)
+
+#: Seconds in each period a volume can be given per. A month is 30 days.
+PERIOD_SECONDS: dict[str, int] = {
+    "second": 1,
+    "minute": 60,
+    "hour": 3600,
+    "day": 86_400,
+    "week": 7 * 86_400,
+    "month": 30 * 86_400,
+}
+_DAY = Decimal(86_400)
+
+
+def _check_count(name: str, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadUsage(f"The {name} count must be a whole number of tokens.")
+    if value < 0:
+        raise BadUsage(f"The {name} count can't be negative ({value:,}).")
+    if value > MAX_TOKENS:
+        raise BadUsage(f"{value:,} {name} tokens is beyond any real request (max {MAX_TOKENS:,}).")
+
+
+def _check_usage(model: Model, inp: int, out: int, cached: int, written: int) -> None:
+    for name, value in (
+        ("input", inp),
+        ("output", out),
+        ("cached input", cached),
+        ("cache write", written),
+    ):
+        _check_count(name, value)
+    if cached + written > inp:
+        raise BadUsage(
+            f"Cached ({cached:,}) and cache-write ({written:,}) tokens are part of the prompt, "
+            f"so together they can't exceed the {inp:,} input tokens."
+        )
+    window = model.context_window
+    if window is not None and model.kind == "chat" and inp + out > window:
+        raise BadUsage(
+            f"{inp + out:,} tokens don't fit {model.id}'s context window of {window:,} "
+            "(input plus output)."
+        )
+    limit = model.max_output_tokens
+    if limit is not None and out > limit:
+        raise BadUsage(f"{model.id} writes at most {limit:,} output tokens per request.")
+
+
+def estimate(
+    model: Model | str,
+    input_tokens: int,
+    output_tokens: int = 0,
+    cached_input_tokens: int = 0,
+    cache_write_tokens: int = 0,
+    *,
+    batch: bool = False,
+    at: datetime | None = None,
+    catalog: Catalog | None = None,
+) -> Estimate:
+    """Price one request exactly.
+
+    `input_tokens` is the whole prompt: cache reads and cache writes are parts of it and are
+    priced at their own rates; only the rest is priced at the input rate. Long-context tiers
+    bill the whole request at the tier rate. `at` picks the price in force then (default now).
+    """
+    if isinstance(model, str):
+        model = (catalog or default_catalog()).get(model)
+    _check_usage(model, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens)
+    prices = model.prices_at(at)
+    if batch:
+        if prices.batch is None:
+            raise BadUsage(f"{model.id} has no batch price; drop `batch` for the standard rate.")
+        prices = prices.batch
+    rates, tier = prices.at_prompt_size(input_tokens)
+    if cached_input_tokens and rates.cached_input_per_mtok is None:
+        raise BadUsage(f"{model.id} has no cached-input price; it doesn't offer prompt caching.")
+    plain = input_tokens - cached_input_tokens - cache_write_tokens
+    write_rate = rates.cache_write_per_mtok
+    if write_rate is None:
+        write_rate = rates.input_per_mtok
+    return Estimate(
+        model=model,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cached_input_tokens=cached_input_tokens,
+        cache_write_tokens=cache_write_tokens,
+        batch=batch,
+        input_cost=plain * rates.input_per_mtok / _MTOK,
+        cached_input_cost=cached_input_tokens * (rates.cached_input_per_mtok or 0) / _MTOK,
+        cache_write_cost=cache_write_tokens * write_rate / _MTOK,
+        output_cost=output_tokens * rates.output_per_mtok / _MTOK,
+        rates=_flat(rates),
+        tier=tier,
+        as_of=model.checked,
+    )
+
+
+def _flat(rates: PriceSet) -> PriceSet:
+    """The applied rates without the variant and tier structure they were chosen from."""
+    if not rates.tiers and rates.batch is None and rates.flex is None and rates.priority is None:
+        return rates
+    return PriceSet(
+        input_per_mtok=rates.input_per_mtok,
+        output_per_mtok=rates.output_per_mtok,
+        cached_input_per_mtok=rates.cached_input_per_mtok,
+        cache_write_per_mtok=rates.cache_write_per_mtok,
+        cache_write_1h_per_mtok=rates.cache_write_1h_per_mtok,
+    )
+
+
+def project(cost_per_request: Decimal, requests: Decimal | int, period: str) -> Projection:
+    """Scale a per-request cost to a volume of `requests` per `period` (a month is 30 days)."""
+    seconds = PERIOD_SECONDS.get(period)
+    if seconds is None:
+        raise BadUsage(
+            f"I can't project per {period!r}; use second, minute, hour, day, week or month."
+        )
+    volume = Decimal(requests)
+    if volume < 0:
+        raise BadUsage("The number of requests can't be negative.")
+    per_day = volume * _DAY / seconds
+    return Projection(
+        requests_per_day=per_day,
+        per_day=cost_per_request * per_day,
+        per_month=cost_per_request * per_day * 30,
+    )
