@@ -15,6 +15,8 @@ ISO 8601 UTC text, so string order is time order; money goes in and out as ``Dec
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
@@ -30,6 +32,7 @@ __all__ = [
     "decimal_text",
     "format_utc",
     "from_nanousd",
+    "immediate_transaction",
     "mark_event_seen",
     "open_db",
     "parse_utc",
@@ -74,6 +77,20 @@ def open_db(path: str | Path) -> Database:
     db = connect(path)
     migrations.apply(db)
     return db
+
+
+@contextmanager
+def immediate_transaction(db: Database) -> Iterator[Database]:
+    """Run a block in ``BEGIN IMMEDIATE``: the write lock is taken up front, so a
+    read-then-write decision cannot race another connection (it waits on the busy timeout).
+    """
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    db.conn.execute("COMMIT")
 
 
 def format_utc(moment: datetime) -> str:
