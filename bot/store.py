@@ -27,6 +27,7 @@ from bot import migrations
 
 __all__ = [
     "SEEN_EVENTS_TTL",
+    "Database",
     "StoreError",
     "connect",
     "decimal_text",

@@ -1,0 +1,294 @@
+"""A local stand-in for the Slack Web API: a threaded stdlib HTTP server on 127.0.0.1, port 0.
+
+Point ``WebClient(base_url=fake.url)`` (or ``SLACK_API_URL``) at it, and set slash-command
+payloads' ``response_url`` to ``fake.response_url()``; then assert on ``fake.calls(...)``.
+Modelled on bolt-python's ``tests/mock_web_api_server`` (see slack-facts §5.4), minus its fixed
+port. Requests are recorded as frozen ``SlackCall`` values; responses can be scripted:
+
+    with FakeSlack() as fake:
+        fake.fail_next("chat.postMessage", status=429, retry_after=1)
+        fake.respond_with("conversations.info", {"ok": False, "error": "channel_not_found"})
+        ...
+        fake.wait_for("chat.postMessage", count=1)
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import MappingProxyType, TracebackType
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+__all__ = ["RESPONSE_PREFIX", "FakeSlack", "SlackCall"]
+
+RESPONSE_PREFIX = "response/"
+"""Path prefix of the fake's response URLs; their calls are named ``response/<name>``."""
+
+TEAM_ID = "T123"
+BOT_USER_ID = "UBOT"
+BOT_ID = "BBOT"
+
+
+@dataclass(frozen=True)
+class SlackCall:
+    """One request the fake received."""
+
+    http_method: str
+    """``POST`` or ``GET``."""
+    path: str
+    """The request path, e.g. ``/chat.postMessage`` or ``/response/hook``."""
+    method: str
+    """The API method name (``chat.postMessage``) or ``response/<name>`` for a response URL."""
+    headers: Mapping[str, str]
+    """Request headers, keys lower-cased."""
+    body: Mapping[str, Any]
+    """The parsed body: JSON, or form fields (one value each), plus any query-string fields."""
+    raw_body: bytes = field(repr=False)
+
+    @property
+    def token(self) -> str | None:
+        """The bearer token sent, if any."""
+        auth = self.headers.get("authorization", "")
+        return auth[len("Bearer ") :] if auth.startswith("Bearer ") else None
+
+    def json_field(self, name: str) -> Any:
+        """Return a field that may arrive JSON-encoded inside a form (``blocks``, ``view``)."""
+        value = self.body.get(name)
+        return json.loads(value) if isinstance(value, str) else value
+
+
+@dataclass
+class _Script:
+    status: int
+    payload: dict[str, Any]
+    headers: dict[str, str]
+    times: int | None
+    """Remaining uses; None for every call until reset."""
+
+
+def _parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
+    if not raw:
+        return {}
+    text = raw.decode("utf-8")
+    if "json" in content_type:
+        parsed = json.loads(text)
+        return parsed if isinstance(parsed, dict) else {"_json": parsed}
+    return dict(parse_qsl(text, keep_blank_values=True))
+
+
+class FakeSlack:
+    """A fake Slack Web API server. Use as a context manager, or ``start()`` / ``stop()``."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._calls: list[SlackCall] = []
+        self._scripts: dict[str, list[_Script]] = {}
+        self._ts = itertools.count(1)
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> FakeSlack:
+        """Bind to 127.0.0.1 on a free port and serve in a background thread."""
+        if self._server is not None:
+            raise RuntimeError("FakeSlack is already running")
+        server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        server.daemon_threads = False  # server_close() joins handler threads: nothing leaks
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-slack"
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close the socket and join every thread."""
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """Base URL for ``WebClient(base_url=...)``, ending with ``/``."""
+        if self._server is None:
+            raise RuntimeError("FakeSlack is not running")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}/"
+
+    def response_url(self, name: str = "hook") -> str:
+        """A URL on the fake for a payload's ``response_url``; its calls are ``response/<name>``."""
+        return f"{self.url}{RESPONSE_PREFIX}{name}"
+
+    # -- reading ---------------------------------------------------------------------------
+    def calls(self, method: str | None = None) -> list[SlackCall]:
+        """Return the requests received so far, optionally only those for one method."""
+        with self._lock:
+            return [c for c in self._calls if method is None or c.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[SlackCall]:
+        """Poll until ``count`` calls to ``method`` arrived; return them or fail the test."""
+        deadline = time.monotonic() + timeout
+        while True:
+            calls = self.calls(method)
+            if len(calls) >= count:
+                return calls
+            if time.monotonic() >= deadline:
+                seen = [c.method for c in self.calls()]
+                raise AssertionError(
+                    f"expected {count} call(s) to {method} within {timeout}s, got {len(calls)};"
+                    f" all calls: {seen}"
+                )
+            time.sleep(0.01)
+
+    def reset(self) -> None:
+        """Forget recorded calls and scripted responses."""
+        with self._lock:
+            self._calls.clear()
+            self._scripts.clear()
+
+    # -- scripting -------------------------------------------------------------------------
+    def fail_next(
+        self, method: str, status: int = 429, retry_after: int = 1, times: int = 1
+    ) -> None:
+        """Make the next ``times`` calls to ``method`` fail with HTTP ``status``.
+
+        429 answers ``{"ok": false, "error": "ratelimited"}`` with ``Retry-After``; other
+        statuses answer ``{"ok": false, "error": "fatal_error"}``.
+        """
+        if status == 429:
+            payload, headers = (
+                {"ok": False, "error": "ratelimited"},
+                {"Retry-After": str(retry_after)},
+            )
+        else:
+            payload, headers = {"ok": False, "error": "fatal_error"}, {}
+        self._script(method, _Script(status, payload, headers, times))
+
+    def respond_with(
+        self, method: str, payload: dict[str, Any], status: int = 200, times: int | None = None
+    ) -> None:
+        """Answer ``method`` with ``payload`` (every call until reset, or the next ``times``)."""
+        self._script(method, _Script(status, dict(payload), {}, times))
+
+    def _script(self, method: str, script: _Script) -> None:
+        with self._lock:
+            self._scripts.setdefault(method, []).append(script)
+
+    # -- serving ---------------------------------------------------------------------------
+    def _answer(self, call: SlackCall) -> tuple[int, dict[str, Any], dict[str, str]]:
+        with self._lock:
+            self._calls.append(call)
+            queue = self._scripts.get(call.method, [])
+            if queue:
+                script = queue[0]
+                if script.times is not None:
+                    script.times -= 1
+                    if script.times <= 0:
+                        queue.pop(0)
+                return script.status, script.payload, script.headers
+            ts = f"1700000000.{next(self._ts):06d}"
+        return 200, _default_response(call, ts), {}
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        answer: Callable[[SlackCall], tuple[int, dict[str, Any], dict[str, str]]] = self._answer
+
+        class Handler(BaseHTTPRequestHandler):
+            def _handle(self) -> None:
+                split = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                body = dict(parse_qsl(split.query, keep_blank_values=True))
+                body.update(_parse_body(self.headers.get("Content-Type", ""), raw))
+                call = SlackCall(
+                    http_method=self.command,
+                    path=split.path,
+                    method=split.path.lstrip("/"),
+                    headers=MappingProxyType({k.lower(): v for k, v in self.headers.items()}),
+                    body=MappingProxyType(body),
+                    raw_body=raw,
+                )
+                status, payload, headers = answer(call)
+                data = json.dumps(payload).encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = _handle
+            do_POST = _handle
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass  # keep test output clean
+
+        return Handler
+
+
+def _default_response(call: SlackCall, ts: str) -> dict[str, Any]:
+    body = call.body
+    channel = body.get("channel", "C123")
+    bot = {"user": BOT_USER_ID, "bot_id": BOT_ID}
+    message = {"type": "message", "text": body.get("text", ""), "ts": ts, **bot}
+    if "blocks" in body:
+        message["blocks"] = call.json_field("blocks")
+    responses: dict[str, dict[str, Any]] = {
+        "auth.test": {
+            "url": "https://fake-workspace.slack.com/",
+            "team": "Fake Workspace",
+            "user": "tokencost",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        },
+        "chat.postMessage": {"channel": channel, "ts": ts, "message": message},
+        "chat.postEphemeral": {"message_ts": ts},
+        "chat.update": {"channel": channel, "ts": body.get("ts", ts), "text": message["text"]},
+        "views.publish": {
+            "view": {"id": "V123", "type": "home", "team_id": TEAM_ID, **_view(call)}
+        },
+        "conversations.info": {
+            "channel": {"id": channel, "name": "llm-costs", "is_channel": True, "is_member": True}
+        },
+        "users.info": {
+            "user": {
+                "id": body.get("user", "U123"),
+                "team_id": TEAM_ID,
+                "name": "ada",
+                "real_name": "Ada Lovelace",
+                "tz": "Europe/Berlin",
+                "tz_offset": 3600,
+                "is_bot": False,
+            }
+        },
+    }
+    return {"ok": True, **responses.get(call.method, {})}
+
+
+def _view(call: SlackCall) -> dict[str, Any]:
+    view = call.json_field("view")
+    return view if isinstance(view, dict) else {}
