@@ -34,9 +34,9 @@ def test_blank_file_gets_every_table_and_index(tmp_path: Path) -> None:
     try:
         assert migrations.apply(db) == ALL
         assert set(db.table_names()) >= TABLES
-        assert "idx_usage_occurred_utc" in {i.name for i in db["usage"].indexes}
+        assert "idx_usage_occurred_utc" in {i.name for i in db.table("usage").indexes}
         assert {"idx_queries_created_utc", "idx_queries_user_id"} <= {
-            i.name for i in db["queries"].indexes
+            i.name for i in db.table("queries").indexes
         }
     finally:
         db.close()
@@ -54,7 +54,7 @@ def test_upgrades_from_the_schema_after_m001_keeping_data(tmp_path: Path) -> Non
     db = connect(tmp_path / "old.db")
     try:
         assert migrations.apply(db, stop_before="m002_create_indexes") == ["m001_create_tables"]
-        assert "idx_usage_occurred_utc" not in {i.name for i in db["usage"].indexes}
+        assert "idx_usage_occurred_utc" not in {i.name for i in db.table("usage").indexes}
         db.execute(
             "INSERT INTO usage (model, cost_usd, cost_nanousd, source, occurred_utc,"
             " recorded_utc) VALUES ('gpt-4o', '0.01', 10000000, 'cli',"
