@@ -180,7 +180,17 @@ def apply(db: Database, *, stop_before: str | None = None) -> list[str]:
 
     ``stop_before`` names a migration to stop at; tests use it to build an earlier schema.
     """
-    pending = [m.name for m in MIGRATIONS.pending(db)]
-    MIGRATIONS.apply(db, stop_before=stop_before)
-    applied = {m.name for m in MIGRATIONS.applied(db)}
+    # BEGIN IMMEDIATE takes the write lock before reading what is pending, so the web process
+    # and the clock starting together on a fresh file migrate it once; each migration runs in
+    # a savepoint inside it (db.atomic() nests). No migration may need to run outside a
+    # transaction (VACUUM): give it transactional=False and run it separately.
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        pending = [m.name for m in MIGRATIONS.pending(db)]
+        MIGRATIONS.apply(db, stop_before=stop_before)
+        applied = {m.name for m in MIGRATIONS.applied(db)}
+    except BaseException:
+        db.rollback()
+        raise
+    db.conn.execute("COMMIT")
     return [name for name in pending if name in applied]

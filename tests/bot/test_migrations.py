@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from bot import migrations
@@ -98,3 +99,28 @@ def test_spend_window_query_uses_the_occurred_utc_index(db: Database) -> None:
         )
     )
     assert "idx_usage_occurred_utc" in plan
+
+
+def test_two_processes_opening_a_fresh_file_migrate_it_once(tmp_path: Path) -> None:
+    path = tmp_path / "fresh.db"
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            barrier.wait(timeout=5)
+            open_db(path).close()
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    db = connect(path)
+    try:
+        assert [row["name"] for row in db.query("SELECT name FROM _sqlite_migrations")] == ALL
+    finally:
+        db.close()
