@@ -1,0 +1,140 @@
+"""Settings, read once from the environment at start-up; the only reader of `os.environ`.
+
+Start-up fails with one message that lists every missing or invalid variable. Secrets are
+kept out of `repr()` so they never reach a log line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = ["ConfigError", "Settings"]
+
+DEFAULT_DB = "data/tokencost.db"
+DEFAULT_PORT = 3000
+
+
+class ConfigError(Exception):
+    """One or more settings are missing or malformed; the message lists them all."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot needs to know about its environment."""
+
+    db_path: Path = Path(DEFAULT_DB)
+    """SQLite file (`TOKENCOST_DB`, or `TOKENCOST_DB_PATH`)."""
+    bot_token: str | None = field(default=None, repr=False)
+    """`SLACK_BOT_TOKEN` (xoxb-...)."""
+    signing_secret: str | None = field(default=None, repr=False)
+    """`SLACK_SIGNING_SECRET`, for HTTP mode."""
+    app_token: str | None = field(default=None, repr=False)
+    """`SLACK_APP_TOKEN` (xapp-...), for Socket Mode."""
+    client_id: str | None = None
+    """`SLACK_CLIENT_ID`: with the secret, serve OAuth installs for many workspaces."""
+    client_secret: str | None = field(default=None, repr=False)
+    """`SLACK_CLIENT_SECRET`."""
+    slack_api_url: str | None = None
+    """`SLACK_API_URL`: Web API base URL for every client (a proxy, or a fake in tests)."""
+    port: int = DEFAULT_PORT
+    """`PORT` for HTTP mode."""
+    prices_overrides: Path | None = None
+    """`TOKENCOST_PRICES_OVERRIDES`: an extra overrides YAML (contract prices)."""
+    ingest_token: str | None = field(default=None, repr=False)
+    """`TOKENCOST_INGEST_TOKEN`: bearer token for `POST /usage`; ingestion is off without it."""
+    timezone: str = "UTC"
+    """`TOKENCOST_TIMEZONE`: the workspace's default time zone for digests."""
+    log_level: str = "INFO"
+    """`TOKENCOST_LOG_LEVEL`."""
+    web_workers: int = 2
+    """`WEB_CONCURRENCY`: gunicorn worker threads per process."""
+
+    @property
+    def mode(self) -> str:
+        """`socket`, `http`, or `console` (no Slack credentials)."""
+        if self.app_token and self.bot_token:
+            return "socket"
+        if self.bot_token and self.signing_secret:
+            return "http"
+        if self.client_id and self.client_secret and self.signing_secret:
+            return "http"
+        return "console"
+
+    @property
+    def oauth(self) -> bool:
+        """Whether to serve `/slack/install` and store installations (multi-workspace)."""
+        return bool(self.client_id and self.client_secret)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Build settings from an environment mapping; raise `ConfigError` listing all problems."""
+        problems: list[str] = []
+
+        def get(name: str) -> str | None:
+            value = environ.get(name, "").strip()
+            return value or None
+
+        bot_token = get("SLACK_BOT_TOKEN")
+        if bot_token and not bot_token.startswith("xoxb-"):
+            problems.append("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+        app_token = get("SLACK_APP_TOKEN")
+        if app_token and not app_token.startswith("xapp-"):
+            problems.append("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+        if app_token and not bot_token:
+            problems.append("SLACK_APP_TOKEN (Socket Mode) also needs SLACK_BOT_TOKEN")
+        signing_secret = get("SLACK_SIGNING_SECRET")
+        if bot_token and not app_token and not signing_secret:
+            problems.append(
+                "SLACK_SIGNING_SECRET is required for HTTP mode (or set SLACK_APP_TOKEN)"
+            )
+        client_id, client_secret = get("SLACK_CLIENT_ID"), get("SLACK_CLIENT_SECRET")
+        if bool(client_id) != bool(client_secret):
+            problems.append("SLACK_CLIENT_ID and SLACK_CLIENT_SECRET must be set together")
+        if client_id and not signing_secret:
+            problems.append("SLACK_SIGNING_SECRET is required with SLACK_CLIENT_ID (OAuth)")
+        api_url = get("SLACK_API_URL")
+        if api_url and not re.match(r"^https?://[^\s/]+", api_url):
+            problems.append("SLACK_API_URL must be an http(s) URL")
+        port = _int(get("PORT"), DEFAULT_PORT, "PORT", 1, 65535, problems)
+        workers = _int(get("WEB_CONCURRENCY"), 2, "WEB_CONCURRENCY", 1, 64, problems)
+        overrides = get("TOKENCOST_PRICES_OVERRIDES")
+        if overrides and not Path(overrides).is_file():
+            problems.append(f"TOKENCOST_PRICES_OVERRIDES: no file at {overrides}")
+        timezone = get("TOKENCOST_TIMEZONE") or "UTC"
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f"TOKENCOST_TIMEZONE: {timezone!r} is not an IANA time zone")
+        level = (get("TOKENCOST_LOG_LEVEL") or "INFO").upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            problems.append("TOKENCOST_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+        if problems:
+            raise ConfigError("Cannot start: " + "; ".join(problems) + ".")
+        return cls(
+            db_path=Path(get("TOKENCOST_DB") or get("TOKENCOST_DB_PATH") or DEFAULT_DB),
+            bot_token=bot_token,
+            signing_secret=signing_secret,
+            app_token=app_token,
+            client_id=client_id,
+            client_secret=client_secret,
+            slack_api_url=api_url,
+            port=port,
+            prices_overrides=Path(overrides) if overrides else None,
+            ingest_token=get("TOKENCOST_INGEST_TOKEN"),
+            timezone=timezone,
+            log_level=level,
+            web_workers=workers,
+        )
+
+
+def _int(raw: str | None, default: int, name: str, low: int, high: int, problems: list[str]) -> int:
+    if raw is None:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        problems.append(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
+        return default
+    return int(raw)

@@ -1,0 +1,84 @@
+"""Text in, reply out: the one path every surface (slash command, mention, DM, CLI) takes.
+
+`answer()` parses the text, evaluates the command against the catalog (and the store, for
+commands that read or write it), renders the result three ways, and prepares the query-log
+row. It never raises for anything a user typed: mistakes come back as `error` replies.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from .querylog import QueryRecord, record_query
+from .runtime import Runtime
+
+__all__ = ["Asker", "Reply", "answer", "log_reply"]
+
+log = logging.getLogger("tokencost.pipeline")
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who asked, and where: the typed form of a Slack payload's ids."""
+
+    surface: str
+    """`command`, `mention`, `dm`, `cli`, `action` or `home`."""
+    team_id: str | None = None
+    channel_id: str | None = None
+    user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One answer in every rendering a surface may need."""
+
+    kind: str
+    """The result kind (`estimate`, `compare`, ..., `error`)."""
+    text: str
+    """Plain text: the CLI output and Slack's notification fallback."""
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    """Block Kit for Slack."""
+    data: dict[str, Any] = field(default_factory=dict)
+    """The JSON object of `--json` (DESIGN §3)."""
+    share: bool = False
+    """The user asked for the reply to be posted for the whole channel."""
+    record: QueryRecord | None = None
+    """The query-log row to write once the reply is out."""
+    related: tuple[tuple[str, str], ...] = ()
+    """For FAQ answers: related (id, question) pairs, offered as buttons in Slack."""
+
+    @property
+    def is_error(self) -> bool:
+        """Whether this is a reply of kind `error`."""
+        return self.kind == "error"
+
+
+def answer(runtime: Runtime, text: str, asker: Asker) -> Reply:
+    """Answer `text` as typed after `/tokencost`; never raises for user input."""
+    from .respond import respond_to  # the command language: parse -> evaluate -> render
+
+    started = time.perf_counter()
+    reply = respond_to(runtime, text, asker)
+    duration_ms = int((time.perf_counter() - started) * 1000)
+    if reply.record is not None:
+        reply = replace(reply, record=replace(reply.record, duration_ms=duration_ms))
+    return reply
+
+
+def log_reply(runtime: Runtime, reply: Reply) -> None:
+    """Write a reply's query-log row. A failed write is logged and never fails the reply."""
+    if reply.record is None:
+        return
+    try:
+        record_query(runtime.db(), reply.record)
+    except Exception:
+        log.exception("query log write failed (kind=%s); the reply was sent", reply.kind)
+
+
+def cost_or_none(value: Decimal | None) -> Decimal | None:
+    """Costs are logged only when known and non-negative."""
+    return value if value is not None and value >= 0 else None
