@@ -1,0 +1,266 @@
+"""Slash-command text -> a typed `Command`, or a `ParseError` with a helpful sentence.
+
+Pure: the only input besides the text is the price catalog (to recognise model names).
+The first word picks the command (`compare`, `count`, `price`, ...); anything else is read as
+an estimate, and text that is no command but reads like a question becomes `Faq`.
+See DESIGN.md §2 for the grammar.
+"""
+
+from __future__ import annotations
+
+import re
+
+from prices import Catalog, default_catalog
+from prices.tokens import MAX_TEXT_CHARS
+
+from . import commands as c
+from .errors import ParseError
+from .grammar import EXAMPLE, Usage, read_usage
+from .lexing import Word, canonical_name, lex, resolve_span, split_words
+from .parse_admin import parse_budget, parse_digest, parse_log
+
+__all__ = ["MAX_COMMAND_CHARS", "MAX_COMPARE", "looks_like_question", "parse_command"]
+
+#: Longest text accepted, except pasted text for `count` (up to prices' MAX_TEXT_CHARS).
+MAX_COMMAND_CHARS = 4000
+#: Most models one `compare` prices.
+MAX_COMPARE = 10
+
+_PREFIX = re.compile(r"^\s*(?:/tokencost\b|<@[A-Z0-9]+(?:\|[^>]*)?>)[\s:,]*", re.IGNORECASE)
+_QUESTION_WORDS = frozenset(
+    "what whats why how hows when which should can could does do did is are isnt will would "
+    "explain where who whos".split()
+)
+_HELP = frozenset({"help", "?", "h", "-h", "--help", "usage", "commands", "start", "hi", "hello"})
+_COMPARE = frozenset({"compare", "cmp", "comparison", "diff"})
+_CHEAPEST = frozenset({"cheapest", "cheap", "cheaper", "lowest", "cheapest-model"})
+_COUNT = frozenset({"count", "tokenize", "tokenise", "tokens", "tokenizer"})
+_PRICE = frozenset({"price", "prices", "pricing", "card", "info", "rates", "rate"})
+_MODELS = frozenset({"models", "list", "ls", "providers", "catalog"})
+_COUNT_SKIP = frozenset({"tokens", "token", "for", "in", "with", "of", "the", "using", "on"})
+
+
+def looks_like_question(text: str) -> bool:
+    """Whether text that is no command should go to the FAQ.
+
+    Uses the FAQ's own rule when the `faq` package is importable, else: a `?`, a leading
+    question word, or a leading `faq`.
+    """
+    try:
+        from faq.match import looks_like_question as faq_rule
+    except ImportError:  # the FAQ package is optional for the parser
+        words = re.findall(r"[a-z0-9]+", text.lower().replace("'", ""))
+        return bool(words) and (words[0] == "faq" or "?" in text or words[0] in _QUESTION_WORDS)
+    return faq_rule(text)
+
+
+def parse_command(text: str, catalog: Catalog | None = None) -> c.Command:
+    """Parse what a user typed after `/tokencost`; raises `ParseError` for anything else."""
+    catalog = catalog or default_catalog()
+    text = _PREFIX.sub("", text, count=1).strip()
+    words = split_words(text)
+    if not words:
+        return c.Help()
+    head = words[0].text.lower()
+    if head in _COUNT:
+        return _parse_count(catalog, text)
+    if len(text) > MAX_COMMAND_CHARS:
+        raise ParseError(
+            f"That's {len(text):,} characters; commands are at most {MAX_COMMAND_CHARS:,} "
+            "(only `count MODEL <text>` takes long text)."
+        )
+    if head in _HELP or (head == "faq" and len(words) == 1):
+        return c.Help(share=_shared(words))
+    if head == "faq":
+        return c.Faq(text[words[1].start :].strip())
+    if head in ("log", "budget", "digest"):
+        if head == "log":
+            return parse_log(catalog, words[1:])
+        if head == "budget":
+            return parse_budget(catalog, words[1:])
+        return parse_digest(catalog, words[1:])
+    try:
+        return _parse_priced(catalog, head, words)
+    except ParseError:
+        if looks_like_question(text) or _is_prose(catalog, words):
+            return c.Faq(text)
+        raise
+
+
+def _shared(words: list[Word]) -> bool:
+    return any(w.text.lower() in ("share", "--share", "public") for w in words)
+
+
+def _is_prose(catalog: Catalog, words: list[Word]) -> bool:
+    """Three or more words with no model and no number: a statement-question for the FAQ."""
+    if len(words) < 3:
+        return False
+    items = lex(catalog, words)
+    return not any(it.kind in ("model", "num", "pair", "bound", "usd") for it in items)
+
+
+def _parse_priced(catalog: Catalog, head: str, words: list[Word]) -> c.Command:
+    """Estimate, compare, cheapest, price and models: the commands that read a usage."""
+    rest = words[1:]
+    if head in _MODELS or (len(words) == 2 and words[1].text.lower() == "models"):
+        return _parse_models(catalog, words)
+    if head in _CHEAPEST:
+        return _parse_cheapest(read_usage(lex(catalog, rest)))
+    if head in _COMPARE:
+        usage = read_usage(lex(catalog, rest))
+        usage.versus = True
+        return _from_usage(catalog, usage, words)
+    if head in _PRICE:
+        usage = read_usage(lex(catalog, rest))
+        return _from_usage(catalog, usage, rest, price_only=usage.numbers == 0)
+    return _from_usage(catalog, read_usage(lex(catalog, words)), words)
+
+
+def _parse_models(catalog: Catalog, words: list[Word]) -> c.Models:
+    items = [it for it in lex(catalog, words) if it.kind not in ("filler",)]
+    providers = [it.word for it in items if it.kind == "provider"]
+    known = set(catalog.providers())
+    for it in items:
+        name = it.text.lower()
+        if it.kind == "word" and name not in _MODELS and name not in known:
+            raise ParseError(
+                f"I don't know the provider `{it.text}`; try one of: {', '.join(sorted(known))}.",
+                tuple(sorted(known)),
+            )
+        if it.kind == "word" and name in known:
+            providers.append(name)
+    if len(set(providers)) > 1:
+        raise ParseError("List one provider at a time, like `models anthropic`.")
+    share = any(it.kind == "flag" and it.word == "share" for it in items)
+    return c.Models(providers[0] if providers else None, share=share)
+
+
+def _parse_cheapest(usage: Usage) -> c.Cheapest:
+    if usage.unknown:
+        raise ParseError(
+            f"I didn't understand `{usage.unknown[0]}`; try `cheapest 1000 500 anthropic "
+            "min context 200k`."
+        )
+    if usage.input_tokens is None:
+        raise ParseError("How many tokens? Try `cheapest 1000 in 500 out`.")
+    if len(set(usage.providers)) > 1:
+        raise ParseError("Give at most one provider, like `cheapest 1000 500 anthropic`.")
+    if usage.models or usage.budget or usage.cached_input_tokens:
+        raise ParseError("`cheapest` takes token counts, a provider and a context size only.")
+    return c.Cheapest(
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens or 0,
+        provider=usage.providers[0] if usage.providers else None,
+        min_context=usage.min_context,
+        batch=usage.batch,
+        volume=usage.volume,
+        share=usage.share,
+    )
+
+
+def _unknown_words(catalog: Catalog, usage: Usage, words: list[Word]) -> ParseError:
+    """The error for words we could not place: a near-miss model, or plain confusion."""
+    first = usage.unknown[0]
+    # The run of words around the first unknown one, as a model name (`claude sonet 4`).
+    idx = next(i for i, w in enumerate(words) if w.text == first)
+    run = [first]
+    for w in words[idx + 1 : idx + 4]:
+        if w.text in usage.unknown or (len(w.text) <= 3 and w.text[:1].isdigit()):
+            run.append(w.text)
+        else:
+            break
+    suggestions = ()
+    for size in range(len(run), 0, -1):
+        suggestions = catalog.suggest("-".join(run[:size]))
+        if suggestions:
+            break
+    if suggestions:
+        shown = " or ".join(f"`{s}`" for s in suggestions)
+        return ParseError(f"I don't know the model `{' '.join(run)}`. Did you mean {shown}?", suggestions)
+    return ParseError(f"I didn't understand `{first}`; try `{EXAMPLE}` or `help`.")
+
+
+def _from_usage(
+    catalog: Catalog,
+    usage: Usage,
+    words: list[Word],
+    *,
+    price_only: bool = False,
+) -> c.Command:
+    """Turn a read usage into an estimate, a compare or a price card."""
+    if usage.unknown:
+        raise _unknown_words(catalog, usage, words)
+    if usage.providers and not usage.models:
+        raise ParseError(f"Which model of {usage.providers[0]}? Try `models {usage.providers[0]}`.")
+    if not usage.models:
+        raise ParseError(f"Which model? Start with its name, like `{EXAMPLE}`.")
+    if usage.min_context is not None:
+        raise ParseError("A minimum context only goes with `cheapest`: `cheapest 1000 500 min context 200k`.")
+    if usage.tag is not None:
+        raise ParseError("Tags (`#team`) go with `log` and `budget`, not with estimates.")
+    if len(usage.models) > 1 or usage.versus:
+        return _compare(usage)
+    model = usage.models[0]
+    if usage.input_tokens is None and usage.output_tokens is None:
+        nothing_else = not (usage.batch or usage.volume or usage.budget or usage.cached_input_tokens)
+        if price_only or nothing_else:
+            return c.Price(model, share=usage.share)
+        raise ParseError(f"How many tokens? Try `{model} 1000 in 500 out`.")
+    if usage.volume is not None and usage.budget is not None:
+        raise ParseError("Give a volume or a budget, not both.")
+    return c.Estimate(
+        model=model,
+        input_tokens=usage.input_tokens or 0,
+        output_tokens=usage.output_tokens or 0,
+        cached_input_tokens=usage.cached_input_tokens or 0,
+        batch=usage.batch,
+        volume=usage.volume,
+        budget=usage.budget,
+        output_assumed=usage.output_tokens is None,
+        share=usage.share,
+    )
+
+
+def _compare(usage: Usage) -> c.Compare:
+    if len(usage.models) < 2:
+        raise ParseError("Compare at least two models, like `gpt-4o vs claude-sonnet-4 1k 1k`.")
+    if len(usage.models) > MAX_COMPARE:
+        raise ParseError(f"I compare at most {MAX_COMPARE} models at once; you gave {len(usage.models)}.")
+    if usage.input_tokens is None and usage.output_tokens is None:
+        names = " ".join(usage.models)
+        raise ParseError(f"How many tokens? Try `compare {names} 1000 500`.")
+    if usage.budget is not None:
+        raise ParseError("A budget goes with one model: `gpt-4o 1000 500 budget $100/day`.")
+    return c.Compare(
+        models=tuple(usage.models),
+        input_tokens=usage.input_tokens or 0,
+        output_tokens=usage.output_tokens or 0,
+        cached_input_tokens=usage.cached_input_tokens or 0,
+        batch=usage.batch,
+        volume=usage.volume,
+        share=usage.share,
+    )
+
+
+def _parse_count(catalog: Catalog, text: str) -> c.Count:
+    """`count MODEL <text>`: everything after the model name is the text, verbatim."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise ParseError(f"That text is over {MAX_TEXT_CHARS:,} characters; count it in parts.")
+    head_end = split_words(text[:200])[0].end
+    words = split_words(text[head_end : head_end + 400])
+    i = 0
+    while i < len(words) and words[i].text.lower() in _COUNT_SKIP:
+        i += 1
+    span = resolve_span(catalog, words, i) if i < len(words) else None
+    if span is None:
+        shown = f" `{words[i].text}`" if i < len(words) else ""
+        suggestions = catalog.suggest(words[i].text) if i < len(words) else ()
+        hint = (" Did you mean " + " or ".join(f"`{s}`" for s in suggestions) + "?") if suggestions else ""
+        raise ParseError(f"Which model's tokenizer? I don't know{shown or ' that'}; write `count gpt-4o <text>`.{hint}", suggestions)
+    model, j = span
+    body = text[head_end + words[j - 1].end :]
+    body = body.lstrip(" \t:").removeprefix("\n") if body.strip() else ""
+    if not body.strip():
+        raise ParseError("Paste the text after the model name: `count gpt-4o Hello, world`.")
+    return c.Count(canonical_name(catalog, model), body)
+
