@@ -98,7 +98,7 @@ def test_spend_window_query_uses_the_occurred_utc_index(db: Database) -> None:
             ["2025-06-01", "2025-06-02"],
         )
     )
-    assert "idx_usage_occurred_utc" in plan
+    assert "COVERING INDEX idx_usage_occurred_utc" in plan
 
 
 def test_two_processes_opening_a_fresh_file_migrate_it_once(tmp_path: Path) -> None:
