@@ -46,10 +46,16 @@ class Usage:
     """Words nothing could place, in order."""
 
 
+def _num(item: Item) -> Decimal:
+    """The number a num/usd/bound item carries."""
+    if item.num is None:  # pragma: no cover - the lexer sets it on every number item
+        raise ParseError(f"`{item.text}` isn't a number.")
+    return item.num
+
+
 def token_count(item: Item, what: str = "token") -> int:
     """A number item as a whole, capped token count."""
-    assert item.num is not None  # noqa: S101 - only number items reach here
-    count = whole(item.num)
+    count = whole(_num(item))
     if count is None:
         raise ParseError(
             f"`{item.text}` isn't a whole number of {what}s; write it like `1500` or `1.5k`."
@@ -132,14 +138,13 @@ def _read_budget(items: list[Item], usage: Usage) -> None:
             marks += more
         if period is None:
             raise ParseError(f"Per what is the budget of `{item.text}`? Write `budget $100/day`.")
-        assert item.num is not None  # noqa: S101 - usd and num items carry a number
-        if not 0 < item.num <= MAX_BUDGET_USD:
+        if not 0 < _num(item) <= MAX_BUDGET_USD:
             raise ParseError(
                 f"A budget is between $0 and ${MAX_BUDGET_USD:,}; `{item.text}` isn't."
             )
         if usage.budget is not None:
             raise ParseError("Give one budget, like `budget $100/day`.")
-        usage.budget = Money(item.num, period)
+        usage.budget = Money(_num(item), period)
         _mark(items, marks)
 
 
@@ -160,8 +165,7 @@ def _read_context(items: list[Item], usage: Usage) -> None:
 
 def _volume(items: list[Item], i: int, period: str | None, marks: list[int]) -> Volume:
     item = items[i]
-    assert item.num is not None  # noqa: S101 - number items carry a number
-    requests = whole(item.num)
+    requests = whole(_num(item))
     if requests is None or requests <= 0:
         raise ParseError(
             f"A volume is a whole number of requests above 0, like `x 10k/day`; "
@@ -207,8 +211,8 @@ def _bind_labels(items: list[Item], usage: Usage) -> None:
     for i, item in enumerate(items):  # `cached input 4000` is one label
         nxt = _neighbour(items, i, 1)
         if item.kind == "label" and item.word == "cached" and nxt is not None:
-            if items[nxt].kind == "label" and items[nxt].word == "in":
-                items[nxt].used = True
+            following = items[nxt]
+            following.used |= following.kind == "label" and following.word == "in"
     labels = [i for i, it in enumerate(items) if it.kind == "label" and not it.used]
     suffix = False
     if labels:
@@ -245,8 +249,7 @@ def _read_bare(items: list[Item], usage: Usage) -> None:
         if item.used:
             continue
         if item.kind == "pair":
-            assert item.num is not None and item.num2 is not None  # noqa: S101
-            first = Item("num", item.text, num=item.num)
+            first = Item("num", item.text, num=_num(item))
             second = Item("num", item.text, num=item.num2)
             _assign(usage, "in", token_count(first), item.text)
             _assign(usage, "out", token_count(second), item.text)
@@ -279,9 +282,3 @@ def read_usage(items: list[Item]) -> Usage:
     _bind_labels(items, usage)
     _read_bare(items, usage)
     return usage
-
-
-def decimal_tokens(value: Decimal) -> int | None:
-    """A number as a token count if it is whole and within the cap."""
-    count = whole(value)
-    return count if count is not None and 0 <= count <= MAX_TOKENS else None

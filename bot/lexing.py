@@ -28,16 +28,25 @@ __all__ = ["Item", "Word", "canonical_name", "lex", "resolve_span", "split_words
 #: Longest model name, in words (`llama 3.3 70b versatile instruct`).
 MAX_NAME_WORDS = 6
 
+
+def _split(text: str) -> list[str]:
+    return text.split()
+
+
 LABELS: dict[str, str] = {
-    **dict.fromkeys("in input inputs prompt prompts input_tokens prompt_tokens ins".split(), "in"),
+    **dict.fromkeys(_split("in input inputs prompt prompts input_tokens prompt_tokens ins"), "in"),
     **dict.fromkeys(
-        "out output outputs completion completions output_tokens completion_tokens response "
-        "responses generated gen answer reply outs".split(),
+        _split(
+            "out output outputs completion completions output_tokens completion_tokens response "
+            "responses generated gen answer reply outs"
+        ),
         "out",
     ),
     **dict.fromkeys(
-        "cached cache cache-read cache_read cached_input cached_tokens cache-hit hits cache_hit "
-        "cache-hits".split(),
+        _split(
+            "cached cache cache-read cache_read cached_input cached_tokens cache-hit hits "
+            "cache_hit cache-hits"
+        ),
         "cached",
     ),
 }
@@ -47,18 +56,20 @@ FLAGS = {
     **dict.fromkeys(("share", "shared", "public", "--share", "--public", "post"), "share"),
 }
 FILLER = frozenset(
-    "tokens token tok toks tkns and with for on of the a an at using use via model models cost "
-    "costs costing estimate est calc calculate how much is does would will what whats please pls "
-    "me to run call it be by + - & , : = | -> => plus each in/out i/o total each per-request "
-    "request price priced pricing if i we our my we'd send sending get gets also then that would "
-    "about around approx approximately roughly ~ min minimum least >= max".split()
+    _split(
+        "tokens token tok toks tkns and with for on of the a an at using use via model models "
+        "cost costs costing estimate est calc calculate how much is does would will what whats "
+        "please pls me to run call it be by + - & , : = | -> => plus each in/out i/o total "
+        "per-request request price priced pricing if i we our my we'd send sending get gets "
+        "also then that about around approx approximately roughly ~ min minimum least >= max"
+    )
 )
 KEYWORDS: dict[str, str] = {
     **dict.fromkeys(("x", "×", "*", "times"), "times"),
     **dict.fromkeys(("per", "/"), "per"),
     **dict.fromkeys(("a", "an", "every", "each"), "a"),
     **dict.fromkeys(
-        "requests request req reqs calls queries messages conversations chats runs".split(), "req"
+        _split("requests request req reqs calls queries messages conversations chats runs"), "req"
     ),
     **dict.fromkeys(("budget", "budgets", "within", "under"), "budget"),
     **dict.fromkeys(("vs", "vs.", "versus", "v", "v.", "against"), "vs"),

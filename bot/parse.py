@@ -28,8 +28,30 @@ MAX_COMPARE = 10
 
 _PREFIX = re.compile(r"^\s*(?:/tokencost\b|<@[A-Z0-9]+(?:\|[^>]*)?>)[\s:,]*", re.IGNORECASE)
 _QUESTION_WORDS = frozenset(
-    "what whats why how hows when which should can could does do did is are isnt will would "
-    "explain where who whos".split()
+    [
+        "what",
+        "whats",
+        "why",
+        "how",
+        "hows",
+        "when",
+        "which",
+        "should",
+        "can",
+        "could",
+        "does",
+        "do",
+        "did",
+        "is",
+        "are",
+        "isnt",
+        "will",
+        "would",
+        "explain",
+        "where",
+        "who",
+        "whos",
+    ]
 )
 _HELP = frozenset({"help", "?", "h", "-h", "--help", "usage", "commands", "start", "hi", "hello"})
 _COMPARE = frozenset({"compare", "cmp", "comparison", "diff"})
@@ -169,14 +191,16 @@ def _unknown_words(catalog: Catalog, usage: Usage, words: list[Word]) -> ParseEr
             run.append(w.text)
         else:
             break
-    suggestions = ()
+    suggestions: tuple[str, ...] = ()
     for size in range(len(run), 0, -1):
         suggestions = catalog.suggest("-".join(run[:size]))
         if suggestions:
             break
     if suggestions:
         shown = " or ".join(f"`{s}`" for s in suggestions)
-        return ParseError(f"I don't know the model `{' '.join(run)}`. Did you mean {shown}?", suggestions)
+        return ParseError(
+            f"I don't know the model `{' '.join(run)}`. Did you mean {shown}?", suggestions
+        )
     return ParseError(f"I didn't understand `{first}`; try `{EXAMPLE}` or `help`.")
 
 
@@ -195,14 +219,18 @@ def _from_usage(
     if not usage.models:
         raise ParseError(f"Which model? Start with its name, like `{EXAMPLE}`.")
     if usage.min_context is not None:
-        raise ParseError("A minimum context only goes with `cheapest`: `cheapest 1000 500 min context 200k`.")
+        raise ParseError(
+            "A minimum context only goes with `cheapest`: `cheapest 1000 500 min context 200k`."
+        )
     if usage.tag is not None:
         raise ParseError("Tags (`#team`) go with `log` and `budget`, not with estimates.")
     if len(usage.models) > 1 or usage.versus:
         return _compare(usage)
     model = usage.models[0]
     if usage.input_tokens is None and usage.output_tokens is None:
-        nothing_else = not (usage.batch or usage.volume or usage.budget or usage.cached_input_tokens)
+        nothing_else = not (
+            usage.batch or usage.volume or usage.budget or usage.cached_input_tokens
+        )
         if price_only or nothing_else:
             return c.Price(model, share=usage.share)
         raise ParseError(f"How many tokens? Try `{model} 1000 in 500 out`.")
@@ -225,7 +253,9 @@ def _compare(usage: Usage) -> c.Compare:
     if len(usage.models) < 2:
         raise ParseError("Compare at least two models, like `gpt-4o vs claude-sonnet-4 1k 1k`.")
     if len(usage.models) > MAX_COMPARE:
-        raise ParseError(f"I compare at most {MAX_COMPARE} models at once; you gave {len(usage.models)}.")
+        raise ParseError(
+            f"I compare at most {MAX_COMPARE} models at once; you gave {len(usage.models)}."
+        )
     if usage.input_tokens is None and usage.output_tokens is None:
         names = " ".join(usage.models)
         raise ParseError(f"How many tokens? Try `compare {names} 1000 500`.")
@@ -255,12 +285,19 @@ def _parse_count(catalog: Catalog, text: str) -> c.Count:
     if span is None:
         shown = f" `{words[i].text}`" if i < len(words) else ""
         suggestions = catalog.suggest(words[i].text) if i < len(words) else ()
-        hint = (" Did you mean " + " or ".join(f"`{s}`" for s in suggestions) + "?") if suggestions else ""
-        raise ParseError(f"Which model's tokenizer? I don't know{shown or ' that'}; write `count gpt-4o <text>`.{hint}", suggestions)
+        hint = (
+            (" Did you mean " + " or ".join(f"`{s}`" for s in suggestions) + "?")
+            if suggestions
+            else ""
+        )
+        raise ParseError(
+            f"Which model's tokenizer? I don't know{shown or ' that'}; "
+            f"write `count gpt-4o <text>`.{hint}",
+            suggestions,
+        )
     model, j = span
     body = text[head_end + words[j - 1].end :]
     body = body.lstrip(" \t:").removeprefix("\n") if body.strip() else ""
     if not body.strip():
         raise ParseError("Paste the text after the model name: `count gpt-4o Hello, world`.")
     return c.Count(canonical_name(catalog, model), body)
-

@@ -124,7 +124,9 @@ def parse_digest(catalog: Catalog, words: list[Word]) -> c.Digest:
         elif (zone := _tz(text)) is not None and tz is None:
             tz = zone
         elif "/" in text:
-            raise ParseError(f"I don't know the time zone `{text}`; use a name like `Europe/Berlin`.")
+            raise ParseError(
+                f"I don't know the time zone `{text}`; use a name like `Europe/Berlin`."
+            )
         else:
             raise ParseError(f"I didn't understand `{text}`; write `{_DIGEST_EXAMPLE}`.")
     if action != "on" and (time or tz):
