@@ -121,7 +121,11 @@ class Catalog:
         if not text or len(text) > 120:
             return None
         found = self._index.get(normalize_name(text))
-        if found is not None:
+        prefix = text.partition("/")[0] if "/" in text else ""
+        if found is not None and PROVIDER_PREFIXES.get(prefix, found.provider) in (
+            found.provider,
+            None,
+        ):  # an alias that happens to contain `anthropic/` must not beat the provider route
             return found
         provider: str | None = None
         if "/" in text:
@@ -220,8 +224,9 @@ def _apply_overrides(path: Path, docs: dict[str, tuple[str, dict[str, Any]]]) ->
     """Merge an overrides file into the provider documents; returns the keys it touched.
 
     Format: `models:` maps `provider/id` to fields that replace the synced ones
-    (`prices` replaces the whole history); `extra_aliases` appends aliases. A key that does
-    not exist yet adds a model (then `prices`, `source` and `checked` are required).
+    (`prices` replaces the whole history); `extra_aliases` appends aliases; `remove: true`
+    drops a synced model (to fold it into another one's aliases). A key that does not exist
+    yet adds a model (then `prices`, `source` and `checked` are required).
     """
     raw = read_yaml(path)
     if raw is None:
@@ -240,6 +245,12 @@ def _apply_overrides(path: Path, docs: dict[str, tuple[str, dict[str, Any]]]) ->
         entry = dict(models.get(model_id) or {})
         fields = dict(fields)
         fields.pop("reason", None)
+        if fields.pop("remove", False) is True:  # a synced entry folded into another model
+            if model_id not in models:
+                raise CatalogError(path.name, str(key), "remove", "names no synced model")
+            del models[model_id]
+            touched.add(f"{provider}/{model_id}")
+            continue
         extra = fields.pop("extra_aliases", None) or []
         entry.update(fields)
         if extra:
