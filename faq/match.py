@@ -35,15 +35,35 @@ from functools import lru_cache
 
 from faq.store import Entry, load_entries
 
-__all__ = ["Match", "Matcher", "Miss", "default_matcher", "looks_like_question", "match", "normalise"]
+__all__ = [
+    "Match",
+    "Matcher",
+    "Miss",
+    "default_matcher",
+    "looks_like_question",
+    "match",
+    "normalise",
+]
 
 # -- the lexicon -------------------------------------------------------------------------------
 
+
+def _wordlist(text: str) -> frozenset[str]:
+    """A word set written as one string, so the lexicon stays readable."""
+    return frozenset(text.split())
+
+
 # Phrases and model names become one term before tokenising. Order matters: longer first.
 _PHRASES: tuple[tuple[str, str], ...] = (
-    (r"\b(?:gpt|chatgpt)[\s-]?[0-9][\w.-]*|\b(?:claude|gemini|llama|mistral|mixtral|grok|qwen"
-     r"|deepseek|sonnet|opus|haiku|gemma|phi|codestral|command-r)[\w.-]*", " modelname "),
-    (r"\b(?:o1|o3|o4)(?:-mini|-pro)?\b|\bdeepseek-reasoner\b|\bchain[\s-]of[\s-]thought\b", " reasoning "),
+    (
+        r"\b(?:gpt|chatgpt)[\s-]?[0-9][\w.-]*|\b(?:claude|gemini|llama|mistral|mixtral|grok|qwen"
+        r"|deepseek|sonnet|opus|haiku|gemma|phi|codestral|command-r)[\w.-]*",
+        " modelname ",
+    ),
+    (
+        r"\b(?:o1|o3|o4)(?:-mini|-pro)?\b|\bdeepseek-reasoner\b|\bchain[\s-]of[\s-]thought\b",
+        " reasoning ",
+    ),
     (r"\btext-embedding[\w.-]*|\bembed-[\w.-]+", " embedding "),
     (r"\blanguage models?\b|\bgen ?ai\b", " llm "),
     (r"\b(?:pricing|billing) works?\b|\bpricing models?\b", " pricingmodel "),
@@ -51,15 +71,23 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bcheap\w* (?:and|vs|or|while|but) (?:\w+ ){0,2}(?:expensive|pricey)\b", " differ "),
     (r"\bmake (?:\w+ ){0,3}cheaper\b", " reduce "),
     (r"\bhit(?:ting)? (?:the )?(?:\w+ )?api\b", " request api "),
-    (r"\bsystem (?:prompts?|messages?|msgs?|instructions?)\b|\bdeveloper messages?\b", " systemprompt "),
-    (r"\bcontext (?:windows?|length|size)\b|\blong[\s-]context\b|\b[1-9][0-9]{2}k\b",
-     " longcontext "),
+    (
+        r"\bsystem (?:prompts?|messages?|msgs?|instructions?)\b|\bdeveloper messages?\b",
+        " systemprompt ",
+    ),
+    (
+        r"\bcontext (?:windows?|length|size)\b|\blong[\s-]context\b|\b[1-9][0-9]{2}k\b",
+        " longcontext ",
+    ),
     (r"\b(?:long|huge|big|large|giant|massive) (?:prompts?|inputs?|documents?)\b", " longcontext "),
     (r"\brate[\s-]?limit(?:s|ed|ing)?\b|\b(?:tokens|requests) per minute\b|\b429\b", " ratelimit "),
     (r"\b(?:one|a) (?:token )?at a time\b|\bautoregressive(?:ly)?\b", " sequential "),
     (r"\bup[\s-]to[\s-]date\b|\bout[\s-]of[\s-]date\b|\blast (?:checked|updated)\b", " fresh "),
     (r"\bcomes? from\b|\bwhere (?:do|does|did) (?:you|the bot|it) get\b", " source "),
-    (r"\b(?:our|my) own (?:prices|pricing|rates)\b|\bcustom (?:prices|pricing|rates)\b", " override "),
+    (
+        r"\b(?:our|my) own (?:prices|pricing|rates)\b|\bcustom (?:prices|pricing|rates)\b",
+        " override ",
+    ),
     (r"\bper (?:1m|mtok|million)\b|/\s?(?:1m|mtok)\b|\bmillion tokens\b", " mtok "),
     (r"\bper (?:1k|thousand)\b|\b1k tokens\b|/\s?1k\b", " mtok "),
     (r"\b(?:least|less) expensive\b|\blowest[\s-]priced?\b|\bbest value\b", " cheapest "),
@@ -67,11 +95,17 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"\b\d+\s?%\s?off\b|\bhalf (?:off|price)\b|\b(?:cost|charge|pay)s? less\b", " discount "),
     (r"\busage tiers?\b|\btier [1-5]\b", " usagetier "),
     (r"\bcount(?:s|ed)? (?:as|towards?)\b", " "),
-    (r"\b(?:cost|costs|costing|charge|charged|charges|billed|priced|pay) (?:way |much |a lot )?"
-     r"(?:more|extra|higher)\b"
-     r"|\bmore (?:expensive|costly|money)\b|\bhigher (?:price|cost|rate)s?\b", " pricier "),
-    (r"\btoo (?:high|much|expensive|big|large)\b|\bspend less\b|\bout of control\b"
-     r"|\b(?:bring|get|keep) (?:\w+ )?down\b", " reduce "),
+    (
+        r"\b(?:cost|costs|costing|charge|charged|charges|billed|priced|pay) (?:way |much |a lot )?"
+        r"(?:more|extra|higher)\b"
+        r"|\bmore (?:expensive|costly|money)\b|\bhigher (?:price|cost|rate)s?\b",
+        " pricier ",
+    ),
+    (
+        r"\btoo (?:high|much|expensive|big|large)\b|\bspend less\b|\bout of control\b"
+        r"|\b(?:bring|get|keep) (?:\w+ )?down\b",
+        " reduce ",
+    ),
     (r"\bhow many\b", " count "),
     (r"\bhow much\b", " cost "),
     (r"\bself[\s-]?host(?:ed|ing)?\b|\bon[\s-]prem(?:ise|ises)?\b|\bown gpus?\b", " selfhost "),
@@ -135,7 +169,7 @@ _SYNONYMS: dict[str, str] = {
     "discount": "discount discounts discounted half cheaper",
 }
 
-_STOPWORDS = frozenset(
+_STOPWORDS = _wordlist(
     "a about above after again all also am an and any anyone are as at be been being but by "
     "can could did do does doing done don dont for from get gets getting give go going got had "
     "has have having he hello hey hi how i if im in into is isnt it its just know let like "
@@ -147,21 +181,21 @@ _STOPWORDS = frozenset(
     "most other one ones way ways work works mean means each every per e g eg ie s t r ur wtf "
     "define definition meaning pls plz up out down off over english slack set setup "
     "figure idea ideas tip tips advice help right now general new make makes reason reasons "
-    "so exactly".split()
+    "so exactly"
 )
 
 # Words that mark a question as outside this bot's subject, whatever else it contains.
-_OFF_TOPIC = frozenset(
+_OFF_TOPIC = _wordlist(
     "password passwords login weather rain temperature recipe recipes cook "
     "cooking bake baking pizza pasta lunch dinner breakfast coffee football soccer basketball "
     "baseball nba nfl sports score movie movies song songs music joke jokes poem vacation "
     "holiday holidays pto salary payroll bitcoin btc crypto ethereum stock stocks seat seats "
     "license licence subscription wifi printer laptop vpn meeting calendar birthday rent "
-    "mortgage flight flights hotel parking gym translate".split()
+    "mortgage flight flights hotel parking gym translate"
 )
 
 # Terms about Slack or the bot in general: they rank, but prove nothing about the topic.
-_WEAK = frozenset("channel bot post team app api llm model message user workspace".split())
+_WEAK = _wordlist("channel bot post team app api llm model message user workspace")
 
 # -- normalisation -----------------------------------------------------------------------------
 
@@ -199,9 +233,7 @@ def _build_synonyms() -> dict[str, str]:
 
 
 _SYNONYM_OF = _build_synonyms()
-_CANONICAL = frozenset(_SYNONYMS) | frozenset(
-    repl.strip() for _, repl in _PHRASES if repl.strip()
-)
+_CANONICAL = frozenset(_SYNONYMS) | frozenset(repl.strip() for _, repl in _PHRASES if repl.strip())
 
 
 def _term(word: str) -> str | None:
@@ -429,9 +461,9 @@ def match(question: str) -> Match | Miss:
     return default_matcher().match(question)
 
 
-_QUESTION_WORDS = frozenset(
+_QUESTION_WORDS = _wordlist(
     "what whats why how hows when which should can could does do did is are isnt will would "
-    "explain where who whos".split()
+    "explain where who whos"
 )
 
 

@@ -169,7 +169,9 @@ def read_entries(path: Path) -> tuple[Entry, ...]:
             if related not in where:
                 raise EntryError(where[entry.id], entry.id, "related", f"unknown id {related!r}")
             if related == entry.id:
-                raise EntryError(where[entry.id], entry.id, "related", "an entry cannot relate to itself")
+                raise EntryError(
+                    where[entry.id], entry.id, "related", "an entry cannot relate to itself"
+                )
     return tuple(entries)
 
 

@@ -60,14 +60,18 @@ def test_eval_phrasings_are_not_copied_into_entries() -> None:
         for entry in default_matcher().entries
         for text in (entry.question, *entry.phrasings)
     }
-    copied = [row["q"] for row in data["questions"] + data["fresh"] if row["q"].lower().rstrip("?") in stored]
+    copied = [
+        row["q"]
+        for row in data["questions"] + data["fresh"]
+        if row["q"].lower().rstrip("?") in stored
+    ]
     assert copied == []
 
 
 def test_top1_accuracy_is_at_least_90_percent() -> None:
     data = load_eval()
-    dev_top1, dev_top3, dev_fail = score(data["questions"])
-    fresh_top1, fresh_top3, fresh_fail = score(data["fresh"])
+    dev_top1, dev_top3, _ = score(data["questions"])
+    fresh_top1, fresh_top3, _ = score(data["fresh"])
     overall, _, failures = score(data["questions"] + data["fresh"])
     print(f"\ndev top-1 {dev_top1:.1%} top-3 {dev_top3:.1%} (n={len(data['questions'])})")
     print(f"fresh top-1 {fresh_top1:.1%} top-3 {fresh_top3:.1%} (n={len(data['fresh'])})")

@@ -129,9 +129,7 @@ def test_placeholder_arguments() -> None:
         )
     ).text
     per_day = prices.project(prices.estimate("gpt-4o", 1000, 500).total, 10, "second").per_day
-    assert text == (
-        "$0.0000025 $0.0025 4× $0.00375 128,000 " + prices.format_usd(per_day)
-    )
+    assert text == ("$0.0000025 $0.0025 4× $0.00375 128,000 " + prices.format_usd(per_day))
 
 
 def test_related_ids_come_from_the_given_store(tmp_path: Path) -> None:
