@@ -128,13 +128,16 @@ class Catalog:
         ):  # an alias that happens to contain `anthropic/` must not beat the provider route
             return found
         provider: str | None = None
+        bases = []  # exact spellings first: an alias may be `meta.llama3-70b-instruct-v1:0`
         if "/" in text:
             prefix, _, rest = text.partition("/")
             provider = PROVIDER_PREFIXES.get(prefix, prefix)
+            bases.append(rest)
             text = rest.rsplit("/", 1)[-1]
         if "." in text and text.split(".", 1)[0] in PROVIDER_PREFIXES:  # amazon.nova-pro-v1:0
+            bases.append(text)
             text = text.split(".", 1)[1]
-        candidates = [text]
+        candidates = [*dict.fromkeys([*bases, text])]
         stripped = text
         while (shorter := _DATE_SUFFIX.sub("", stripped)) != stripped:
             stripped = shorter

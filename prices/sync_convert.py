@@ -141,15 +141,20 @@ def _clean(name: str) -> str:
 
 
 def _match_names(clause: Any) -> list[str]:
-    """The `equals` and `starts_with` values of a genai match clause tree, in order."""
+    """The `equals` and `starts_with` values of a genai match clause tree, in order.
+
+    A `starts_with` value that ends in a bare year (`claude-sonnet-4-2025`) is a prefix of
+    dated ids, not a name, and is left out; the catalog strips date suffixes itself.
+    """
     found: list[str] = []
     for attr in ("or_", "and_"):
         for sub in getattr(clause, attr, None) or ():
             found.extend(_match_names(sub))
-    for attr in ("equals", "starts_with"):
-        value = getattr(clause, attr, None)
-        if isinstance(value, str):
-            found.append(value)
+    if isinstance(value := getattr(clause, "equals", None), str):
+        found.append(value)
+    value = getattr(clause, "starts_with", None)
+    if isinstance(value, str) and not re.search(r"-20\d\d$", value):
+        found.append(value)
     return found
 
 
@@ -160,14 +165,12 @@ def _equals_names(clause: Any) -> list[str]:
 
 
 def _usable_alias(provider: str, name: str) -> bool:
-    """Skip fragments (`claude-sonnet-4@`, `gpt-5-nano-`, `...-2025`) and names that carry
+    """Skip fragments (`claude-sonnet-4@`, `gpt-5-nano-`) and names that carry
     another provider's prefix (Vertex's `anthropic/claude-sonnet-4` must not shadow Anthropic's)."""
     prefix, slash, _ = name.partition("/")
     if slash and PROVIDER_PREFIXES.get(prefix, provider) not in (provider, None):
         return False
-    return bool(re.fullmatch(r"[a-z0-9][a-z0-9._/:-]*[a-z0-9]", name)) and not re.search(
-        r"-20\d\d$", name
-    )
+    return bool(re.fullmatch(r"[a-z0-9][a-z0-9._/:-]*[a-z0-9]", name))
 
 
 def _encoding(provider: str, model_id: str) -> str | None:
