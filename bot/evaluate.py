@@ -142,9 +142,33 @@ def _estimate(command: c.Estimate, catalog: Catalog, at: datetime | None) -> Est
     )
 
 
-def _family(model_id: str) -> str:
-    """The id minus its last part: `gpt-4o-mini` -> `gpt-4o`."""
-    return model_id.rsplit("-", 1)[0] if "-" in model_id else model_id
+#: Last id segments that name a size or speed variant of a model family.
+_VARIANTS = frozenset(
+    {"mini", "nano", "pro", "flash", "lite", "small", "medium", "large", "turbo", "fast"}
+    | {"plus", "max", "micro", "haiku", "sonnet", "opus", "chat", "instant", "air"}
+)
+#: Id parts of special-purpose models that are no drop-in alternative for a chat model.
+_SPECIAL = frozenset(
+    {"tts", "audio", "realtime", "transcribe", "search", "image", "vision", "embed"}
+    | {"embedding", "moderation", "computer", "research", "cyber", "guard", "safeguard"}
+    | {"codex", "instruct", "tool", "rosalind", "reasoning"}
+)
+
+
+def _stem(model_id: str) -> str:
+    """The id without a trailing variant word: `gemini-2.5-flash` -> `gemini-2.5`."""
+    head, _, last = model_id.rpartition("-")
+    return head if head and last in _VARIANTS else model_id
+
+
+def _kinship(current: Model, other: Model) -> int | None:
+    """0: a variant of it (`gpt-4o-mini`); 1: same family; 2: unrelated; None: unsuitable."""
+    parts = set(other.id.replace(".", "-").split("-"))
+    if parts & _SPECIAL and not parts <= set(current.id.replace(".", "-").split("-")):
+        return None
+    if other.id.startswith(current.id + "-") and other.id[len(current.id) + 1 :] in _VARIANTS:
+        return 0
+    return 1 if _stem(other.id) == _stem(current.id) else 2
 
 
 def _alternative(
@@ -156,15 +180,19 @@ def _alternative(
 ) -> Alternative | None:
     """The cheaper model to mention: same provider and kind, not deprecated, same request fits.
 
-    Preference: the same family (`gpt-4o` -> `gpt-4o-mini`), closest in price; otherwise the
-    closest in price that saves at least 20%.
+    Preference: a variant of the model (`gpt-4o` -> `gpt-4o-mini`), then the same family
+    (`gemini-2.5-pro` -> `gemini-2.5-flash`), then any model saving at least 20%; within a
+    group, the closest in price. Special-purpose models (audio, search, ...) are skipped.
     """
     current = est.model
     if est.total == 0:
         return None
-    found: list[tuple[bool, Decimal, Model, prices.Estimate]] = []
+    found: list[tuple[int, Decimal, Model]] = []
     for other in catalog.by_provider(current.provider):
         if other is current or other.deprecated or other.kind != current.kind:
+            continue
+        kin = _kinship(current, other)
+        if kin is None or (current.context_window and not other.context_window):
             continue
         try:
             alt = prices.estimate(
@@ -179,13 +207,13 @@ def _alternative(
             continue
         if alt.total >= est.total:
             continue
-        related = other.id.startswith(current.id + "-") or _family(other.id) == _family(current.id)
-        found.append((related, alt.total, other, alt))
+        if kin == 2 and 1 - alt.total / est.total < _MIN_SAVING:
+            kin = 3
+        found.append((kin, alt.total, other))
     if not found:
         return None
-    family = [f for f in found if f[0]]
-    pool = family or [f for f in found if 1 - f[1] / est.total >= _MIN_SAVING] or found
-    _, total, model, _alt = max(pool, key=lambda f: (f[1], f[2].id))
+    best = min(kin for kin, _, _ in found)
+    _, total, model = max((f for f in found if f[0] == best), key=lambda f: (f[1], f[2].id))
     per_month = None
     if projection is not None:
         per_month = total * projection.requests_per_day * 30

@@ -187,7 +187,7 @@ def _unknown_words(catalog: Catalog, usage: Usage, words: list[Word]) -> ParseEr
     idx = next(i for i, w in enumerate(words) if w.text == first)
     run = [first]
     for w in words[idx + 1 : idx + 4]:
-        if w.text in usage.unknown or (len(w.text) <= 3 and w.text[:1].isdigit()):
+        if w.text in usage.unknown or re.fullmatch(r"\d+(?:\.\d+)?b?", w.text.lower()):
             run.append(w.text)
         else:
             break

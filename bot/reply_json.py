@@ -1,0 +1,155 @@
+"""Results as the JSON objects of `--json` (DESIGN.md §3): `kind` on every object, money as
+exact decimal strings, never floats."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from prices import Model, PriceSet, usd_string
+
+from . import results as r
+
+__all__ = ["price_fields", "to_json"]
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else usd_string(value)
+
+
+def price_fields(model: Model, p: PriceSet) -> dict[str, Any]:
+    """The fields of `prices show MODEL --json`."""
+    return {
+        "model": model.id,
+        "provider": model.provider,
+        "aliases": list(model.aliases),
+        "input_per_mtok": usd_string(p.input_per_mtok),
+        "output_per_mtok": usd_string(p.output_per_mtok),
+        "cached_input_per_mtok": _money(p.cached_input_per_mtok),
+        "cache_write_per_mtok": _money(p.cache_write_per_mtok),
+        "context_window": model.context_window,
+        "max_output_tokens": model.max_output_tokens,
+        "tiers": [
+            {
+                "threshold_input_tokens": t.threshold_input_tokens,
+                "inclusive": t.inclusive,
+                **{name: usd_string(rate) for name, rate in t.rates.items()},
+            }
+            for t in p.tiers
+        ],
+        "batch": None
+        if p.batch is None
+        else {
+            "input_per_mtok": usd_string(p.batch.input_per_mtok),
+            "output_per_mtok": usd_string(p.batch.output_per_mtok),
+            "cached_input_per_mtok": _money(p.batch.cached_input_per_mtok),
+        },
+        "as_of": model.checked.isoformat(),
+        "source": model.source,
+    }
+
+
+def _estimate(res: r.EstimateResult) -> dict[str, Any]:
+    est = res.estimate
+    data: dict[str, Any] = {
+        "kind": res.kind,
+        "model": est.model.id,
+        "provider": est.model.provider,
+        "input_tokens": est.input_tokens,
+        "output_tokens": est.output_tokens,
+        "cached_input_tokens": est.cached_input_tokens,
+        "batch": est.batch,
+        "requests": res.requests,
+        "period": res.period,
+        "cost_per_request": {
+            "input": usd_string(est.input_cost + est.cache_write_cost),
+            "cached_input": usd_string(est.cached_input_cost),
+            "output": usd_string(est.output_cost),
+            "total": usd_string(est.total),
+        },
+    }
+    if res.projection is not None:
+        data["cost_per_day"] = usd_string(res.projection.per_day)
+        data["cost_per_month"] = usd_string(res.projection.per_month)
+    data["prices"] = {
+        "input_per_mtok": usd_string(est.rates.input_per_mtok),
+        "output_per_mtok": usd_string(est.rates.output_per_mtok),
+        "cached_input_per_mtok": _money(est.rates.cached_input_per_mtok),
+    }
+    data["as_of"] = est.as_of.isoformat()
+    return data
+
+
+def _model_row(model: Model) -> dict[str, Any]:
+    p = model.current
+    return {
+        "model": model.id,
+        "provider": model.provider,
+        "name": model.name,
+        "input_per_mtok": usd_string(p.input_per_mtok),
+        "output_per_mtok": usd_string(p.output_per_mtok),
+        "cached_input_per_mtok": _money(p.cached_input_per_mtok),
+        "context_window": model.context_window,
+        "deprecated": model.deprecated,
+    }
+
+
+def to_json(result: r.Result) -> dict[str, Any]:
+    """The JSON object of a result."""
+    match result:
+        case r.EstimateResult():
+            return _estimate(result)
+        case r.CompareResult():
+            return {
+                "kind": result.kind,
+                "models": list(result.models),
+                "input_tokens": result.input_tokens,
+                "output_tokens": result.output_tokens,
+                "rows": [
+                    {
+                        "model": row.model.id,
+                        "provider": row.model.provider,
+                        "total": usd_string(row.estimate.total),
+                    }
+                    for row in result.rows
+                ],
+            }
+        case r.CountResult():
+            return {
+                "kind": result.kind,
+                "model": result.model.id,
+                "encoding": result.count.encoding,
+                "tokens": result.count.tokens,
+                "exact": result.count.exact,
+                "cost_as_input": usd_string(result.cost_as_input),
+            }
+        case r.PriceResult():
+            return {"kind": result.kind, **price_fields(result.model, result.prices)}
+        case r.ModelsResult():
+            models = [m for _, group in result.groups for m in group]
+            return {
+                "kind": result.kind,
+                "provider": result.provider,
+                "models": [_model_row(m) for m in models],
+            }
+        case r.HelpResult():
+            text = f"{result.note}\n{result.text}" if result.note else result.text
+            return {"kind": result.kind, "text": text}
+        case r.ErrorResult():
+            return {
+                "kind": result.kind,
+                "error": result.message,
+                "suggestions": list(result.suggestions),
+            }
+        case r.FaqResult():
+            return {
+                "kind": result.kind,
+                "id": result.id,
+                "question": result.question,
+                "answer": result.answer,
+            }
+        case r.FaqMissResult():
+            return {
+                "kind": result.kind,
+                "suggestions": [{"id": i, "question": q} for i, q in result.suggestions],
+            }
