@@ -78,7 +78,9 @@ def _clause_values(clause: Any) -> list[str]:
     return found
 
 
-def _genai_total(model: prices.Model, at: datetime, batch: bool = False, **usage: int) -> Decimal:
+def _genai_total(
+    model: prices.Model, at: datetime, *, batch: bool = False, **usage: int
+) -> Decimal:
     genai_provider = _GENAI_PROVIDER[model.provider]
     ref = _genai_ref(genai_provider, ORIGINS[model.key])
     result = calc_price(
@@ -144,7 +146,7 @@ def test_estimate_equals_genai_prices(model: prices.Model) -> None:
     for at in (MIDDAY, PEAK):
         for name, usage, batch in _shapes(model, at):
             ours = _ours(model, at, batch, usage)
-            theirs = _genai_total(model, at, batch, **usage)
+            theirs = _genai_total(model, at, usage, batch)
             assert ours == theirs, f"{model.key} {name} at {at:%H:%M}: {ours} != {theirs}"
             assert ours > 0
 
@@ -159,11 +161,11 @@ def test_deepseek_overrides_agree_on_weekdays_and_are_cheaper_on_weekend_peak_ho
     model = next(m for m in CATALOG.by_provider(provider) if m.id == model_id)
     for at in (MIDDAY, PEAK):
         for _name, usage, batch in _shapes(model, at):
-            assert _ours(model, at, batch, usage) == _genai_total(model, at, batch, **usage)
+            assert _ours(model, at, batch, usage) == _genai_total(model, at, usage, batch)
     usage = {"input_tokens": 1000, "output_tokens": 500}
     weekend = _ours(model, SATURDAY_PEAK_HOUR, False, usage)
     assert weekend == _ours(model, MIDDAY, False, usage)  # off-peak all day on weekends
-    assert weekend < _genai_total(model, SATURDAY_PEAK_HOUR, **usage)  # upstream: upper bound
+    assert weekend < _genai_total(model, SATURDAY_PEAK_HOUR, usage)  # upstream: upper bound
 
 
 @pytest.mark.parametrize("legacy", ["deepseek-chat", "deepseek-reasoner"])

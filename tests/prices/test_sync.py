@@ -1,0 +1,203 @@
+"""The sync: committed data is what a sync writes, and the conversion of a tiny fake provider."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import prices
+from prices.sync import HEADER, main, render
+from prices.sync_convert import SyncSpec, canonical_id, convert_provider
+
+types = pytest.importorskip("genai_prices.types")
+
+
+def test_committed_data_matches_a_sync(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--check"]) == 0, capsys.readouterr().out
+
+
+def test_check_fails_and_names_the_change_when_data_drifts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--data-dir", str(tmp_path), "--date", "2026-11-29"]) == 0
+    path = tmp_path / "openai.yaml"
+    path.write_text(path.read_text().replace("input_per_mtok: 2.5\n", "input_per_mtok: 3\n", 1))
+    capsys.readouterr()
+    assert main(["--check", "--data-dir", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "openai.yaml" in out
+    assert "~ openai/gpt-4o: input 3 -> 2.5" in out
+
+
+def test_dry_run_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--dry-run", "--data-dir", str(tmp_path), "--date", "2026-11-29"]) == 0
+    assert list(tmp_path.iterdir()) == []
+    assert "+ anthropic/claude-sonnet-4" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("provider", "genai_id", "equals", "expected"),
+    [
+        ("anthropic", "claude-opus-4-0", ["claude-opus-4"], "claude-opus-4"),
+        ("anthropic", "claude-3-7-sonnet-latest", [], "claude-3-7-sonnet"),
+        ("xai", "grok-4-0709", ["grok-4-0709", "grok-4"], "grok-4"),
+        ("mistral", "mistral-medium-latest", ["mistral-medium-latest"], "mistral-medium"),
+        ("mistral", "mistral-large-2512", ["mistral-large-2512"], "mistral-large-2512"),
+        ("groq", "llama-3.3-70b-versatile", [], "llama-3.3-70b"),
+        ("groq", "llama-3.1-8b-instant", [], "llama-3.1-8b"),
+        ("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo", [], "llama-3.3-70b"),
+        ("bedrock", "meta.llama3-3-70b-instruct-v1:0", [], "llama-3.3-70b"),
+        ("bedrock", "amazon.nova-pro-v1:0", [], "nova-pro"),
+        ("groq", "meta-llama/llama-4-maverick-17b-128e-instruct", [], "llama-4-maverick"),
+        ("openai", "gpt-4o:extended", ["gpt-4o:extended"], "gpt-4o-extended"),
+    ],
+)
+def test_canonical_ids(provider: str, genai_id: str, equals: list[str], expected: str) -> None:
+    assert canonical_id(provider, genai_id, equals) == expected
+
+
+def _fake_provider() -> object:
+    t = types
+    tiered = t.TieredPrices(base=Decimal("2"), tiers=[t.Tier(start=199999, price=Decimal("4"))])
+    return t.Provider(
+        id="fake",
+        name="Fake",
+        api_pattern="https://fake",
+        pricing_urls=["https://fake.example/pricing"],
+        models=[
+            t.ModelInfo(
+                id="fake-large-latest",
+                name="Fake Large",
+                match=t.ClauseOr(
+                    or_=[
+                        t.ClauseEquals(equals="fake-large-latest"),
+                        t.ClauseStartsWith(starts_with="fake-large-2026"),
+                        t.ClauseEquals(equals="fake-large-2026-01-31"),
+                    ]
+                ),
+                context_window=400000,
+                price_comments="Tier over 200k.",
+                prices=[
+                    t.ConditionalPrice(
+                        prices=t.ModelPrice(input_mtok=Decimal("3"), output_mtok=Decimal("12"))
+                    ),
+                    t.ConditionalPrice(
+                        constraint=t.StartDateConstraint(start_date=dt.date(2026, 6, 1)),
+                        prices=t.ModelPrice(
+                            input_mtok=tiered,
+                            cache_read_mtok=Decimal("0.2"),
+                            output_mtok=Decimal("8"),
+                            web_searches_kcount=Decimal("10"),
+                        ),
+                    ),
+                ],
+                price_variants=[
+                    t.PriceVariant(
+                        when={"processing": "batch"},
+                        constraint=t.StartDateConstraint(start_date=dt.date(2026, 10, 14)),
+                        prices=t.ModelPrice(input_mtok=Decimal("1"), output_mtok=Decimal("4")),
+                    ),
+                    t.PriceVariant(
+                        when={"service_tier": "fast"},
+                        prices=t.ModelPrice(input_mtok=Decimal("9"), output_mtok=Decimal("9")),
+                    ),
+                ],
+            ),
+            t.ModelInfo(
+                id="fake-peak",
+                match=t.ClauseEquals(equals="fake-peak"),
+                prices=[
+                    t.ConditionalPrice(
+                        prices=t.ModelPrice(input_mtok=Decimal("0.1"), output_mtok=Decimal("0.2"))
+                    ),
+                    t.ConditionalPrice(
+                        constraint=t.TimeOfDateConstraint(
+                            start_time=dt.time(1, 0, tzinfo=dt.UTC),
+                            end_time=dt.time(4, 0, tzinfo=dt.UTC),
+                        ),
+                        prices=t.ModelPrice(input_mtok=Decimal("0.2"), output_mtok=Decimal("0.4")),
+                    ),
+                ],
+            ),
+            t.ModelInfo(
+                id="fake-embed",
+                match=t.ClauseEquals(equals="fake-embed"),
+                prices=t.ModelPrice(input_mtok=Decimal("0.02")),
+            ),
+            t.ModelInfo(
+                id="fake-voice",
+                match=t.ClauseEquals(equals="fake-voice"),
+                prices=t.ModelPrice(audio_hours=Decimal("3")),
+            ),
+        ],
+    )
+
+
+NOTES = (
+    "Tier over 200k. Variant rates as verified upstream: batch from 2026-10-14 "
+    "(earlier variant history not modelled)."
+)
+EXPECTED = (
+    HEADER.format(version="9.9.9", day="2026-11-29")
+    + """
+provider: fake
+name: Fake AI
+source: https://fake.example/pricing
+models:
+  fake-large:
+    name: Fake Large
+    aliases: [fake-large-latest, fake-large-2026-01-31]
+    context_window: 400000
+    checked: 2026-11-29
+    notes: "<NOTES>"
+    prices:
+      - input_per_mtok: 3
+        output_per_mtok: 12
+      - from: 2026-06-01
+        input_per_mtok: 2
+        cached_input_per_mtok: 0.2
+        output_per_mtok: 8
+        tiers:
+          - {threshold_input_tokens: 200000, inclusive: true, input_per_mtok: 4}
+        batch: {input_per_mtok: 1, output_per_mtok: 4}
+  fake-peak:
+    aliases: [fake-peak-latest]
+    checked: 2026-11-29
+    prices:
+      - input_per_mtok: 0.1
+        output_per_mtok: 0.2
+      - window: {start: "01:00", end: "04:00"}
+        input_per_mtok: 0.2
+        output_per_mtok: 0.4
+  fake-embed:
+    aliases: [fake-embed-latest]
+    kind: embedding
+    checked: 2026-11-29
+    prices:
+      - input_per_mtok: 0.02
+        output_per_mtok: 0
+"""
+).replace("<NOTES>", NOTES)
+
+
+def test_conversion_of_a_tiny_fake_provider(tmp_path: Path) -> None:
+    spec = SyncSpec("fake", "Fake AI", "fake")
+    doc = convert_provider(spec, _fake_provider(), dt.date(2026, 11, 29))
+    text = render(doc, "9.9.9", dt.date(2026, 11, 29))
+    assert text == EXPECTED  # the voice model (no token prices) and `fast` mode are skipped
+    assert doc.origins == {
+        "fake-large": "fake-large-latest",
+        "fake-peak": "fake-peak",
+        "fake-embed": "fake-embed",
+    }
+    (tmp_path / "fake.yaml").write_text(text)
+    catalog = prices.load_catalog(tmp_path)  # what the sync writes, the loader reads exactly
+    large = catalog.get("fake-large-2026-01-31")
+    assert large.id == "fake-large"
+    at = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
+    assert prices.estimate(large, 200_000, 0, at=at).rates.input_per_mtok == 4
+    assert prices.estimate(large, 199_999, 0, at=at).rates.input_per_mtok == 2
+    assert prices.estimate(large, 1000, 0, batch=True, at=at).total == Decimal("0.001")
