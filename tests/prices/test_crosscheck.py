@@ -79,7 +79,7 @@ def _clause_values(clause: Any) -> list[str]:
 
 
 def _genai_total(
-    model: prices.Model, at: datetime, *, batch: bool = False, **usage: int
+    model: prices.Model, at: datetime, usage: dict[str, int], batch: bool = False
 ) -> Decimal:
     genai_provider = _GENAI_PROVIDER[model.provider]
     ref = _genai_ref(genai_provider, ORIGINS[model.key])
