@@ -276,9 +276,15 @@ def read_usage(items: list[Item]) -> Usage:
     """Read what `items` say about a usage; raises `ParseError` on contradictions."""
     usage = Usage()
     _read_flags(items, usage)
-    _read_budget(items, usage)
-    _read_context(items, usage)
-    _read_volume(items, usage)
-    _bind_labels(items, usage)
-    _read_bare(items, usage)
+    try:
+        _read_budget(items, usage)
+        _read_context(items, usage)
+        _read_volume(items, usage)
+        _bind_labels(items, usage)
+        _read_bare(items, usage)
+    except ParseError:
+        # A misspelt model name (`claude sonet 4`) leaves numbers over; name the word first.
+        usage.unknown = [it.text for it in items if it.kind == "word"]
+        if not usage.unknown:
+            raise
     return usage

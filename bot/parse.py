@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from prices import Catalog, default_catalog
+from prices.catalog import PROVIDER_PREFIXES
 from prices.tokens import MAX_TEXT_CHARS
 
 from . import commands as c
@@ -186,8 +187,10 @@ def _unknown_words(catalog: Catalog, usage: Usage, words: list[Word]) -> ParseEr
     # The run of words around the first unknown one, as a model name (`claude sonet 4`).
     idx = next(i for i, w in enumerate(words) if w.text == first)
     run = [first]
+    if idx > 0 and words[idx - 1].text.lower() in PROVIDER_PREFIXES:  # `claude sonet 4`
+        run.insert(0, words[idx - 1].text)
     for w in words[idx + 1 : idx + 4]:
-        if w.text in usage.unknown or re.fullmatch(r"\d+(?:\.\d+)?b?", w.text.lower()):
+        if w.text in usage.unknown or re.fullmatch(r"\d{1,2}(?:\.\d)?|\d{1,3}b", w.text.lower()):
             run.append(w.text)
         else:
             break

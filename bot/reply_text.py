@@ -304,7 +304,7 @@ def parts_of(result: r.Result, s: Style) -> Parts:
             return Parts("tokencost help", lines + s.esc(result.text).splitlines())
         case r.ErrorResult():
             notes = []
-            if result.suggestions:
+            if result.suggestions and "Did you mean" not in result.message:
                 notes.append("Did you mean: " + ", ".join(s.esc(x) for x in result.suggestions))
             notes.append("Type `help` for examples.")
             return Parts("", [s.esc(result.message)], None, notes)
