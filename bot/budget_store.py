@@ -23,6 +23,7 @@ __all__ = [
     "get_budget",
     "list_budgets",
     "period_window",
+    "release_budget_alert",
     "set_budget",
 ]
 
@@ -154,5 +155,19 @@ def claim_budget_alert(
         "INSERT INTO budget_alerts (budget_id, period_start, threshold_pct, sent_utc)"
         " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [budget_id, period_start.isoformat(), threshold_pct, format_utc(now)],
+    )
+    return cursor.rowcount == 1
+
+
+def release_budget_alert(
+    db: Database, budget_id: int, period_start: date, threshold_pct: int
+) -> bool:
+    """Give back a claimed alert whose message could not be posted, so a later check sends it.
+
+    Return whether a claim was released.
+    """
+    cursor = db.execute(
+        "DELETE FROM budget_alerts WHERE budget_id = ? AND period_start = ? AND threshold_pct = ?",
+        [budget_id, period_start.isoformat(), threshold_pct],
     )
     return cursor.rowcount == 1

@@ -90,6 +90,9 @@ class FakeSlack:
         self._calls: list[SlackCall] = []
         self._scripts: dict[str, list[_Script]] = {}
         self._ts = itertools.count(1)
+        self._messages: dict[str, list[dict[str, Any]]] = {}
+        self.ts_base = 1_700_000_000
+        """Whole seconds of the message ``ts`` values handed out; tests may set their clock's."""
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -208,8 +211,52 @@ class FakeSlack:
                     if script.times <= 0:
                         queue.pop(0)
                 return script.status, script.payload, script.headers
-            ts = f"1700000000.{next(self._ts):06d}"
-        return 200, _default_response(call, ts), {}
+            ts = f"{self.ts_base}.{next(self._ts):06d}"
+            if call.method == "conversations.history":
+                return 200, self._history(call.body), {}
+            response = _default_response(call, ts)
+            if call.method == "chat.postMessage":
+                self._remember(call, response["message"])
+        return 200, response, {}
+
+    # -- channel history ---------------------------------------------------------------------
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        """Messages posted to ``channel`` with ``chat.postMessage`` (oldest first)."""
+        with self._lock:
+            return [dict(m) for m in self._messages.get(channel, [])]
+
+    def _remember(self, call: SlackCall, message: dict[str, Any]) -> None:
+        stored = dict(message)
+        metadata = call.json_field("metadata") if "metadata" in call.body else None
+        if isinstance(metadata, dict):
+            stored["metadata"] = metadata
+        channel = str(call.body.get("channel", "C123"))
+        self._messages.setdefault(channel, []).append(stored)
+
+    def _history(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``conversations.history``: newest first, ``oldest``/``latest``/``limit``/``cursor``;
+        ``metadata`` only with ``include_all_metadata`` (as Slack does)."""
+        channel = str(body.get("channel", ""))
+        if channel not in self._messages and not channel.startswith(("C", "G", "D")):
+            return {"ok": False, "error": "channel_not_found"}
+        oldest = float(body.get("oldest") or 0)
+        latest = float(body.get("latest") or "inf")
+        with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+            for m in reversed(self._messages.get(channel, []))
+            if oldest <= float(m["ts"]) <= latest
+        ]
+        start = int(str(body.get("cursor") or "0"))
+        limit = int(body.get("limit") or 100)
+        page = found[start : start + limit]
+        more = start + limit < len(found)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         answer: Callable[[SlackCall], tuple[int, dict[str, Any], dict[str, str]]] = self._answer
