@@ -113,6 +113,7 @@ def _read_flags(items: list[Item], usage: Usage) -> None:
             usage.providers.append(item.word)
         elif item.kind == "budget":
             usage.budget_word = True
+            continue  # consumed by _read_budget, which needs it as a neighbour
         elif item.kind not in ("filler", "period", "per", "a"):
             continue
         item.used = True
@@ -146,6 +147,9 @@ def _read_budget(items: list[Item], usage: Usage) -> None:
             raise ParseError("Give one budget, like `budget $100/day`.")
         usage.budget = Money(_num(item), period)
         _mark(items, marks)
+    for item in items:
+        if item.kind == "budget":
+            item.used = True
 
 
 def _read_context(items: list[Item], usage: Usage) -> None:

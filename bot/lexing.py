@@ -184,16 +184,25 @@ def lex(catalog: Catalog, words: list[Word]) -> list[Item]:
     return _apply_scale_words(items)
 
 
+_CURRENCY_WORDS = frozenset({"usd", "dollars", "dollar", "bucks", "$"})
+
+
 def _apply_scale_words(items: list[Item]) -> list[Item]:
-    """`1.2 million` -> one number."""
+    """`1.2 million` -> one number; `100 usd` -> one amount."""
     out: list[Item] = []
     for item in items:
         prev = out[-1] if out else None
-        scale = SCALE_WORDS.get(item.text.lower())
-        if scale and prev is not None and prev.kind == "num" and prev.num is not None:
-            prev.num *= scale
-            prev.text += " " + item.text
-            continue
+        lower = item.text.lower()
+        scale = SCALE_WORDS.get(lower)
+        if prev is not None and prev.kind == "num" and prev.num is not None:
+            if scale:
+                prev.num *= scale
+                prev.text += " " + item.text
+                continue
+            if lower in _CURRENCY_WORDS:
+                prev.kind = "usd"
+                prev.text += " " + item.text
+                continue
         out.append(item)
     return out
 
@@ -220,6 +229,8 @@ def lex_word(text: str) -> list[Item]:  # noqa: C901 - one flat decision table
         return [Item("filler", text)]
     if lower.startswith("#") and len(lower) > 1:
         return [Item("tag", text, word=text[1:])]
+    if _TIMES.fullmatch(lower):  # `x10k`, `x10k/day`
+        return [Item("times", text[0]), *lex_word(text[1:])]
     usd = parse_usd(lower.split("/", 1)[0])
     if usd is not None:
         period = PERIOD_WORDS.get(lower.split("/", 1)[1]) if "/" in lower else None
@@ -236,8 +247,6 @@ def lex_word(text: str) -> list[Item]:  # noqa: C901 - one flat decision table
         value = parse_number(glued["num"])
         if value is not None:
             return [Item("bound", text, num=value, word=LABELS[glued["label"]])]
-    if times := _TIMES.fullmatch(lower):
-        return [Item("times", text[0]), *lex_word(text[1:])] if times["rest"] else []
     if lower in _providers():
         return [Item("provider", text, word=PROVIDER_PREFIXES[lower] or lower)]
     if len(lower) >= 5 and lower.isalpha():

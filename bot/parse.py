@@ -80,13 +80,14 @@ def looks_like_question(text: str) -> bool:
 def parse_command(text: str, catalog: Catalog | None = None) -> c.Command:
     """Parse what a user typed after `/tokencost`; raises `ParseError` for anything else."""
     catalog = catalog or default_catalog()
-    text = _PREFIX.sub("", text, count=1).strip()
+    raw = _PREFIX.sub("", text, count=1).lstrip()
+    text = raw.rstrip()
     words = split_words(text)
     if not words:
         return c.Help()
     head = words[0].text.lower()
     if head in _COUNT:
-        return _parse_count(catalog, text)
+        return _parse_count(catalog, raw)  # the pasted text is kept verbatim
     if len(text) > MAX_COMMAND_CHARS:
         raise ParseError(
             f"That's {len(text):,} characters; commands are at most {MAX_COMMAND_CHARS:,} "
