@@ -155,12 +155,19 @@ def resolve_span(catalog: Catalog, words: list[Word], i: int) -> tuple[Model, in
     if _is_protected(first):
         return None
     vocab = _vocabulary(catalog)
+    single = catalog.find(words[i].text)
     for j in range(min(len(words), i + MAX_NAME_WORDS), i + 1, -1):
         key = normalize_name("".join(w.text for w in words[i:j]))
         if key in vocab:
-            return vocab[key], j
-    model = catalog.find(words[i].text)
-    return (model, i + 1) if model is not None else None
+            found = vocab[key]
+            # Words that don't change the model (`claude-sonnet-4 0` is an alias of the same
+            # model) are left for the grammar: `0` is a token count there.
+            for k in range(i + 1, j):
+                shorter = normalize_name("".join(w.text for w in words[i:k]))
+                if vocab.get(shorter) is found or (k == i + 1 and single is found):
+                    return found, k
+            return found, j
+    return (single, i + 1) if single is not None else None
 
 
 def _providers() -> frozenset[str]:

@@ -301,7 +301,8 @@ def _parse_count(catalog: Catalog, text: str) -> c.Count:
         )
     model, j = span
     body = text[head_end + words[j - 1].end :]
-    body = body.lstrip(" \t:").removeprefix("\n") if body.strip() else ""
+    # The separator is the blanks after the name (a `:` glued to the name went with it).
+    body = body.lstrip(" \t").removeprefix("\n") if body.strip() else ""
     if not body.strip():
         raise ParseError("Paste the text after the model name: `count gpt-4o Hello, world`.")
     return c.Count(canonical_name(catalog, model), body)
