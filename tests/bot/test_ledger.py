@@ -1,0 +1,121 @@
+"""Pricing reported usage: field checks, the price in force at the event's time, batches."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bot.ledger import UsageRefused, price_event, record_events
+from bot.store import open_db
+from bot.usage_fields import EventProblems, UsageEvent, event_from_fields
+from tests.bot.ledger_support import NOW, ledger_catalog
+
+CATALOG = ledger_catalog()
+
+
+def test_our_names_and_digit_strings_are_read() -> None:
+    event = event_from_fields(
+        {"model": "gpt-4o", "input_tokens": "1,000", "output_tokens": 500.0, "tag": "#search",
+         "id": 42, "timestamp": "2026-11-02T10:00:00Z"},
+        NOW,
+    )  # fmt: skip
+    assert event == UsageEvent(
+        model="gpt-4o", occurred_utc=datetime(2026, 11, 2, 10, tzinfo=UTC), input_tokens=1000,
+        output_tokens=500, tag="search", event_id="42",
+    )  # fmt: skip
+
+
+def test_opentelemetry_names_prefer_the_response_model_and_ignore_other_attributes() -> None:
+    event = event_from_fields(
+        {"gen_ai.request.model": "gpt-4o", "gen_ai.response.model": "gpt-4o-2024-08-06",
+         "gen_ai.usage.input_tokens": 300, "gen_ai.usage.output_tokens": 20,
+         "gen_ai.usage.cache_read.input_tokens": 100, "gen_ai.system": "openai"},
+        NOW,
+    )  # fmt: skip
+    assert (event.model, event.input_tokens, event.output_tokens, event.cached_input_tokens) == (
+        "gpt-4o-2024-08-06", 300, 20, 100,
+    )  # fmt: skip
+    assert event.occurred_utc == NOW
+
+
+def test_every_field_problem_is_listed_at_once() -> None:
+    with pytest.raises(EventProblems) as caught:
+        event_from_fields(
+            {"input_token": 5, "output_tokens": -1, "cached_input_tokens": 10,
+             "input_tokens": 5, "timestamp": "2026-11-02 10:00"},
+            NOW,
+        )  # fmt: skip
+    assert caught.value.problems == (
+        "unknown field 'input_token'; did you mean input_tokens?",
+        "model is required (or gen_ai.request.model)",
+        "output_tokens can't be negative (-1)",
+        "cached_input_tokens (10) is part of the prompt, so it can't exceed input_tokens (5)",
+        "timestamp '2026-11-02 10:00' needs a timezone (Z or +01:00)",
+    )
+
+
+def test_disagreeing_names_and_future_times_are_refused() -> None:
+    with pytest.raises(EventProblems) as caught:
+        event_from_fields(
+            {"model": "gpt-4o", "input_tokens": 5, "gen_ai.usage.input_tokens": 6,
+             "timestamp": "2026-12-01T00:00:00+00:00"},
+            NOW,
+        )  # fmt: skip
+    assert caught.value.problems == (
+        "input_tokens and gen_ai.usage.input_tokens disagree (5 vs 6)",
+        "timestamp '2026-12-01T00:00:00+00:00' is in the future",
+    )
+
+
+def test_each_event_is_priced_at_the_price_in_force_at_its_own_time() -> None:
+    before = UsageEvent("gpt-4o", datetime(2026, 10, 31, 23, tzinfo=UTC), 1_000_000, 100_000)
+    after = UsageEvent("gpt-4o", datetime(2026, 11, 1, 1, tzinfo=UTC), 1_000_000, 100_000)
+    old, new = price_event(CATALOG, before, "cli"), price_event(CATALOG, after, "cli")
+    assert (old.cost_usd, old.input_per_mtok, old.output_per_mtok) == (
+        Decimal("6.5"), Decimal(5), Decimal(15),
+    )  # fmt: skip
+    assert (new.cost_usd, new.input_per_mtok, new.output_per_mtok) == (
+        Decimal("3.5"), Decimal("2.5"), Decimal(10),
+    )  # fmt: skip
+    assert (old.price_as_of, new.price_as_of) == (CATALOG.get("gpt-4o").checked,
+                                                  datetime(2026, 11, 1).date())  # fmt: skip
+
+
+def test_a_ledger_row_may_total_more_than_one_context_window() -> None:
+    row = price_event(CATALOG, UsageEvent("gpt-4o", NOW, 120_000, 30_000), "slack")
+    assert row.cost_usd == Decimal("0.6")
+
+
+def test_cached_tokens_are_charged_at_the_cached_rate() -> None:
+    row = price_event(CATALOG, UsageEvent("gpt-4o", NOW, 1_000_000, 0, 400_000), "http")
+    assert row.cost_usd == Decimal("1.5") + Decimal("0.5")
+    assert row.cached_input_per_mtok == Decimal("1.25")
+
+
+def test_a_refused_batch_lists_every_problem_and_stores_nothing(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "t.db")
+    events = [
+        UsageEvent("gpt-4o", NOW, 10, 10),
+        UsageEvent("gpt-4oo", NOW, 10, 10),
+        UsageEvent("gpt-3.5-turbo", NOW, 10, 10, cached_input_tokens=5),
+    ]
+    with pytest.raises(UsageRefused) as caught:
+        record_events(db, CATALOG, events, "http", NOW)
+    assert [index for index, _ in caught.value.errors] == [1, 2]
+    assert "Did you mean `gpt-4o`" in caught.value.errors[0][1]
+    assert "no cached-input price" in caught.value.errors[1][1]
+    assert db["usage"].count == 0
+    db.close()
+
+
+def test_a_repeated_id_is_stored_once(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "t.db")
+    event = UsageEvent("gpt-4o", NOW, 10, 10, event_id="abc")
+    first, _ = record_events(db, CATALOG, [event, event], "http", NOW)
+    second, _ = record_events(db, CATALOG, [event], "csv", NOW)
+    assert (first.inserted, first.duplicates, second.inserted) == (1, 1, 0)
+    assert db["usage"].count == 1
+    db.close()
