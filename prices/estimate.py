@@ -14,6 +14,7 @@ __all__ = ["MAX_TOKENS", "PERIOD_SECONDS", "estimate", "project"]
 #: No request, and no counted text, is larger than this; anything above is a typo.
 MAX_TOKENS = 10**12
 _MTOK = Decimal(1_000_000)
+_ZERO = Decimal(0)
 
 #: Seconds in each period a volume can be given per. A month is 30 days.
 PERIOD_SECONDS: dict[str, int] = {
@@ -37,6 +38,24 @@ def _check_count(name: str, value: int) -> None:
 
 
 def _check_usage(model: Model, inp: int, out: int, cached: int, written: int) -> None:
+    if (  # the common case, checked without building messages (this is the hot path)
+        type(inp) is int
+        and type(out) is int
+        and type(cached) is int
+        and type(written) is int
+        and 0 <= inp <= MAX_TOKENS
+        and 0 <= out <= MAX_TOKENS
+        and cached >= 0
+        and written >= 0
+        and cached + written <= inp
+        and (
+            model.context_window is None
+            or model.kind != "chat"
+            or inp + out <= model.context_window
+        )
+        and (model.max_output_tokens is None or out <= model.max_output_tokens)
+    ):
+        return
     for name, value in (
         ("input", inp),
         ("output", out),
@@ -100,8 +119,12 @@ def estimate(
         cache_write_tokens=cache_write_tokens,
         batch=batch,
         input_cost=plain * rates.input_per_mtok / _MTOK,
-        cached_input_cost=cached_input_tokens * (rates.cached_input_per_mtok or 0) / _MTOK,
-        cache_write_cost=cache_write_tokens * write_rate / _MTOK,
+        cached_input_cost=(
+            cached_input_tokens * (rates.cached_input_per_mtok or 0) / _MTOK
+            if cached_input_tokens
+            else _ZERO
+        ),
+        cache_write_cost=cache_write_tokens * write_rate / _MTOK if cache_write_tokens else _ZERO,
         output_cost=output_tokens * rates.output_per_mtok / _MTOK,
         rates=_flat(rates),
         tier=tier,

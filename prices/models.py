@@ -185,6 +185,8 @@ class Model:
 
         The last active entry wins; before the first dated entry the first one applies.
         """
+        if len(self.history) == 1:  # most models: one price, whatever the time
+            return self.history[0].prices
         when = at if at is not None else datetime.now(UTC)
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)

@@ -279,3 +279,45 @@ def test_an_organisation_override_file_adds_a_contract_price(tmp_path: Path) -> 
     catalog = prices.load_catalog(overrides=extra)
     assert prices.estimate("contract-gpt-4o", 1000, 500, catalog=catalog).total == Decimal("0.006")
     assert "acme/contract-gpt-4o" in catalog.overridden
+
+
+TRICKY_YAML = """\
+plain: word
+quoted: "01:00"
+sexagesimal: 16:30
+yes_word: yes
+nothing: ~
+rate: 0.0028
+whole: 10
+negative: -3
+day: 2026-11-29
+stamp: 2026-11-29 10:00:00
+base: &base {a: 1}
+merged:
+  <<: *base
+  b: 2.5
+items: [True, Off, null, 1_000]
+"""
+
+
+def test_fast_yaml_reading_matches_the_safe_loader(tmp_path: Path) -> None:
+    import yaml
+
+    from prices.catalog import read_yaml
+
+    class Reference(yaml.SafeLoader):
+        """PyYAML's pure-Python safe loader with the same Decimal floats."""
+
+    def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+        return Decimal(str(loader.construct_scalar(node)).replace("_", ""))
+
+    Reference.add_constructor("tag:yaml.org,2002:float", _decimal)
+    tricky = tmp_path / "tricky.yaml"
+    tricky.write_text(TRICKY_YAML)
+    for path in [tricky, *sorted(DATA_DIR.glob("*.yaml"))]:
+        expected = yaml.load(path.read_text(encoding="utf-8"), Loader=Reference)
+        assert repr(read_yaml(path)) == repr(expected), path.name
+    infinite = tmp_path / "inf.yaml"
+    infinite.write_text("rate: .inf\n")
+    with pytest.raises(prices.CatalogError, match=r"inf\.yaml"):
+        read_yaml(infinite)

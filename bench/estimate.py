@@ -1,0 +1,139 @@
+"""Benchmark: time per estimate (ours, genai-prices, tokencost) and `import prices` + load.
+
+    .venv/bin/python bench/estimate.py [--quick]
+
+Same inputs for all three: a 1000-token prompt and a 500-token reply on a few models.
+genai-prices and tokencost are dev dependencies; tokencost's import is slow (~1 s, the
+`anthropic` SDK), so it is imported once, before timing. Targets (issue 2): at least 10x
+faster than genai-prices per estimate; `import prices` plus catalog load under 150 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import timeit
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import prices  # noqa: E402
+
+#: (our name, genai-prices model ref, genai-prices provider, tokencost name)
+MODELS = [
+    ("gpt-4o", "gpt-4o", "openai", "gpt-4o"),
+    ("gpt-4o-mini", "gpt-4o-mini", "openai", "gpt-4o-mini"),
+    ("claude-sonnet-4", "claude-sonnet-4-20250514", "anthropic", "claude-sonnet-4-20250514"),
+    ("gemini-2.5-pro", "gemini-2.5-pro", "google", "gemini-2.5-pro"),
+    ("deepseek-v4-flash", "deepseek-v4-flash", "deepseek", "deepseek-chat"),
+]
+INPUT_TOKENS, OUTPUT_TOKENS = 1000, 500
+
+
+def per_call_us(func: Callable[[], object], number: int, repeat: int) -> tuple[float, float]:
+    """(min, median) microseconds per call over `repeat` runs of `number` calls."""
+    func()  # warm caches (lookups, lazy imports) outside the timing
+    runs = timeit.repeat(func, number=number, repeat=repeat)
+    per = [r / number * 1e6 for r in runs]
+    return min(per), statistics.median(per)
+
+
+def bench_estimates(number: int, repeat: int) -> dict[str, tuple[float, float]]:
+    """Time each library on the same usage, averaged over MODELS."""
+    from genai_prices import Usage, calc_price
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import tokencost
+
+    catalog = prices.default_catalog()
+    models = [catalog.get(ours) for ours, *_ in MODELS]
+
+    def ours_by_name() -> None:
+        for ours, *_ in MODELS:
+            prices.estimate(ours, INPUT_TOKENS, OUTPUT_TOKENS)
+
+    def ours_by_model() -> None:
+        for model in models:
+            prices.estimate(model, INPUT_TOKENS, OUTPUT_TOKENS)
+
+    def genai() -> None:
+        for _ours, ref, provider, _tc in MODELS:
+            calc_price(
+                Usage(input_tokens=INPUT_TOKENS, output_tokens=OUTPUT_TOKENS),
+                model_ref=ref,
+                provider_id=provider,
+            )
+
+    def tc() -> None:
+        for *_, name in MODELS:
+            tokencost.calculate_cost_by_tokens(INPUT_TOKENS, name, "input")
+            tokencost.calculate_cost_by_tokens(OUTPUT_TOKENS, name, "output")
+
+    results = {}
+    for label, func in (
+        ("prices.estimate (by name)", ours_by_name),
+        ("prices.estimate (Model)", ours_by_model),
+        ("genai_prices.calc_price", genai),
+        ("tokencost (input+output)", tc),
+    ):
+        low, mid = per_call_us(func, number, repeat)
+        results[label] = (low / len(MODELS), mid / len(MODELS))
+    return results
+
+
+def bench_import(runs: int) -> tuple[float, float]:
+    """Median wall ms of a fresh `import prices; default_catalog()` and of `python -c pass`."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
+
+    def wall_ms(code: str) -> float:
+        start = timeit.default_timer()
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env)
+        return (timeit.default_timer() - start) * 1000
+
+    load = "import prices; prices.default_catalog()"
+    wall_ms(load)  # compile .pyc files once
+    baseline = statistics.median(wall_ms("pass") for _ in range(runs))
+    loaded = statistics.median(wall_ms(load) for _ in range(runs))
+    return baseline, loaded
+
+
+def main() -> int:
+    """Run both benchmarks and print figures and ratios."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    args = parser.parse_args()
+    number, repeat, runs = (200, 3, 5) if args.quick else (2000, 7, 11)
+
+    print(f"Python {sys.version.split()[0]}, {len(prices.default_catalog())} models in catalog")
+    print(f"\nPer estimate ({INPUT_TOKENS} in / {OUTPUT_TOKENS} out, {len(MODELS)} models):")
+    results = bench_estimates(number, repeat)
+    genai_mid = results["genai_prices.calc_price"][1]
+    for label, (low, mid) in results.items():
+        print(f"  {label:28} min {low:8.2f} us   median {mid:8.2f} us   x{genai_mid / mid:6.1f}")
+    ours_min, ours_mid = results["prices.estimate (by name)"]
+    genai_min = results["genai_prices.calc_price"][0]
+    speedup = min(genai_min / ours_min, genai_mid / ours_mid)
+    print(
+        f"  ours by name vs genai-prices: {genai_min / ours_min:.1f}x (min), "
+        f"{genai_mid / ours_mid:.1f}x (median) faster (target >= 10x)"
+    )
+
+    baseline, loaded = bench_import(runs)
+    print(f"\nImport + catalog load (median of {runs} fresh interpreters):")
+    print(f"  python -c pass                          {baseline:7.1f} ms")
+    print(f"  import prices; default_catalog()        {loaded:7.1f} ms")
+    print(f"  cost of import prices + load            {loaded - baseline:7.1f} ms (target < 150)")
+    ok = speedup >= 10 and loaded - baseline < 150
+    print("\nTargets met." if ok else "\nTargets NOT met.")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
