@@ -1,0 +1,121 @@
+"""The `tokencost` CLI, in-process through `main()` and once as a real `python -m bot`."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import prices
+from bot.cli import main, run_console
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_ask_prints_plain_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "gpt-4o", "1000", "in", "500", "out", "x", "10k/day"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("gpt-4o: $0.0075 per request")
+    assert "(a month = 30 days)" in out
+
+
+def test_ask_json_is_one_object(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "gpt-4o 1000 500", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["kind"] == "estimate" and data["cost_per_request"]["total"] == "0.0075"
+
+
+def test_ask_error_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "gtp-4o", "1k", "1k", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["kind"] == "error" and "gpt-4o" in data["suggestions"]
+
+
+def test_ask_without_text_is_help(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["ask"]) == 0
+    assert "Estimate what an LLM API call costs" in capsys.readouterr().out
+
+
+def test_prices_show_json_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["prices", "show", "claude", "sonnet", "4", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["model"] == "claude-sonnet-4" and data["provider"] == "anthropic"
+    for field in ("input_per_mtok", "output_per_mtok", "cached_input_per_mtok"):
+        Decimal(data[field])
+    assert {"aliases", "cache_write_per_mtok", "context_window", "max_output_tokens", "tiers",
+            "batch", "as_of", "source"} <= set(data)  # fmt: skip
+
+
+def test_prices_show_unknown_model(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["prices", "show", "gtp-4o"]) == 1
+    assert "Did you mean `gpt-4o`" in capsys.readouterr().out
+
+
+def test_prices_list_by_provider(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["prices", "list", "--provider", "anthropic"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["model", "provider", "input/M", "cached/M", "output/M", "context"]
+    assert any(line.startswith("claude-sonnet-4 ") for line in lines)
+    assert all("openai" not in line for line in lines[1:-1])
+
+
+def test_prices_list_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["prices", "list", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["kind"] == "models" and len(data["models"]) == len(prices.default_catalog())
+
+
+def test_prices_list_unknown_provider(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["prices", "list", "--provider", "acme"]) == 1
+
+
+def test_console_session() -> None:
+    lines = iter(["gpt-4o 1k 1k", "/tokencost price gpt-4o", "", "help", "quit", "never read"])
+    prompts: list[str] = []
+
+    def read(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(lines)
+
+    out = io.StringIO()
+    assert run_console(read, out) == 0
+    text = out.getvalue()
+    assert "gpt-4o: $0.0125 per request" in text
+    assert "(gpt-4o) prices" in text
+    assert "tokencost help" in text
+    assert len(prompts) == 5  # stopped at `quit`
+
+
+def test_console_ends_at_eof(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/tokencost models anthropic\n"))
+    assert main(["console"]) == 0
+    assert "anthropic models" in capsys.readouterr().out
+
+
+def test_no_subcommand_prints_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "usage: tokencost" in capsys.readouterr().out
+
+
+def test_python_m_bot_ask_json_in_a_real_process() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TOKENCOST_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "compare", "gpt-4o", "vs", "gpt-4o-mini", "1k", "1k",
+         "--json"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["kind"] == "compare"
+    assert [row["model"] for row in data["rows"]] == ["gpt-4o-mini", "gpt-4o"]

@@ -1,0 +1,217 @@
+"""Replies: exact text, Slack's Block Kit limits, mrkdwn escaping, and the JSON contract."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import prices
+from bot import commands as c
+from bot.replies import render_blocks, render_json, render_text
+from bot.results import ErrorResult, EstimateResult, Result, ask, evaluate
+
+ESTIMATE_SNAPSHOT = """\
+gpt-4o: $0.0075 per request, $2,250.00 per month
+gpt-4o (openai): 1,000 input tokens, 500 output tokens
+• uncached input: 1,000 × $2.50/M = $0.0025
+• cached input: 0 × $1.25/M = $0
+• output: 500 × $10.00/M = $0.005
+Per request: $0.0075
+At 10,000 requests per day: $75.00 per day, $2,250.00 per month (a month = 30 days)
+Cheaper at openai: gpt-4o-mini: $135.00 per month, 94% less
+Prices per 1M tokens, as of 2026-11-01: input $2.50, cached input $1.25, output $10.00"""
+
+
+def test_estimate_text_snapshot(mini_catalog: prices.Catalog) -> None:
+    result = ask("gpt-4o 1000 in 500 out x 10k/day", mini_catalog)
+    assert render_text(result) == ESTIMATE_SNAPSHOT
+
+
+def test_estimate_slack_fallback_is_bold_mrkdwn(mini_catalog: prices.Catalog) -> None:
+    text = render_text(ask("gpt-4o 1000 in 500 out x 10k/day", mini_catalog), slack=True)
+    assert text.splitlines()[0] == "*gpt-4o: $0.0075 per request, $2,250.00 per month*"
+    assert "Per request: *$0.0075*" in text
+
+
+def test_compare_text_snapshot(mini_catalog: prices.Catalog) -> None:
+    result = ask("compare gpt-4o gpt-4o-mini claude-3-5-haiku 2000 400", mini_catalog)
+    assert render_text(result) == (
+        "Comparison: 2,000 input + 400 output tokens\n"
+        "Cheapest: gpt-4o-mini (openai) at $0.00054 per request\n"
+        "model             provider   per request  vs cheapest\n"
+        "gpt-4o-mini       openai     $0.00054     cheapest\n"
+        "claude-3-5-haiku  anthropic  $0.0032      +$0.00266 (5.9×)\n"
+        "gpt-4o            openai     $0.009       +$0.00846 (16.7×)\n"
+        "Prices as of 2026-11-01."
+    )
+
+
+def test_alternative_skips_special_purpose_and_deprecated(mini_catalog: prices.Catalog) -> None:
+    result = ask("gpt-4o 1000 500", mini_catalog)
+    assert isinstance(result, EstimateResult)
+    assert result.alternative is not None
+    assert result.alternative.model.id == "gpt-4o-mini"  # not gpt-4o-mini-tts, not gpt-3.5
+
+
+def test_budget_inversion_counts_whole_requests(mini_catalog: prices.Catalog) -> None:
+    result = ask("gpt-4o 1000 500 budget $100/day", mini_catalog)
+    assert isinstance(result, EstimateResult)
+    assert result.requests == 13_333  # floor(100 / 0.0075)
+    assert "buys 13,333 requests per day" in render_text(result)
+
+
+def test_one_bare_number_says_output_was_assumed(mini_catalog: prices.Catalog) -> None:
+    assert "assumed 0 output tokens" in render_text(ask("gpt-4o 1000", mini_catalog))
+
+
+def test_context_overflow_is_an_error_not_a_zero(mini_catalog: prices.Catalog) -> None:
+    result = ask("claude-sonnet-4 250k 1k", mini_catalog)
+    assert isinstance(result, ErrorResult)
+    assert "context window" in result.message
+
+
+def test_user_text_is_escaped_in_mrkdwn(catalog: prices.Catalog) -> None:
+    result = ask("gpt-4o 1000 500 <!channel>&", catalog)
+    assert isinstance(result, ErrorResult)
+    blocks = json.dumps(render_blocks(result))
+    assert "<!channel>" not in blocks and "&lt;!channel&gt;&amp;" in blocks
+    assert "<!channel>" not in render_text(result, slack=True)
+    assert "<!channel>" in render_text(result)  # the terminal shows it as typed
+
+
+SAMPLES = [
+    "gpt-4o 1000 in 500 out x 10k/day",
+    "gpt-4.1 5000 in 1000 out cached 4000 batch",
+    "claude sonnet 4 1000 500 budget $100/day",
+    "gemini 2.5 pro 10k 1k x 5/s",
+    "compare gpt-4o gpt-4o-mini gpt-4.1 gpt-4.1-mini gpt-4.1-nano o3 o3-mini o4-mini o1 gpt-5 "
+    "1k 1k",
+    "cheapest 1000 500",
+    "cheapest 1000 500 anthropic min context 200k",
+    "count gpt-4o " + "lorem ipsum dolor " * 2000,
+    "count claude-sonnet-4 hello",
+    "price gpt-4o",
+    "price claude-sonnet-4",
+    "models",
+    "models openai",
+    "help",
+    "why do output tokens cost more?",
+    "what's the weather in Paris?",
+    "gtp-4o 1000 500",
+    "log gpt-4o 1k 1k",
+    "x" * 5000,
+]
+
+
+def _sections_and_headers(blocks: list[dict[str, Any]]) -> None:
+    assert 0 < len(blocks) <= 50
+    for block in blocks:
+        if block["type"] == "header":
+            assert len(block["text"]["text"]) <= 150
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000
+        if block["type"] == "context":
+            assert len(block["elements"]) <= 10
+
+
+@pytest.mark.parametrize("text", SAMPLES, ids=lambda t: t[:40])
+def test_every_reply_fits_slack_limits(
+    text: str, catalog: prices.Catalog, encodings: dict[str, str]
+) -> None:
+    result = ask(text, catalog)
+    _sections_and_headers(render_blocks(result))
+    data = render_json(result)
+    assert data["kind"] == result.kind
+    json.dumps(data)  # serialisable: no Decimal, no float surprises
+    assert render_text(result).strip()
+
+
+def _money(value: object) -> Decimal:
+    assert isinstance(value, str), f"money must be a decimal string, got {value!r}"
+    return Decimal(value)
+
+
+def _check_estimate_json(data: dict[str, Any]) -> None:
+    assert set(data) >= {
+        "kind", "model", "provider", "input_tokens", "output_tokens", "cached_input_tokens",
+        "batch", "requests", "period", "cost_per_request", "prices", "as_of",
+    }  # fmt: skip
+    cost = data["cost_per_request"]
+    parts = _money(cost["input"]) + _money(cost["cached_input"]) + _money(cost["output"])
+    assert parts == _money(cost["total"])
+    if data["period"] is not None:
+        assert _money(data["cost_per_month"]) == _money(data["cost_per_day"]) * 30
+    else:
+        assert "cost_per_day" not in data and "cost_per_month" not in data
+    for rate in data["prices"].values():
+        assert rate is None or _money(rate) >= 0
+
+
+CATALOG = prices.default_catalog()
+chat_models = [m for m in CATALOG.models if m.kind == "chat"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(chat_models),
+    st.integers(0, 2_000_000),
+    st.integers(0, 100_000),
+    st.integers(0, 100),
+    st.booleans(),
+    st.none() | st.builds(c.Volume, st.integers(1, 10**6), st.sampled_from(["second", "day"])),
+)
+def test_estimate_json_money_parses_and_adds_up(
+    model: prices.Model, inp: int, out: int, cached_pct: int, batch: bool, volume: c.Volume | None
+) -> None:
+    cached = inp * cached_pct // 100 if model.current.cached_input_per_mtok is not None else 0
+    command = c.Estimate(model.key, inp, out, cached, batch, volume)
+    result: Result = evaluate(command, CATALOG)
+    data = render_json(result)
+    if isinstance(result, ErrorResult):  # e.g. over the context window, or no batch price
+        assert data == {"kind": "error", "error": result.message, "suggestions": []}
+        return
+    _check_estimate_json(data)
+    _sections_and_headers(render_blocks(result))
+
+
+def test_compare_json_is_sorted_and_keeps_the_given_order(catalog: prices.Catalog) -> None:
+    data = render_json(ask("compare gpt-4o gpt-4o-mini claude-3-5-haiku 2000 400", catalog))
+    assert data["models"] == ["gpt-4o", "gpt-4o-mini", "claude-3-5-haiku"]
+    totals = [_money(row["total"]) for row in data["rows"]]
+    assert totals == sorted(totals)
+    assert set(data) == {"kind", "models", "input_tokens", "output_tokens", "rows"}
+    assert set(data["rows"][0]) == {"model", "provider", "total"}
+
+
+def test_json_fields_per_kind(catalog: prices.Catalog, encodings: dict[str, str]) -> None:
+    count = render_json(ask("count gpt-4o hello world", catalog))
+    assert set(count) == {"kind", "model", "encoding", "tokens", "exact", "cost_as_input"}
+    _money(count["cost_as_input"])
+    price = render_json(ask("price gpt-4o", catalog))
+    assert set(price) == {
+        "kind", "model", "provider", "aliases", "input_per_mtok", "output_per_mtok",
+        "cached_input_per_mtok", "cache_write_per_mtok", "context_window", "max_output_tokens",
+        "tiers", "batch", "as_of", "source",
+    }  # fmt: skip
+    error = render_json(ask("gtp-4o 1k 1k", catalog))
+    assert set(error) == {"kind", "error", "suggestions"} and "gpt-4o" in error["suggestions"]
+    assert set(render_json(ask("help", catalog))) == {"kind", "text"}
+    faq = render_json(ask("why do output tokens cost more?", catalog))
+    assert faq["kind"] == "faq" and set(faq) == {"kind", "id", "question", "answer"}
+    miss = render_json(ask("how do I bake sourdough bread?", catalog))
+    assert miss["kind"] == "faq_miss" and set(miss) == {"kind", "suggestions"}
+
+
+def test_every_result_has_log_fields(catalog: prices.Catalog) -> None:
+    for text in ("gpt-4o 1k 1k", "compare gpt-4o o3 1k 1k", "price gpt-4o", "help", "gtp-4o"):
+        fields = ask(text, catalog).log_fields()
+        assert set(fields) == {
+            "kind", "model", "input_tokens", "output_tokens", "requests", "cost_usd",
+        }  # fmt: skip
+    est = ask("gpt-4o 1000 500 x 10/day", catalog).log_fields()
+    assert est["cost_usd"] == Decimal("0.0075") and est["requests"] == 10
