@@ -187,8 +187,9 @@ def build_digest(
     misses = [m.question for m in recent_faq_misses(db, since=start, limit=100)
               if m.created_utc < end]  # fmt: skip
     in_use = models_in_use(db, start - timedelta(days=IN_USE_DAYS - 1), end)
+    # Changes in the week up to the morning the digest is read (the day after ``day``).
     changes = price_changes(
-        catalog, in_use, day - timedelta(days=PRICE_CHANGE_DAYS - 1), now.astimezone(tz).date()
+        catalog, in_use, day - timedelta(days=PRICE_CHANGE_DAYS - 1), day + timedelta(days=1)
     )
     if spend.rows == 0 and activity.queries == 0 and not misses and not changes:
         return None

@@ -80,10 +80,10 @@ def _groups(groups: tuple[SpendGroup, ...], more: int, total: Decimal, tags: boo
 def _budget(status: BudgetStatus) -> str:
     budget = status.budget
     who = "#" + budget.tag if budget.tag else "workspace"
-    mark = " (over budget)" if status.ratio >= 1 else " (over 80%)" if status.ratio >= 0.8 else ""
+    mark = ", over budget" if status.ratio >= 1 else ", over 80%" if status.ratio >= 0.8 else ""
     return (
         f"{who} {prices.format_usd(budget.amount_usd)}/{budget.period}: "
-        f"{prices.format_usd(status.spent_usd)} ({prices.format_percent(status.ratio)}){mark}"
+        f"{prices.format_usd(status.spent_usd)} ({prices.format_percent(status.ratio)}{mark})"
     )
 
 

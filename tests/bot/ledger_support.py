@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import prices
+from bot.budget_store import set_budget
 from bot.config import Settings
+from bot.ledger import record_events
+from bot.querylog import QueryRecord, record_faq_miss, record_query
 from bot.runtime import Runtime
-from bot.store import open_db
+from bot.store import Database, open_db
+from bot.usage_fields import UsageEvent
 
 CATALOG_DIR = Path(__file__).parent / "ledger_catalog"
 NOW = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
@@ -45,3 +50,34 @@ def make_runtime(
         **settings,
     }
     return Runtime(settings=Settings(**values), catalog=ledger_catalog(), clock=clock)  # type: ignore[arg-type]
+
+
+def seed_ledger(db: Database, catalog: prices.Catalog) -> None:
+    """Two weeks of usage ending Monday 2 November 2026 (Berlin), budgets, queries and a miss."""
+    events = [
+        UsageEvent(
+            "gpt-4o-mini", datetime(2026, 10, day, 12, tzinfo=UTC), 1_000_000, 200_000, tag="search"
+        )
+        for day in range(20, 32)
+    ]
+    events += [
+        UsageEvent("gpt-4o-mini", datetime(2026, 11, 1, 12, tzinfo=UTC), 1_000_000, 200_000,
+                   tag="search"),
+        UsageEvent("gpt-4o", datetime(2026, 10, 28, 9, tzinfo=UTC), 1_000_000, 100_000,
+                   tag="search"),
+        UsageEvent("gpt-4o", datetime(2026, 11, 2, 9, tzinfo=UTC), 2_000_000, 500_000,
+                   tag="search"),
+        UsageEvent("gpt-4o-mini", datetime(2026, 11, 2, 15, tzinfo=UTC), 1_000_000, 200_000,
+                   tag="support"),
+        UsageEvent("gpt-3.5-turbo", datetime(2026, 11, 2, 22, 30, tzinfo=UTC), 100_000, 10_000),
+        # 23:30 UTC on 2 Nov is 00:30 on 3 Nov in Berlin: not in Monday's digest.
+        UsageEvent("gpt-4o", datetime(2026, 11, 2, 23, 30, tzinfo=UTC), 1_000_000, 0),
+    ]  # fmt: skip
+    record_events(db, catalog, events, "http", NOW)
+    set_budget(db, "T1", None, Decimal(100), "month", "U1", NOW)
+    set_budget(db, "T1", "search", Decimal(12), "month", "U1", NOW)
+    monday = datetime(2026, 11, 2, 10, tzinfo=UTC)
+    for user, model in (("U1", "gpt-4o"), ("U2", "gpt-4o"), ("U1", "gpt-4o-mini"), ("U2", None)):
+        record_query(db, QueryRecord(created_utc=monday, surface="command", kind="estimate",
+                                     user_id=user, model=model, team_id="T1"))  # fmt: skip
+    record_faq_miss(db, "why is <o1> so pricey & slow?", "U2", [], monday)
