@@ -102,7 +102,7 @@ def test_ingestion_is_off_without_a_configured_token(tmp_path: Path) -> None:
     runtime = make_runtime(tmp_path / "t.db", Clock(), ingest_token=None)
     route = make_usage_route(runtime)
     environ = {"HTTP_AUTHORIZATION": "Bearer anything", "wsgi.input": io.BytesIO(b"{}")}
-    status, _, body = route(environ)  # type: ignore[arg-type]
+    status, _, body = route(environ)
     assert (status, json.loads(body)["error"]) == (
         404, "Usage ingestion is off: set TOKENCOST_INGEST_TOKEN to enable it.",
     )  # fmt: skip
@@ -151,7 +151,7 @@ def test_an_oversized_body_is_413_by_the_bytes_read(tmp_path: Path) -> None:
     runtime = make_runtime(tmp_path / "t.db", Clock())
     environ = {"HTTP_AUTHORIZATION": f"Bearer {INGEST_TOKEN}",
                "wsgi.input": io.BytesIO(b" " * (MAX_BODY_BYTES + 10))}  # fmt: skip
-    status, _, _ = make_usage_route(runtime)(environ)  # type: ignore[arg-type]
+    status, _, _ = make_usage_route(runtime)(environ)
     assert status == 413
     runtime.close()
 
