@@ -39,7 +39,9 @@ class Reply:
     kind: str
     """The result kind (`estimate`, `compare`, ..., `error`)."""
     text: str
-    """Plain text: the CLI output and Slack's notification fallback."""
+    """Plain text: the CLI output."""
+    mrkdwn: str = ""
+    """Slack mrkdwn: the message `text` (notification fallback) next to the blocks."""
     blocks: list[dict[str, Any]] = field(default_factory=list)
     """Block Kit for Slack."""
     data: dict[str, Any] = field(default_factory=dict)

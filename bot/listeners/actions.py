@@ -42,7 +42,7 @@ def register(app: App, runtime: Runtime) -> None:
             respond(response_type="ephemeral", text=apology(log_incident("share", exc)),
                     replace_original=False)  # fmt: skip
             return
-        respond(response_type="in_channel", text=reply.text, blocks=reply.blocks,
+        respond(response_type="in_channel", text=reply.mrkdwn or reply.text, blocks=reply.blocks,
                 replace_original=False)  # fmt: skip
         respond(delete_original=True)
         log_reply(runtime, reply)
@@ -55,7 +55,11 @@ def register(app: App, runtime: Runtime) -> None:
         except Exception as exc:
             respond(text=apology(log_incident("faq_related", exc)), replace_original=False)
             return
-        respond(text=reply.text, blocks=decorate(reply, "action", ""), replace_original=True)
+        respond(
+            text=reply.mrkdwn or reply.text,
+            blocks=decorate(reply, "action", ""),
+            replace_original=True,
+        )
         log_reply(runtime, reply)
 
     def handle_faq_vote(ack: Ack, body: dict[str, Any], respond: Respond) -> None:

@@ -38,9 +38,9 @@ def register(app: App, runtime: Runtime) -> None:
             return
         if reply.share and not reply.is_error:
             ack()
-            respond(response_type="in_channel", text=reply.text, blocks=blocks)
+            respond(response_type="in_channel", text=reply.mrkdwn or reply.text, blocks=blocks)
         else:
-            ack(response_type="ephemeral", text=reply.text, blocks=blocks)
+            ack(response_type="ephemeral", text=reply.mrkdwn or reply.text, blocks=blocks)
         log_reply(runtime, reply)
 
     app.command("/tokencost")(handle_tokencost)

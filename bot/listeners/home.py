@@ -79,8 +79,7 @@ def build_home_view(runtime: Runtime, user_id: str, team_id: str | None) -> dict
                     "type": "mrkdwn",
                     "text": (
                         "*Popular models*, USD per million tokens "
-                        f"(checked {catalog.as_of:%Y-%m-%d})\n"
-                        + _price_table(catalog)
+                        f"(checked {catalog.as_of:%Y-%m-%d})\n" + _price_table(catalog)
                     ),
                 },
             },

@@ -63,7 +63,7 @@ def register(app: App, runtime: Runtime) -> None:
         except Exception as exc:
             say(text=apology(log_incident(surface, exc)), thread_ts=thread_ts)
             return
-        say(text=reply.text, blocks=blocks, thread_ts=thread_ts)
+        say(text=reply.mrkdwn or reply.text, blocks=blocks, thread_ts=thread_ts)
         log_reply(runtime, reply)
 
     def handle_app_mention(event: dict[str, Any], say: Say) -> None:

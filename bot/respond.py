@@ -1,0 +1,139 @@
+"""The command language wired to the store: parse, evaluate, render, and the log row.
+
+Pricing commands go to `bot.evaluate` (pure); `log`, `budget` and `digest` go to
+`bot.usage_commands` (they read and write the store); questions go to the FAQ, whose misses
+are recorded so the digest can show what people could not get answered.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Any
+
+from . import commands as c
+from .errors import ParseError
+from .parse import parse_command
+from .pipeline import Asker, Reply
+from .querylog import QueryRecord, record_faq_miss
+from .replies import render_blocks, render_json, render_text
+from .results import ErrorResult, FaqMissResult, FaqResult, Result, evaluate
+from .runtime import Runtime
+from .store import text_fingerprint
+from .usage_commands import LedgerOutcome, run_budget, run_digest, run_log
+
+__all__ = ["respond_to"]
+
+log = logging.getLogger("tokencost.respond")
+
+#: Longest text accepted after `/tokencost` (a `count` may paste far more; see prices.tokens).
+MAX_COMMAND_CHARS = 4000
+
+
+def _faq_by_id(runtime: Runtime, question: str, share: bool) -> Result | None:
+    """`faq <entry-id>` (the related-question buttons) answers that entry directly."""
+    import faq
+
+    wanted = question.strip().lower()
+    for entry in faq.list_entries():
+        if entry.id == wanted:
+            rendered = faq.render(entry, runtime.catalog)
+            return FaqResult(rendered.id, rendered.question, rendered.text, asked=question,
+                             related=rendered.related, share=share)  # fmt: skip
+    return None
+
+
+def _evaluate(runtime: Runtime, command: c.Command, asker: Asker) -> Result | LedgerOutcome:
+    match command:
+        case c.Log():
+            source = "cli" if asker.surface == "cli" else "slack"
+            return run_log(command, runtime, asker.team_id, asker.channel_id, asker.user_id,
+                           source=source)  # fmt: skip
+        case c.Budget():
+            return run_budget(command, runtime, asker.team_id, asker.user_id)
+        case c.Digest():
+            return run_digest(command, runtime, asker.team_id, asker.channel_id, asker.user_id)
+        case c.Faq():
+            direct = _faq_by_id(runtime, command.question, command.share)
+            if direct is not None:
+                return direct
+    return evaluate(command, runtime.catalog, at=runtime.clock())
+
+
+def _record(runtime: Runtime, asker: Asker, text: str, kind: str, fields: dict[str, Any],
+            error: str | None, command: c.Command | None) -> QueryRecord:  # fmt: skip
+    """The query-log row. Pasted `count` text is never stored: only its length and hash."""
+    chars = sha = count_tokens = None
+    if isinstance(command, c.Count):
+        chars, sha = text_fingerprint(command.text)
+        count_tokens = fields.get("input_tokens")
+    cost = fields.get("cost_usd")
+    return QueryRecord(
+        created_utc=runtime.clock(),
+        surface=asker.surface,
+        kind=kind,
+        outcome="error" if kind == "error" else "ok",
+        team_id=asker.team_id,
+        channel_id=asker.channel_id,
+        user_id=asker.user_id,
+        model=fields.get("model"),
+        input_tokens=fields.get("input_tokens"),
+        output_tokens=fields.get("output_tokens"),
+        requests=fields.get("requests"),
+        cost_usd=cost if isinstance(cost, Decimal) and cost >= 0 else None,
+        error=error[:300] if error else None,
+        text_chars=chars,
+        text_sha256=sha,
+        count_tokens=count_tokens,
+    )
+
+
+def respond_to(runtime: Runtime, text: str, asker: Asker) -> Reply:
+    """Answer `text`; user mistakes become `error` replies, never exceptions."""
+    command: c.Command | None = None
+    outcome: Result | LedgerOutcome
+    if len(text) > MAX_COMMAND_CHARS and not text.lstrip().lower().startswith("count"):
+        outcome = ErrorResult(
+            f"That's {len(text):,} characters; commands are at most {MAX_COMMAND_CHARS:,} "
+            "(paste long texts after `count MODEL`).",
+            (),
+        )
+    else:
+        try:
+            command = parse_command(text, runtime.catalog)
+            outcome = _evaluate(runtime, command, asker)
+        except ParseError as exc:
+            outcome = ErrorResult(exc.message, exc.suggestions)
+    if isinstance(outcome, LedgerOutcome):
+        fields: dict[str, Any] = {"kind": outcome.kind}
+        if isinstance(command, c.Log) and outcome.kind == "logged":
+            fields |= {"model": outcome.data.get("model"), "input_tokens": command.input_tokens,
+                       "output_tokens": command.output_tokens,
+                       "cost_usd": Decimal(str(outcome.data.get("cost_usd", "-1")))}  # fmt: skip
+        error = outcome.text if outcome.kind == "error" else None
+        return Reply(
+            kind=outcome.kind,
+            text=outcome.text,
+            mrkdwn=outcome.mrkdwn,
+            blocks=outcome.blocks,
+            data=outcome.data,
+            share=bool(command and command.share),
+            record=_record(runtime, asker, text, outcome.kind, fields, error, command),
+        )
+    if isinstance(outcome, FaqMissResult) and not outcome.off_topic:
+        try:
+            record_faq_miss(runtime.db(), outcome.question, asker.user_id,
+                            [sid for sid, _ in outcome.suggestions], runtime.clock())  # fmt: skip
+        except Exception:
+            log.exception("could not record an FAQ miss; answering anyway")
+    error = outcome.message if isinstance(outcome, ErrorResult) else None
+    return Reply(
+        kind=outcome.kind,
+        text=render_text(outcome),
+        mrkdwn=render_text(outcome, slack=True),
+        blocks=render_blocks(outcome),
+        data=render_json(outcome),
+        share=outcome.share,
+        record=_record(runtime, asker, text, outcome.kind, outcome.log_fields(), error, command),
+        related=outcome.related if isinstance(outcome, FaqResult) else (),
+    )
