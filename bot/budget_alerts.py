@@ -90,7 +90,7 @@ def post_budget_alerts(runtime: Runtime, client: WebClient, now: datetime) -> li
     outcomes = []
     for budget in list_budgets(db):
         start, end = period_window(budget.period, now, tz)
-        spent = spend_total(db, start, min(end, now), budget.tag).cost_usd
+        spent = spend_total(db, start, end, budget.tag).cost_usd
         reached = [t for t in THRESHOLDS_PCT if spent * 100 >= budget.amount_usd * t]
         channels = _channels(db, budget) if reached else []
         if not reached or not channels:

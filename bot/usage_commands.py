@@ -75,7 +75,7 @@ def _in_channel(template: str, channel: str, data: dict[str, Any]) -> LedgerOutc
 def _budget_line(runtime: Runtime, budget: Budget) -> tuple[str, Decimal]:
     now = runtime.clock()
     start, end = period_window(budget.period, now, ZoneInfo(runtime.settings.timezone))
-    spent = spend_total(runtime.db(), start, min(end, now), budget.tag).cost_usd
+    spent = spend_total(runtime.db(), start, end, budget.tag).cost_usd
     who = f"#{budget.tag}" if budget.tag else "Workspace"
     ratio = spent / budget.amount_usd
     return (
