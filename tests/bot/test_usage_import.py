@@ -1,0 +1,94 @@
+"""CSV import: header checks, good rows in, bad rows listed by line, ids stored once, progress."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from bot.store import Database
+from bot.usage_import import ImportRefused, import_usage_csv
+from tests.bot.ledger_support import NOW, ledger_catalog
+
+CATALOG = ledger_catalog()
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "usage.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_good_rows_are_imported_and_bad_rows_listed_by_line(db: Database, tmp_path: Path) -> None:
+    path = write(tmp_path, (
+        "model,input_tokens,output_tokens,cached_input_tokens,timestamp,tag,user,id\n"
+        "gpt-4o,1000,500,,2026-11-02T10:00:00Z,search,ada,a1\n"
+        "gpt-4oo,1000,500,,,,,a2\n"
+        "\n"
+        "gpt-4o-mini,-3,500,,,,,a3\n"
+        "gpt-4o-mini,1000,500,0,2026-11-02T10:00:00+01:00,,,a4\n"
+        "gpt-4o,1000\n"
+        "gpt-4o,1000,500,,,,,a1\n"
+    ))  # fmt: skip
+    summary = import_usage_csv(db, CATALOG, path, NOW)
+    assert (summary.imported, summary.duplicates) == (2, 1)
+    assert summary.refused == [
+        (3, "I don't know the model `gpt-4oo`. Did you mean `gpt-4o` or `gpt-4o-mini`?"),
+        (5, "input_tokens can't be negative (-3)"),
+        (7, "2 cells for 8 columns"),
+    ]
+    assert summary.as_text().splitlines()[0] == (
+        "Imported 2 rows; 1 skipped as duplicates; 3 refused."
+    )
+    rows = list(db.query("SELECT model, source, tag, user, event_key FROM usage ORDER BY id"))
+    assert rows == [
+        {"model": "gpt-4o", "source": "csv", "tag": "search", "user": "ada", "event_key": "a1"},
+        {"model": "gpt-4o-mini", "source": "csv", "tag": None, "user": None, "event_key": "a4"},
+    ]
+    again = import_usage_csv(db, CATALOG, path, NOW)
+    assert (again.imported, again.duplicates) == (0, 3)
+
+
+def test_unknown_columns_refuse_the_file(db: Database, tmp_path: Path) -> None:
+    path = write(tmp_path, "model,input_token,output_tokens\ngpt-4o,1,1\n")
+    with pytest.raises(ImportRefused) as caught:
+        import_usage_csv(db, CATALOG, path, NOW)
+    assert caught.value.message.startswith(
+        "Unknown column(s) 'input_token'; the columns are model,"
+    )
+    assert db["usage"].count == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("", "The file is empty"), ("input_tokens,tag\n1,a\n", "The header needs a model column.")],
+)
+def test_a_file_without_a_usable_header_is_refused(
+    db: Database, tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(ImportRefused, match=message):
+        import_usage_csv(db, CATALOG, write(tmp_path, text), NOW)
+
+
+def test_opentelemetry_columns_and_a_bom_are_accepted(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "otel.csv"
+    path.write_bytes(
+        "\ufeffgen_ai.request.model,gen_ai.usage.input_tokens,gen_ai.usage.output_tokens\n"
+        "gpt-4o,10,10\n".encode()
+    )
+    assert import_usage_csv(db, CATALOG, path, NOW).imported == 1
+
+
+def test_a_large_file_shows_a_progress_bar(db: Database, tmp_path: Path) -> None:
+    lines = ["model,input_tokens,output_tokens,id"]
+    lines += [f"gpt-4o-mini,{n},{n},row-{n:06d}-{'x' * 20}" for n in range(25_000)]
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    progress = io.StringIO()
+    summary = import_usage_csv(db, CATALOG, path, NOW, progress=progress)
+    assert summary.imported == 25_000
+    assert progress.getvalue().endswith("\rimporting [####################] 100%  25,000 rows\n")
+    assert "%" in progress.getvalue().split("\r")[1]
+    assert import_usage_csv(db, CATALOG, write(tmp_path, lines[0] + "\n"), NOW,
+                            progress=(small := io.StringIO())).imported == 0  # fmt: skip
+    assert small.getvalue() == ""
