@@ -21,8 +21,11 @@ from typing import TextIO
 
 import prices
 
+from .commands import Count, Faq
+from .errors import ParseError
+from .parse import parse_command
 from .replies import render_json, render_text
-from .results import ErrorResult, ModelsResult, PriceResult, Result, ask
+from .results import ErrorResult, ModelsResult, PriceResult, Result, ask, evaluate
 
 __all__ = ["HISTORY_FILE", "build_parser", "cmd_ask", "cmd_console", "main", "run_console"]
 
@@ -48,8 +51,19 @@ def cmd_ask(args: argparse.Namespace) -> int:
     text = " ".join(args.text)
     if not args.text and not sys.stdin.isatty():
         text = sys.stdin.read()
-    prices.load_encodings()  # once, at start; never per request
-    return _emit(ask(text, prices.default_catalog()), args.json, sys.stdout)
+    catalog = prices.default_catalog()
+    result: Result
+    try:
+        command = parse_command(text, catalog)
+    except ParseError as exc:
+        result = ErrorResult(exc.message, exc.suggestions)
+    else:
+        if isinstance(command, Count | Faq):
+            # Once, before answering, and only for the commands that count tokens (FAQ
+            # answers may too): loading tiktoken costs ~0.7 s that an estimate doesn't need.
+            prices.load_encodings()
+        result = evaluate(command, catalog)
+    return _emit(result, args.json, sys.stdout)
 
 
 def _strip_prefix(line: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
+from functools import lru_cache
 
 import prices
 from prices import Catalog, Model, PricesError, default_catalog
@@ -171,6 +172,38 @@ def _kinship(current: Model, other: Model) -> int | None:
     return 1 if _stem(other.id) == _stem(current.id) else 2
 
 
+@lru_cache(maxsize=2048)
+def _candidates(catalog: Catalog, key: str) -> tuple[tuple[int, Model], ...]:
+    """The provider's models that could stand in for `key`, with their kinship (cached)."""
+    current = catalog.get(key)
+    found = []
+    for other in catalog.by_provider(current.provider):
+        if other is current or other.deprecated or other.kind != current.kind:
+            continue
+        kin = _kinship(current, other)
+        if kin is None or (current.context_window and not other.context_window):
+            continue
+        found.append((kin, other))
+    return tuple(found)
+
+
+def _may_be_cheaper(other: Model, est: prices.Estimate, batch: bool, at: datetime | None) -> bool:
+    """False when no rate of `other` undercuts the rates `est` used: it can't be cheaper."""
+    rates = other.prices_at(at)
+    if batch:
+        if rates.batch is None:
+            return False
+        rates = rates.batch
+    used = est.rates
+    cached = rates.cached_input_per_mtok or rates.input_per_mtok
+    used_cached = used.cached_input_per_mtok or used.input_per_mtok
+    return (
+        rates.input_per_mtok < used.input_per_mtok
+        or rates.output_per_mtok < used.output_per_mtok
+        or (est.cached_input_tokens > 0 and cached < used_cached)
+    )
+
+
 def _alternative(
     catalog: Catalog,
     est: prices.Estimate,
@@ -188,11 +221,8 @@ def _alternative(
     if est.total == 0:
         return None
     found: list[tuple[int, Decimal, Model]] = []
-    for other in catalog.by_provider(current.provider):
-        if other is current or other.deprecated or other.kind != current.kind:
-            continue
-        kin = _kinship(current, other)
-        if kin is None or (current.context_window and not other.context_window):
+    for kin, other in _candidates(catalog, current.key):
+        if not _may_be_cheaper(other, est, command.batch, at):
             continue
         try:
             alt = prices.estimate(

@@ -6,14 +6,30 @@ Kept apart so the rest of `bot` works (answering with help) while `faq` is absen
 from __future__ import annotations
 
 import logging
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from prices import Catalog
 
 from .results import FaqMissResult, FaqResult
 
+if TYPE_CHECKING:
+    from faq import RenderedAnswer
+
 __all__ = ["answer_question"]
 
 log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=256)
+def _render(entry_id: str, catalog: Catalog, day: date) -> RenderedAnswer:
+    """A rendered answer, cached per catalog and UTC day (live figures change with prices,
+    which change by date; `day` in the key expires the cache at midnight)."""
+    import faq
+
+    del day
+    return faq.render(faq.get_entry(entry_id), catalog)
 
 
 def answer_question(
@@ -28,7 +44,7 @@ def answer_question(
     if not isinstance(found, faq.Match):
         return FaqMissResult(question, found.suggestions, found.off_topic, share=share)
     try:
-        rendered = faq.render(found.entry, catalog)
+        rendered = _render(found.entry.id, catalog, datetime.now(UTC).date())
     except faq.FaqError:
         # A live figure could not be filled (a model left the catalog): offer the entry
         # rather than show half an answer. The FAQ's own tests catch this in CI.

@@ -9,16 +9,17 @@ See DESIGN.md §2 for the grammar.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from prices import Catalog, default_catalog
 from prices.catalog import PROVIDER_PREFIXES
-from prices.tokens import MAX_TEXT_CHARS
 
 from . import commands as c
 from .errors import ParseError
 from .grammar import EXAMPLE, Usage, read_usage
-from .lexing import Word, canonical_name, lex, resolve_span, split_words
+from .lexing import Word, lex, split_words
 from .parse_admin import parse_budget, parse_digest, parse_log
+from .parse_lookup import MODELS_WORDS, parse_count, parse_models
 
 __all__ = ["MAX_COMMAND_CHARS", "MAX_COMPARE", "looks_like_question", "parse_command"]
 
@@ -59,8 +60,6 @@ _COMPARE = frozenset({"compare", "cmp", "comparison", "diff"})
 _CHEAPEST = frozenset({"cheapest", "cheap", "cheaper", "lowest", "cheapest-model"})
 _COUNT = frozenset({"count", "tokenize", "tokenise", "tokens", "tokenizer"})
 _PRICE = frozenset({"price", "prices", "pricing", "card", "info", "rates", "rate"})
-_MODELS = frozenset({"models", "list", "ls", "providers", "catalog"})
-_COUNT_SKIP = frozenset({"tokens", "token", "for", "in", "with", "of", "the", "using", "on"})
 
 
 def looks_like_question(text: str) -> bool:
@@ -87,7 +86,7 @@ def parse_command(text: str, catalog: Catalog | None = None) -> c.Command:
         return c.Help()
     head = words[0].text.lower()
     if head in _COUNT:
-        return _parse_count(catalog, raw)  # the pasted text is kept verbatim
+        return parse_count(catalog, raw)  # the pasted text is kept verbatim
     if len(text) > MAX_COMMAND_CHARS:
         raise ParseError(
             f"That's {len(text):,} characters; commands are at most {MAX_COMMAND_CHARS:,} "
@@ -105,6 +104,10 @@ def parse_command(text: str, catalog: Catalog | None = None) -> c.Command:
         return parse_digest(catalog, words[1:])
     try:
         return _parse_priced(catalog, head, words)
+    except _UnknownWords as exc:
+        if looks_like_question(text) or _is_prose(catalog, words):
+            return c.Faq(text)
+        raise _unknown_words(catalog, exc.usage, words) from None
     except ParseError:
         if looks_like_question(text) or _is_prose(catalog, words):
             return c.Faq(text)
@@ -126,8 +129,8 @@ def _is_prose(catalog: Catalog, words: list[Word]) -> bool:
 def _parse_priced(catalog: Catalog, head: str, words: list[Word]) -> c.Command:
     """Estimate, compare, cheapest, price and models: the commands that read a usage."""
     rest = words[1:]
-    if head in _MODELS or (len(words) == 2 and words[1].text.lower() == "models"):
-        return _parse_models(catalog, words)
+    if head in MODELS_WORDS or (len(words) == 2 and words[1].text.lower() == "models"):
+        return parse_models(catalog, words)
     if head in _CHEAPEST:
         return _parse_cheapest(read_usage(lex(catalog, rest)))
     if head in _COMPARE:
@@ -138,25 +141,6 @@ def _parse_priced(catalog: Catalog, head: str, words: list[Word]) -> c.Command:
         usage = read_usage(lex(catalog, rest))
         return _from_usage(catalog, usage, rest, price_only=usage.numbers == 0)
     return _from_usage(catalog, read_usage(lex(catalog, words)), words)
-
-
-def _parse_models(catalog: Catalog, words: list[Word]) -> c.Models:
-    items = [it for it in lex(catalog, words) if it.kind not in ("filler",)]
-    providers = [it.word for it in items if it.kind == "provider"]
-    known = set(catalog.providers())
-    for it in items:
-        name = it.text.lower()
-        if it.kind == "word" and name not in _MODELS and name not in known:
-            raise ParseError(
-                f"I don't know the provider `{it.text}`; try one of: {', '.join(sorted(known))}.",
-                tuple(sorted(known)),
-            )
-        if it.kind == "word" and name in known:
-            providers.append(name)
-    if len(set(providers)) > 1:
-        raise ParseError("List one provider at a time, like `models anthropic`.")
-    share = any(it.kind == "flag" and it.word == "share" for it in items)
-    return c.Models(providers[0] if providers else None, share=share)
 
 
 def _parse_cheapest(usage: Usage) -> c.Cheapest:
@@ -182,6 +166,21 @@ def _parse_cheapest(usage: Usage) -> c.Cheapest:
     )
 
 
+class _UnknownWords(ParseError):
+    """Words we could not place; the real message (with "did you mean", which costs a fuzzy
+    search) is built only if the text turns out not to be a question."""
+
+    def __init__(self, usage: Usage) -> None:
+        super().__init__(f"I didn't understand `{usage.unknown[0]}`.")
+        self.usage = usage
+
+
+@lru_cache(maxsize=1024)
+def _suggest(catalog: Catalog, name: str) -> tuple[str, ...]:
+    """`Catalog.suggest`, remembered: the same typo comes back often."""
+    return catalog.suggest(name)
+
+
 def _unknown_words(catalog: Catalog, usage: Usage, words: list[Word]) -> ParseError:
     """The error for words we could not place: a near-miss model, or plain confusion."""
     first = usage.unknown[0]
@@ -197,7 +196,7 @@ def _unknown_words(catalog: Catalog, usage: Usage, words: list[Word]) -> ParseEr
             break
     suggestions: tuple[str, ...] = ()
     for size in range(len(run), 0, -1):
-        suggestions = catalog.suggest("-".join(run[:size]))
+        suggestions = _suggest(catalog, "-".join(run[:size]))
         if suggestions:
             break
     if suggestions:
@@ -217,7 +216,7 @@ def _from_usage(
 ) -> c.Command:
     """Turn a read usage into an estimate, a compare or a price card."""
     if usage.unknown:
-        raise _unknown_words(catalog, usage, words)
+        raise _UnknownWords(usage)
     if usage.providers and not usage.models:
         raise ParseError(f"Which model of {usage.providers[0]}? Try `models {usage.providers[0]}`.")
     if not usage.models:
@@ -274,35 +273,3 @@ def _compare(usage: Usage) -> c.Compare:
         volume=usage.volume,
         share=usage.share,
     )
-
-
-def _parse_count(catalog: Catalog, text: str) -> c.Count:
-    """`count MODEL <text>`: everything after the model name is the text, verbatim."""
-    if len(text) > MAX_TEXT_CHARS:
-        raise ParseError(f"That text is over {MAX_TEXT_CHARS:,} characters; count it in parts.")
-    head_end = split_words(text[:200])[0].end
-    words = split_words(text[head_end : head_end + 400])
-    i = 0
-    while i < len(words) and words[i].text.lower() in _COUNT_SKIP:
-        i += 1
-    span = resolve_span(catalog, words, i) if i < len(words) else None
-    if span is None:
-        shown = f" `{words[i].text}`" if i < len(words) else ""
-        suggestions = catalog.suggest(words[i].text) if i < len(words) else ()
-        hint = (
-            (" Did you mean " + " or ".join(f"`{s}`" for s in suggestions) + "?")
-            if suggestions
-            else ""
-        )
-        raise ParseError(
-            f"Which model's tokenizer? I don't know{shown or ' that'}; "
-            f"write `count gpt-4o <text>`.{hint}",
-            suggestions,
-        )
-    model, j = span
-    body = text[head_end + words[j - 1].end :]
-    # The separator is the blanks after the name (a `:` glued to the name went with it).
-    body = body.lstrip(" \t").removeprefix("\n") if body.strip() else ""
-    if not body.strip():
-        raise ParseError("Paste the text after the model name: `count gpt-4o Hello, world`.")
-    return c.Count(canonical_name(catalog, model), body)
