@@ -15,7 +15,7 @@ from prices import Catalog
 from .results import FaqMissResult, FaqResult
 
 if TYPE_CHECKING:
-    from faq import RenderedAnswer
+    from faq.render import RenderedAnswer
 
 __all__ = ["answer_question"]
 
@@ -26,10 +26,11 @@ log = logging.getLogger(__name__)
 def _render(entry_id: str, catalog: Catalog, day: date) -> RenderedAnswer:
     """A rendered answer, cached per catalog and UTC day (live figures change with prices,
     which change by date; `day` in the key expires the cache at midnight)."""
-    import faq
+    from faq.render import render
+    from faq.store import get_entry
 
     del day
-    return faq.render(faq.get_entry(entry_id), catalog)
+    return render(get_entry(entry_id), catalog)
 
 
 def answer_question(
@@ -37,15 +38,16 @@ def answer_question(
 ) -> FaqResult | FaqMissResult | None:
     """Match `question` against the stored FAQ; None when the FAQ package is unavailable."""
     try:
-        import faq
+        from faq.errors import FaqError
+        from faq.match import Match, match
     except ImportError:
         return None
-    found = faq.match(question)
-    if not isinstance(found, faq.Match):
+    found = match(question)
+    if not isinstance(found, Match):
         return FaqMissResult(question, found.suggestions, found.off_topic, share=share)
     try:
         rendered = _render(found.entry.id, catalog, datetime.now(UTC).date())
-    except faq.FaqError:
+    except FaqError:
         # A live figure could not be filled (a model left the catalog): offer the entry
         # rather than show half an answer. The FAQ's own tests catch this in CI.
         log.exception("FAQ entry %s did not render", found.entry.id)
