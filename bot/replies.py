@@ -24,7 +24,8 @@ from slack_sdk.models.blocks import (
 )
 
 from .reply_json import to_json
-from .reply_text import PLAIN, SLACK, Parts, mrkdwn_escape, parts_of
+from .reply_style import PLAIN, SLACK, Parts, mrkdwn_escape
+from .reply_text import parts_of
 from .results import Result
 
 __all__ = [

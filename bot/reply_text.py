@@ -1,61 +1,24 @@
 """The words of every reply, as parts (title, body, table, notes) shared by text and Block Kit.
 
-A `Style` says how to write them: plain for the CLI, or Slack mrkdwn with `&`, `<` and `>`
-escaped in everything that comes from outside our templates (user text, model ids, URLs).
+Estimates, comparisons, counts, help, errors and FAQ answers here; price cards and model
+lists in `bot.reply_cards`; the `Style` (plain or escaped mrkdwn) in `bot.reply_style`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from prices import format_percent, format_usd
 
 from . import results as r
+from .reply_cards import models_parts, price_parts
+from .reply_style import PLAIN, SLACK, Parts, Style, count_text, mrkdwn_escape, rate_text
 
 __all__ = ["PLAIN", "SLACK", "Parts", "Style", "mrkdwn_escape", "parts_of"]
 
 
-def mrkdwn_escape(text: str) -> str:
-    """Escape the three characters Slack mrkdwn treats as markup (and nothing else)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-@dataclass(frozen=True, slots=True)
-class Style:
-    """How to write a reply: escaping and bold."""
-
-    esc: Callable[[str], str]
-    bold: Callable[[str], str]
-
-
-PLAIN = Style(esc=lambda s: s, bold=lambda s: s)
-SLACK = Style(esc=mrkdwn_escape, bold=lambda s: f"*{s}*")
-
-
-@dataclass(slots=True)
-class Parts:
-    """A reply split the way Block Kit shows it: header, sections, a table, context notes."""
-
-    title: str
-    """Plain text (a Block Kit header is plain_text); empty for no header."""
-    body: list[str] = field(default_factory=list)
-    """Lines, already styled."""
-    table: str | None = None
-    """A monospace table (shown in a code block), already escaped."""
-    notes: list[str] = field(default_factory=list)
-    """Small print, already styled."""
-
-
-def _n(count: int | Decimal) -> str:
-    if isinstance(count, Decimal) and count != count.to_integral_value():
-        return f"{count.quantize(Decimal('0.01')):,}"
-    return f"{int(count):,}"
-
-
-def _rate(rate: Decimal | None) -> str:
-    return "not offered" if rate is None else f"{format_usd(rate)}/M"
+_n = count_text
+_rate = rate_text
 
 
 def _volume_line(res: r.EstimateResult, s: Style) -> str | None:
@@ -197,81 +160,6 @@ def _count(res: r.CountResult, s: Style) -> Parts:
     return Parts(f"{res.model.id}: {count.tokens:,} tokens", body, None, notes)
 
 
-def _price(res: r.PriceResult, s: Style) -> Parts:
-    model, p = res.model, res.prices
-    write = "at the input rate"
-    if p.cache_write_per_mtok is not None:
-        write = format_usd(p.cache_write_per_mtok)
-    body = [
-        f"{s.bold(s.esc(model.name))} ({s.esc(model.id)}, {s.esc(model.provider)}), "
-        "USD per 1M tokens:",
-        f"• input {format_usd(p.input_per_mtok)}, output {format_usd(p.output_per_mtok)}",
-        f"• cached input {_rate(p.cached_input_per_mtok).removesuffix('/M')}, cache write {write}",
-    ]
-    if p.batch is not None:
-        body.append(
-            f"• batch: input {format_usd(p.batch.input_per_mtok)}, output "
-            f"{format_usd(p.batch.output_per_mtok)}"
-        )
-    for tier in p.tiers:
-        over = "from" if tier.inclusive else "over"
-        rates = ", ".join(
-            f"{name.removesuffix('_per_mtok').replace('_', ' ')} {format_usd(rate)}"
-            for name, rate in tier.rates.items()
-        )
-        body.append(f"• prompts {over} {_n(tier.threshold_input_tokens)} tokens: {rates}")
-    window = f"{_n(model.context_window)} tokens" if model.context_window else "not published"
-    limit = f", max output {_n(model.max_output_tokens)}" if model.max_output_tokens else ""
-    body.append(f"Context window: {window}{limit}")
-    if model.deprecated:
-        body.append("Deprecated: the provider is retiring this model.")
-    notes = []
-    if model.aliases:
-        shown = ", ".join(model.aliases[:8]) + (" …" if len(model.aliases) > 8 else "")
-        notes.append(f"Also known as: {s.esc(shown)}")
-    notes.append(f"Prices as of {model.checked.isoformat()}; source: {s.esc(model.source)}")
-    return Parts(f"{model.name} ({model.id}) prices", body, None, notes)
-
-
-#: Ids shown per provider in the all-providers list before "+N more".
-MODELS_PER_PROVIDER = 12
-#: Lines shown for one provider before "+N more".
-MODELS_ONE_PROVIDER = 60
-
-
-def _models(res: r.ModelsResult, s: Style) -> Parts:
-    body: list[str] = []
-    if res.provider is not None:
-        _, models = res.groups[0]
-        for m in models[:MODELS_ONE_PROVIDER]:
-            old = " (deprecated)" if m.deprecated else ""
-            body.append(
-                f"• {s.esc(m.id)}: {format_usd(m.current.input_per_mtok)} in / "
-                f"{format_usd(m.current.output_per_mtok)} out per 1M{old}"
-            )
-        if len(models) > MODELS_ONE_PROVIDER:
-            body.append(f"+{len(models) - MODELS_ONE_PROVIDER} more")
-        return Parts(
-            f"{res.provider} models ({len(models)})",
-            body,
-            None,
-            ["Type `price MODEL` for a model's card."],
-        )
-    for provider, models in res.groups:
-        current = [m for m in models if not m.deprecated]
-        ids = ", ".join(s.esc(m.id) for m in current[:MODELS_PER_PROVIDER])
-        more = len(current) - MODELS_PER_PROVIDER
-        tail = f" +{more} more" if more > 0 else ""
-        body.append(f"{s.bold(s.esc(provider))} ({len(current)}): {ids}{tail}")
-    total = sum(len(models) for _, models in res.groups)
-    return Parts(
-        f"Models I price ({total})",
-        body,
-        None,
-        ["Type `models PROVIDER` for one provider's full list with prices."],
-    )
-
-
 def _faq_miss(res: r.FaqMissResult, s: Style) -> Parts:
     if res.off_topic or not res.suggestions:
         return Parts(
@@ -296,9 +184,9 @@ def parts_of(result: r.Result, s: Style) -> Parts:
         case r.CountResult():
             return _count(result, s)
         case r.PriceResult():
-            return _price(result, s)
+            return price_parts(result, s)
         case r.ModelsResult():
-            return _models(result, s)
+            return models_parts(result, s)
         case r.HelpResult():
             lines = [s.esc(result.note)] if result.note else []
             return Parts("tokencost help", lines + s.esc(result.text).splitlines())

@@ -1,0 +1,57 @@
+"""How a reply is written: plain for a terminal, or Slack mrkdwn with `&`, `<` and `>` escaped
+in everything that comes from outside our templates (user text, model ids, URLs).
+https://docs.slack.dev/messaging/formatting-message-text#escaping
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from prices import format_usd
+
+__all__ = ["PLAIN", "SLACK", "Parts", "Style", "count_text", "mrkdwn_escape", "rate_text"]
+
+
+def mrkdwn_escape(text: str) -> str:
+    """Escape the three characters Slack mrkdwn treats as markup (and nothing else)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """How to write a reply: escaping and bold."""
+
+    esc: Callable[[str], str]
+    bold: Callable[[str], str]
+
+
+PLAIN = Style(esc=lambda s: s, bold=lambda s: s)
+SLACK = Style(esc=mrkdwn_escape, bold=lambda s: f"*{s}*")
+
+
+@dataclass(slots=True)
+class Parts:
+    """A reply split the way Block Kit shows it: header, sections, a table, context notes."""
+
+    title: str
+    """Plain text (a Block Kit header is plain_text); empty for no header."""
+    body: list[str] = field(default_factory=list)
+    """Lines, already styled."""
+    table: str | None = None
+    """A monospace table (shown in a code block), already escaped."""
+    notes: list[str] = field(default_factory=list)
+    """Small print, already styled."""
+
+
+def count_text(count: int | Decimal) -> str:
+    """A count with thousands separators (two decimals when fractional)."""
+    if isinstance(count, Decimal) and count != count.to_integral_value():
+        return f"{count.quantize(Decimal('0.01')):,}"
+    return f"{int(count):,}"
+
+
+def rate_text(rate: Decimal | None) -> str:
+    """A USD-per-million rate (`$2.50/M`), or `not offered`."""
+    return "not offered" if rate is None else f"{format_usd(rate)}/M"
