@@ -132,7 +132,7 @@ def bench_bare(events: list[dict[str, object]], workdir: Path) -> float:
     db = open_db(workdir / "bare.db")
     started = time.perf_counter()
     for start in range(0, len(records), BATCH):
-        db["usage"].insert_all(records[start : start + BATCH], batch_size=BATCH)
+        db.table("usage").insert_all(records[start : start + BATCH], batch_size=BATCH)
     elapsed = time.perf_counter() - started
     db.close()
     return len(records) / elapsed
