@@ -73,7 +73,10 @@ def _read_body(environ: WSGIEnvironment) -> bytes | None:
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         return None
     stream = environ["wsgi.input"]
-    # Read one byte past the limit: a body without (or lying in) Content-Length is caught too.
+    chunked = "chunked" in str(environ.get("HTTP_TRANSFER_ENCODING", "")).lower()
+    if not declared.isdigit() and not chunked:
+        return b""  # no length and not chunked: no body (reading would wait for the socket)
+    # Chunked bodies have no length up front: read one byte past the limit to catch them.
     limit = int(declared) if declared.isdigit() else MAX_BODY_BYTES + 1
     body: bytes = stream.read(min(limit, MAX_BODY_BYTES + 1)) if limit else b""
     return None if len(body) > MAX_BODY_BYTES else body

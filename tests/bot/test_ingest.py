@@ -149,7 +149,7 @@ def test_an_oversized_body_is_413_by_content_length(server: Server) -> None:
 
 def test_an_oversized_body_is_413_by_the_bytes_read(tmp_path: Path) -> None:
     runtime = make_runtime(tmp_path / "t.db", Clock())
-    environ = {"HTTP_AUTHORIZATION": f"Bearer {INGEST_TOKEN}",
+    environ = {"HTTP_AUTHORIZATION": f"Bearer {INGEST_TOKEN}", "HTTP_TRANSFER_ENCODING": "chunked",
                "wsgi.input": io.BytesIO(b" " * (MAX_BODY_BYTES + 10))}  # fmt: skip
     status, _, _ = make_usage_route(runtime)(environ)
     assert status == 413
