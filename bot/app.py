@@ -30,6 +30,8 @@ BOT_SCOPES = (
     "im:write",
     "channels:read",
     "groups:read",
+    "channels:history",  # the digest's crash recovery looks for its own message
+    "groups:history",
 )
 
 

@@ -21,11 +21,16 @@ from typing import TextIO
 
 import prices
 
+from .cli_ledger import add_subcommands as add_ledger_subcommands
+from .cli_queries import add_queries_subcommand
 from .commands import Count, Faq
+from .config import ConfigError, Settings
 from .errors import ParseError
 from .parse import parse_command
+from .pipeline import Asker, Reply, answer, log_reply
 from .replies import render_json, render_text
-from .results import ErrorResult, ModelsResult, PriceResult, Result, ask, evaluate
+from .results import ErrorResult, ModelsResult, PriceResult, Result
+from .runtime import Runtime
 
 __all__ = ["HISTORY_FILE", "build_parser", "cmd_ask", "cmd_console", "main", "run_console"]
 
@@ -46,24 +51,47 @@ def _emit(result: Result, as_json: bool, out: TextIO) -> int:
     return 1 if isinstance(result, ErrorResult) else 0
 
 
+def _settings() -> Settings:
+    """Settings from the environment (bot/config.py is the only reader of os.environ)."""
+    return Settings.from_env(os.environ)
+
+
+def _runtime(encodings: bool = True) -> Runtime:
+    """The runtime for CLI commands: catalog (with overrides), database, optional tokenizers."""
+    return Runtime.start(_settings(), encodings=encodings)
+
+
+def _print_reply(reply: Reply, as_json: bool, out: TextIO) -> int:
+    """Print a pipeline reply; 1 for an error reply, else 0."""
+    if as_json:
+        print(json.dumps(reply.data, ensure_ascii=False, indent=2), file=out)
+    else:
+        print(reply.text, file=out)
+    return 1 if reply.is_error else 0
+
+
+def _needs_encodings(text: str, catalog: prices.Catalog) -> bool:
+    """Only `count` and FAQ answers count tokens; tiktoken costs ~0.7 s an estimate doesn't need."""
+    try:
+        return isinstance(parse_command(text, catalog), Count | Faq)
+    except ParseError:
+        return False
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
-    """Answer one text as if typed after `/tokencost`."""
+    """Answer one text as if typed after `/tokencost` (logged with surface `cli`)."""
     text = " ".join(args.text)
     if not args.text and not sys.stdin.isatty():
         text = sys.stdin.read()
-    catalog = prices.default_catalog()
-    result: Result
+    runtime = _runtime(encodings=False)
     try:
-        command = parse_command(text, catalog)
-    except ParseError as exc:
-        result = ErrorResult(exc.message, exc.suggestions)
-    else:
-        if isinstance(command, Count | Faq):
-            # Once, before answering, and only for the commands that count tokens (FAQ
-            # answers may too): loading tiktoken costs ~0.7 s that an estimate doesn't need.
-            prices.load_encodings()
-        result = evaluate(command, catalog)
-    return _emit(result, args.json, sys.stdout)
+        if _needs_encodings(text, runtime.catalog):
+            prices.load_encodings()  # once, before answering; never per request
+        reply = answer(runtime, text, Asker(surface="cli", user_id="cli"))
+        log_reply(runtime, reply)
+        return _print_reply(reply, args.json, sys.stdout)
+    finally:
+        runtime.close()
 
 
 def _strip_prefix(line: str) -> str:
@@ -73,12 +101,10 @@ def _strip_prefix(line: str) -> str:
     return stripped
 
 
-def run_console(
-    read: Callable[[str], str], out: TextIO, catalog: prices.Catalog | None = None
-) -> int:
+def run_console(read: Callable[[str], str], out: TextIO, runtime: Runtime) -> int:
     """The read-answer loop: `read(prompt)` gives a line, raises EOFError at the end."""
-    catalog = catalog or prices.default_catalog()
     print("tokencost console: type a command (`help` for examples), `quit` to leave.", file=out)
+    asker = Asker(surface="cli", user_id="cli")
     while True:
         try:
             line = read(_PROMPT)
@@ -94,7 +120,9 @@ def run_console(
         if not line.strip():
             continue
         try:
-            print(render_text(ask(text, catalog)), file=out)
+            reply = answer(runtime, text, asker)
+            print(reply.text, file=out)
+            log_reply(runtime, reply)
         except Exception:  # one bad line must not end the session
             ref = uuid.uuid4().hex[:6]
             log.exception("console answer failed (ref %s)", ref)
@@ -123,17 +151,24 @@ def _with_readline() -> Callable[[], None]:
 def cmd_console(args: argparse.Namespace) -> int:
     """An interactive prompt over the same language as `/tokencost`."""
     del args
-    prices.load_encodings()
+    runtime = _runtime()
     interactive = sys.stdin.isatty()
     save = _with_readline() if interactive else (lambda: None)
     try:
-        return run_console(input, sys.stdout)
+        return run_console(input, sys.stdout, runtime)
     finally:
         save()
+        runtime.close()
+
+
+def _catalog() -> prices.Catalog:
+    """The catalog with the operator's overrides file, if one is configured."""
+    overrides = _settings().prices_overrides
+    return prices.load_catalog(overrides=overrides) if overrides else prices.default_catalog()
 
 
 def _prices_list(args: argparse.Namespace) -> int:
-    catalog = prices.default_catalog()
+    catalog = _catalog()
     if args.provider:
         models = catalog.by_provider(args.provider)
         if not models:
@@ -172,7 +207,7 @@ def _prices_list(args: argparse.Namespace) -> int:
 
 
 def _prices_show(args: argparse.Namespace) -> int:
-    catalog = prices.default_catalog()
+    catalog = _catalog()
     name = " ".join(args.model)
     result: Result
     try:
@@ -192,25 +227,34 @@ def cmd_prices(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the Slack bot when credentials are set; otherwise say so and start the console."""
-    try:
-        from .config import ConfigError, Settings
-        from .runtime import Runtime
-        from .serve import serve
-    except ImportError:  # the Slack app is not part of this build
-        print("tokencost: no Slack app available; starting the local console.", file=sys.stderr)
-        return cmd_console(args)
-    try:
-        settings = Settings.from_env(os.environ)
-    except ConfigError as exc:
-        print(f"tokencost: {exc}", file=sys.stderr)
-        return 2
-    runtime = Runtime.start(settings)
+    from .serve import serve
+
+    runtime = _runtime()
     try:
         if serve(runtime):
             return 0
+        return run_console_interactive(runtime)
     finally:
         runtime.close()
-    return cmd_console(args)
+
+
+def run_console_interactive(runtime: Runtime) -> int:
+    """The console on this terminal, with line editing and history when interactive."""
+    save = _with_readline() if sys.stdin.isatty() else (lambda: None)
+    try:
+        return run_console(input, sys.stdout, runtime)
+    finally:
+        save()
+
+
+def cmd_runtime(args: argparse.Namespace) -> int:
+    """Subcommands that need the runtime (ledger, digest, clock): `handler(args, runtime)`."""
+    runtime = _runtime(encodings=False)
+    try:
+        handler: Callable[[argparse.Namespace, Runtime], int] = args.handler
+        return handler(args, runtime)
+    finally:
+        runtime.close()
 
 
 def _add_json(parser: argparse.ArgumentParser) -> None:
@@ -246,6 +290,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_serve = sub.add_parser("serve", help="run the Slack bot (or the console without credentials)")
     p_serve.set_defaults(func=cmd_serve)
+
+    add_queries_subcommand(sub)
+    add_ledger_subcommands(sub)
+    for name in ("usage", "digest", "clock"):
+        sub.choices[name].set_defaults(func=cmd_runtime)
     return parser
 
 
@@ -275,6 +324,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return 0
+    except ConfigError as exc:
+        print(f"tokencost: {exc}", file=sys.stderr)
+        return 2
     except prices.CatalogError as exc:
         print(f"tokencost: the price data is invalid: {exc.message}", file=sys.stderr)
         return 2

@@ -26,9 +26,6 @@ __all__ = ["respond_to"]
 
 log = logging.getLogger("tokencost.respond")
 
-#: Longest text accepted after `/tokencost` (a `count` may paste far more; see prices.tokens).
-MAX_COMMAND_CHARS = 4000
-
 
 def _faq_by_id(runtime: Runtime, question: str, share: bool) -> Result | None:
     """`faq <entry-id>` (the related-question buttons) answers that entry directly."""
@@ -92,18 +89,11 @@ def respond_to(runtime: Runtime, text: str, asker: Asker) -> Reply:
     """Answer `text`; user mistakes become `error` replies, never exceptions."""
     command: c.Command | None = None
     outcome: Result | LedgerOutcome
-    if len(text) > MAX_COMMAND_CHARS and not text.lstrip().lower().startswith("count"):
-        outcome = ErrorResult(
-            f"That's {len(text):,} characters; commands are at most {MAX_COMMAND_CHARS:,} "
-            "(paste long texts after `count MODEL`).",
-            (),
-        )
-    else:
-        try:
-            command = parse_command(text, runtime.catalog)
-            outcome = _evaluate(runtime, command, asker)
-        except ParseError as exc:
-            outcome = ErrorResult(exc.message, exc.suggestions)
+    try:
+        command = parse_command(text, runtime.catalog)
+        outcome = _evaluate(runtime, command, asker)
+    except ParseError as exc:
+        outcome = ErrorResult(exc.message, exc.suggestions)
     if isinstance(outcome, LedgerOutcome):
         fields: dict[str, Any] = {"kind": outcome.kind}
         if isinstance(command, c.Log) and outcome.kind == "logged":

@@ -37,13 +37,20 @@ class Runtime:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def start(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtime:
-        """Load and validate the catalog, load tokenizers, migrate the database.
+    def start(
+        cls, settings: Settings, clock: Callable[[], datetime] = utc_now, *, encodings: bool = True
+    ) -> Runtime:
+        """Load and validate the catalog, load tokenizers (unless `encodings=False`: one-shot
+        CLI commands that count nothing), migrate the database.
 
         Raises `prices.CatalogError` on bad price data: the bot never serves half a catalog.
         """
-        catalog = prices.load_catalog(overrides=settings.prices_overrides)
-        prices.load_encodings()
+        if settings.prices_overrides is not None:
+            catalog = prices.load_catalog(overrides=settings.prices_overrides)
+        else:
+            catalog = prices.default_catalog()
+        if encodings:
+            prices.load_encodings()
         open_db(settings.db_path).close()
         return cls(settings=settings, catalog=catalog, clock=clock)
 

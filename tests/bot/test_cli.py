@@ -14,8 +14,20 @@ import pytest
 
 import prices
 from bot.cli import main, run_console
+from bot.config import Settings
+from bot.querylog import recent_queries
+from bot.runtime import Runtime
+from bot.store import open_db
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every CLI run in these tests logs into a temporary SQLite file, never ./data."""
+    path = tmp_path / "cli.db"
+    monkeypatch.setenv("TOKENCOST_DB", str(path))
+    return path
 
 
 def test_ask_prints_plain_text(capsys: pytest.CaptureFixture[str]) -> None:
@@ -78,7 +90,7 @@ def test_prices_list_unknown_provider(capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["prices", "list", "--provider", "acme"]) == 1
 
 
-def test_console_session() -> None:
+def test_console_session(cli_db: Path) -> None:
     lines = iter(["gpt-4o 1k 1k", "/tokencost price gpt-4o", "", "help", "quit", "never read"])
     prompts: list[str] = []
 
@@ -87,12 +99,45 @@ def test_console_session() -> None:
         return next(lines)
 
     out = io.StringIO()
-    assert run_console(read, out) == 0
+    runtime = Runtime.start(Settings(db_path=cli_db), encodings=False)
+    try:
+        assert run_console(read, out, runtime) == 0
+    finally:
+        runtime.close()
     text = out.getvalue()
     assert "gpt-4o: $0.0125 per request" in text
     assert "(gpt-4o) prices" in text
     assert "tokencost help" in text
     assert len(prompts) == 5  # stopped at `quit`
+    db = open_db(cli_db)
+    try:
+        kinds = [q.kind for q in recent_queries(db)]
+    finally:
+        db.close()
+    assert sorted(kinds) == ["estimate", "help", "price"]
+
+
+def test_ask_logs_the_query_but_never_the_counted_text(
+    cli_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = "our confidential launch plan"
+    assert main(["ask", "count", "gpt-4o", secret]) == 0
+    assert main(["queries", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert secret not in out
+    assert secret not in cli_db.read_bytes().decode("latin-1")
+    logged = json.loads(out[out.index("[") :])
+    assert logged[0]["kind"] == "count"
+    assert logged[0]["text_chars"] == len(secret)
+
+
+def test_log_and_budget_from_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "log gpt-4o 120k 30k #search-team", "--json"]) == 0
+    logged = json.loads(capsys.readouterr().out)
+    assert logged["kind"] == "logged"
+    assert main(["ask", "budget 500/month", "--json"]) == 0
+    budget = json.loads(capsys.readouterr().out)
+    assert budget["kind"] == "budget"
 
 
 def test_console_ends_at_eof(
@@ -108,8 +153,9 @@ def test_no_subcommand_prints_usage(capsys: pytest.CaptureFixture[str]) -> None:
     assert "usage: tokencost" in capsys.readouterr().out
 
 
-def test_python_m_bot_ask_json_in_a_real_process() -> None:
+def test_python_m_bot_ask_json_in_a_real_process(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TOKENCOST_"))}
+    env["TOKENCOST_DB"] = str(tmp_path / "proc.db")
     done = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "compare", "gpt-4o", "vs", "gpt-4o-mini", "1k", "1k",
          "--json"],
