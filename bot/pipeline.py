@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -59,12 +60,20 @@ class Reply:
         return self.kind == "error"
 
 
-def answer(runtime: Runtime, text: str, asker: Asker) -> Reply:
-    """Answer `text` as typed after `/tokencost`; never raises for user input."""
+def answer(
+    runtime: Runtime,
+    text: str,
+    asker: Asker,
+    resolve_channel: Callable[[str], str | None] | None = None,
+) -> Reply:
+    """Answer `text` as typed after `/tokencost`; never raises for user input.
+
+    `resolve_channel` turns a `#name` into a channel id (the Slack edge supplies one).
+    """
     from .respond import respond_to  # the command language: parse -> evaluate -> render
 
     started = time.perf_counter()
-    reply = respond_to(runtime, text, asker)
+    reply = respond_to(runtime, text, asker, resolve_channel)
     duration_ms = int((time.perf_counter() - started) * 1000)
     if reply.record is not None:
         reply = replace(reply, record=replace(reply.record, duration_ms=duration_ms))

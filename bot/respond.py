@@ -8,6 +8,7 @@ are recorded so the digest can show what people could not get answered.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +23,10 @@ from .runtime import Runtime
 from .store import text_fingerprint
 from .usage_commands import LedgerOutcome, run_budget, run_digest, run_log
 
-__all__ = ["respond_to"]
+__all__ = ["ChannelResolver", "respond_to"]
+
+#: Turns a channel name (without `#`) into its id, or None.
+ChannelResolver = Callable[[str], str | None]
 
 log = logging.getLogger("tokencost.respond")
 
@@ -40,7 +44,9 @@ def _faq_by_id(runtime: Runtime, question: str, share: bool) -> Result | None:
     return None
 
 
-def _evaluate(runtime: Runtime, command: c.Command, asker: Asker) -> Result | LedgerOutcome:
+def _evaluate(
+    runtime: Runtime, command: c.Command, asker: Asker, resolve: ChannelResolver | None
+) -> Result | LedgerOutcome:
     match command:
         case c.Log():
             source = "cli" if asker.surface == "cli" else "slack"
@@ -49,7 +55,8 @@ def _evaluate(runtime: Runtime, command: c.Command, asker: Asker) -> Result | Le
         case c.Budget():
             return run_budget(command, runtime, asker.team_id, asker.user_id)
         case c.Digest():
-            return run_digest(command, runtime, asker.team_id, asker.channel_id, asker.user_id)
+            return run_digest(command, runtime, asker.team_id, asker.channel_id, asker.user_id,
+                              resolve_channel=resolve)  # fmt: skip
         case c.Faq():
             direct = _faq_by_id(runtime, command.question, command.share)
             if direct is not None:
@@ -85,13 +92,15 @@ def _record(runtime: Runtime, asker: Asker, text: str, kind: str, fields: dict[s
     )
 
 
-def respond_to(runtime: Runtime, text: str, asker: Asker) -> Reply:
+def respond_to(
+    runtime: Runtime, text: str, asker: Asker, resolve_channel: ChannelResolver | None = None
+) -> Reply:
     """Answer `text`; user mistakes become `error` replies, never exceptions."""
     command: c.Command | None = None
     outcome: Result | LedgerOutcome
     try:
         command = parse_command(text, runtime.catalog)
-        outcome = _evaluate(runtime, command, asker)
+        outcome = _evaluate(runtime, command, asker, resolve_channel)
     except ParseError as exc:
         outcome = ErrorResult(exc.message, exc.suggestions)
     if isinstance(outcome, LedgerOutcome):

@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 
 from ..decorate import decorate
 from ..pipeline import Asker, answer, log_reply
 from ..runtime import Runtime
+from .channels import channel_resolver
 from .guard import apology, log_incident
 
 __all__ = ["register"]
@@ -22,7 +24,9 @@ __all__ = ["register"]
 def register(app: App, runtime: Runtime) -> None:
     """Register the slash command listener."""
 
-    def handle_tokencost(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+    def handle_tokencost(
+        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
         asker = Asker(
             surface="command",
             team_id=command.get("team_id"),
@@ -31,7 +35,7 @@ def register(app: App, runtime: Runtime) -> None:
         )
         try:
             text = str(command.get("text") or "")
-            reply = answer(runtime, text, asker)
+            reply = answer(runtime, text, asker, channel_resolver(client))
             blocks = decorate(reply, "command", text)
         except Exception as exc:
             ack(response_type="ephemeral", text=apology(log_incident("/tokencost", exc)))

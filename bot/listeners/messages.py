@@ -11,11 +11,13 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse, Say
 from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
 
 from ..decorate import decorate
 from ..pipeline import Asker, answer, log_reply
 from ..runtime import Runtime
 from ..store import mark_event_seen
+from .channels import channel_resolver
 from .guard import apology, log_incident
 
 __all__ = ["register", "strip_mention"]
@@ -46,7 +48,7 @@ def register(app: App, runtime: Runtime) -> None:
         result: BoltResponse = next()
         return result
 
-    def reply_in_thread(event: dict[str, Any], say: Say, surface: str) -> None:
+    def reply_in_thread(event: dict[str, Any], say: Say, client: WebClient, surface: str) -> None:
         if event.get("bot_id") or event.get("subtype"):
             return
         asker = Asker(
@@ -58,7 +60,7 @@ def register(app: App, runtime: Runtime) -> None:
         thread_ts = event.get("thread_ts") or event.get("ts")
         try:
             text = strip_mention(str(event.get("text") or ""))
-            reply = answer(runtime, text, asker)
+            reply = answer(runtime, text, asker, channel_resolver(client))
             blocks = decorate(reply, surface, text)
         except Exception as exc:
             say(text=apology(log_incident(surface, exc)), thread_ts=thread_ts)
@@ -66,12 +68,12 @@ def register(app: App, runtime: Runtime) -> None:
         say(text=reply.mrkdwn or reply.text, blocks=blocks, thread_ts=thread_ts)
         log_reply(runtime, reply)
 
-    def handle_app_mention(event: dict[str, Any], say: Say) -> None:
-        reply_in_thread(event, say, "mention")
+    def handle_app_mention(event: dict[str, Any], say: Say, client: WebClient) -> None:
+        reply_in_thread(event, say, client, "mention")
 
-    def handle_direct_message(event: dict[str, Any], say: Say) -> None:
+    def handle_direct_message(event: dict[str, Any], say: Say, client: WebClient) -> None:
         if event.get("channel_type") == "im":
-            reply_in_thread(event, say, "dm")
+            reply_in_thread(event, say, client, "dm")
 
     app.middleware(dedupe)
     app.event("app_mention")(handle_app_mention)

@@ -217,3 +217,28 @@ def test_app_home_publishes_prices_recent_queries_and_digest(
     assert "gpt-4o-mini" in text
     assert "estimate" in text
     assert "digest on" in text
+
+
+def test_digest_on_a_named_channel_is_resolved_and_subscribed(
+    app: App, runtime: Runtime, fake_slack: FakeSlack
+) -> None:
+    fake_slack.respond_with(
+        "conversations.list",
+        {"ok": True, "channels": [{"id": "C0COSTS1", "name": "llm-costs"}],
+         "response_metadata": {"next_cursor": ""}},
+    )  # fmt: skip
+    text = "digest on #llm-costs at 09:00 Europe/Berlin"
+    reply = json.loads(dispatch(app, command_body(text, fake_slack.response_url())).body)
+    assert "<#C0COSTS1>" in reply["text"]
+    assert "09:00 Europe/Berlin" in reply["text"]
+    linked = "digest on <#C0COSTS2|ops> at 08:30"
+    reply = json.loads(dispatch(app, command_body(linked, fake_slack.response_url())).body)
+    assert "<#C0COSTS2>" in reply["text"]
+    assert len(fake_slack.calls("conversations.list")) == 1
+
+
+def test_digest_on_an_unknown_channel_says_what_to_do(app: App, fake_slack: FakeSlack) -> None:
+    fake_slack.respond_with("conversations.list", {"ok": True, "channels": []})
+    body = command_body("digest on #nowhere", fake_slack.response_url())
+    reply = json.loads(dispatch(app, body).body)
+    assert "can't find the channel" in reply["text"]
