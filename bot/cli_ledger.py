@@ -23,8 +23,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.digest import build_digest
-from bot.digest_clock import run_clock
-from bot.digest_post import build_post_client, send_digests
 from bot.digest_render import render_digest
 from bot.ledger import UsageRefused, record_events
 from bot.quantities import parse_number, whole
@@ -101,6 +99,8 @@ def handle_digest_send(args: argparse.Namespace, runtime: Runtime) -> int:
     if not args.dry_run and not runtime.settings.bot_token:
         print("Posting needs SLACK_BOT_TOKEN; use --dry-run to print the digest.", file=sys.stderr)
         return 1
+    from bot.digest_post import build_post_client, send_digests  # slack_sdk: only when posting
+
     client = None if args.dry_run else build_post_client(runtime)
     outcomes = send_digests(runtime, client, now, day=args.date, dry_run=args.dry_run)
     if not outcomes:
@@ -129,6 +129,8 @@ def handle_clock(args: argparse.Namespace, runtime: Runtime) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    from bot.digest_clock import run_clock  # slack_sdk: only for the clock
+
     run_clock(runtime, stop, interval_s=args.interval)
     return 0
 
