@@ -5,7 +5,8 @@ and keywords. At that size a lexical ranker with good normalisation is as accura
 embedding model on pricing jargon, runs in well under a millisecond in pure Python, and needs
 no dependency (see shared/reference/faq-bots.md, sections 5-7). So:
 
-* *Normalisation*: lowercase; multi-word phrases and model names folded into one term
+* *Normalisation* (`faq.normalisation`, over the reviewed word lists in `faq.vocabulary`):
+  lowercase; multi-word phrases and model names folded into one term
   ("system prompt", "gpt-4o" -> `modelname`); stopwords dropped; a light suffix stemmer; a
   reviewed synonym map onto canonical terms (completion/response/generated -> `output`,
   prompt -> `input`, bill/spend/price/charge -> `cost`, pricier/more expensive -> `pricier`,
@@ -27,13 +28,25 @@ the decision or the renderer.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from faq.normalisation import CANONICAL as _CANONICAL
+from faq.normalisation import SYNONYM_OF as _SYNONYM_OF
+from faq.normalisation import WORD as _WORD
+from faq.normalisation import deletes as _deletes
+from faq.normalisation import normalise
+from faq.normalisation import osa_distance as _osa_distance
+from faq.normalisation import stem as _stem
+from faq.normalisation import term as _term
+from faq.normalisation import words as _words
 from faq.store import Entry, load_entries
+from faq.vocabulary import OFF_TOPIC as _OFF_TOPIC
+from faq.vocabulary import QUESTION_WORDS as _QUESTION_WORDS
+from faq.vocabulary import STOPWORDS as _STOPWORDS
+from faq.vocabulary import WEAK as _WEAK
 
 __all__ = [
     "Match",
@@ -44,249 +57,6 @@ __all__ = [
     "match",
     "normalise",
 ]
-
-# -- the lexicon -------------------------------------------------------------------------------
-
-
-def _wordlist(text: str) -> frozenset[str]:
-    """A word set written as one string, so the lexicon stays readable."""
-    return frozenset(text.split())
-
-
-# Phrases and model names become one term before tokenising. Order matters: longer first.
-_PHRASES: tuple[tuple[str, str], ...] = (
-    (
-        r"\b(?:gpt|chatgpt)[\s-]?[0-9][\w.-]*|\b(?:claude|gemini|llama|mistral|mixtral|grok|qwen"
-        r"|deepseek|sonnet|opus|haiku|gemma|phi|codestral|command-r)[\w.-]*",
-        " modelname ",
-    ),
-    (
-        r"\b(?:o1|o3|o4)(?:-mini|-pro)?\b|\bdeepseek-reasoner\b|\bchain[\s-]of[\s-]thought\b",
-        " reasoning ",
-    ),
-    (r"\btext-embedding[\w.-]*|\bembed-[\w.-]+", " embedding "),
-    (r"\blanguage models?\b|\bgen ?ai\b", " llm "),
-    (r"\b(?:pricing|billing) works?\b|\bpricing models?\b", " pricingmodel "),
-    (r"\bbudget (?:models?|llms?|options?)\b", " cheapest "),
-    (r"\bcheap\w* (?:and|vs|or|while|but) (?:\w+ ){0,2}(?:expensive|pricey)\b", " differ "),
-    (r"\bmake (?:\w+ ){0,3}cheaper\b", " reduce "),
-    (r"\bhit(?:ting)? (?:the )?(?:\w+ )?api\b", " request api "),
-    (
-        r"\bsystem (?:prompts?|messages?|msgs?|instructions?)\b|\bdeveloper messages?\b",
-        " systemprompt ",
-    ),
-    (
-        r"\bcontext (?:windows?|length|size)\b|\blong[\s-]context\b|\b[1-9][0-9]{2}k\b",
-        " longcontext ",
-    ),
-    (r"\b(?:long|huge|big|large|giant|massive) (?:prompts?|inputs?|documents?)\b", " longcontext "),
-    (r"\brate[\s-]?limit(?:s|ed|ing)?\b|\b(?:tokens|requests) per minute\b|\b429\b", " ratelimit "),
-    (r"\b(?:one|a) (?:token )?at a time\b|\bautoregressive(?:ly)?\b", " sequential "),
-    (r"\bup[\s-]to[\s-]date\b|\bout[\s-]of[\s-]date\b|\blast (?:checked|updated)\b", " fresh "),
-    (r"\bcomes? from\b|\bwhere (?:do|does|did) (?:you|the bot|it) get\b", " source "),
-    (
-        r"\b(?:our|my) own (?:prices|pricing|rates)\b|\bcustom (?:prices|pricing|rates)\b",
-        " override ",
-    ),
-    (r"\bper (?:1m|mtok|million)\b|/\s?(?:1m|mtok)\b|\bmillion tokens\b", " mtok "),
-    (r"\bper (?:1k|thousand)\b|\b1k tokens\b|/\s?1k\b", " mtok "),
-    (r"\b(?:least|less) expensive\b|\blowest[\s-]priced?\b|\bbest value\b", " cheapest "),
-    (r"\b\d+(?:\.\d+)?\s?x\b", " pricier "),
-    (r"\b\d+\s?%\s?off\b|\bhalf (?:off|price)\b|\b(?:cost|charge|pay)s? less\b", " discount "),
-    (r"\busage tiers?\b|\btier [1-5]\b", " usagetier "),
-    (r"\bcount(?:s|ed)? (?:as|towards?)\b", " "),
-    (
-        r"\b(?:cost|costs|costing|charge|charged|charges|billed|priced|pay) (?:way |much |a lot )?"
-        r"(?:more|extra|higher)\b"
-        r"|\bmore (?:expensive|costly|money)\b|\bhigher (?:price|cost|rate)s?\b",
-        " pricier ",
-    ),
-    (
-        r"\btoo (?:high|much|expensive|big|large)\b|\bspend less\b|\bout of control\b"
-        r"|\b(?:bring|get|keep) (?:\w+ )?down\b",
-        " reduce ",
-    ),
-    (r"\bhow many\b", " count "),
-    (r"\bhow much\b", " cost "),
-    (r"\bself[\s-]?host(?:ed|ing)?\b|\bon[\s-]prem(?:ise|ises)?\b|\bown gpus?\b", " selfhost "),
-    (r"\blog ?in\b|\bsign ?in\b|\bsign ?up\b", " login "),
-    (r"\bside[\s-]by[\s-]side\b|\bhead[\s-]to[\s-]head\b", " compare "),
-    (r"\bnon[\s-](?:english|latin)\b", " language "),
-)
-_PHRASE_RES = tuple((re.compile(pattern), repl) for pattern, repl in _PHRASES)
-
-# canonical term: surface words (before stemming) that mean it.
-_SYNONYMS: dict[str, str] = {
-    "output": "output outputs completion completions response responses generated generate "
-    "generates generating generation reply replies decode decoding",
-    "input": "input inputs prompt prompts prefill reading read",
-    "cost": "cost costs costing price prices pricing priced bill bills billed billing spend "
-    "spends spending spent charge charges charged charging fee fees pay paying paid expense "
-    "expenses money dollars usd invoice invoices rate rates",
-    "pricier": "pricier priciest costlier dearer expensive premium",
-    "cheap": "cheap inexpensive affordable economical",
-    "cheapest": "cheapest lowest",
-    "token": "token tokens tok toks",
-    "tokenizer": "tokenizer tokeniser tokenizers tokenization tokenisation tokenize tokenise "
-    "subword subwords bpe",
-    "month": "month months monthly mo",
-    "day": "day days daily nightly",
-    "reduce": "reduce reducing cut cutting lower lowering save saving savings minimize minimise "
-    "optimise optimize optimising optimizing optimization optimisation decrease shrink slash trim",
-    "llm": "llm llms ai genai",
-    "cache": "cache cached caching caches",
-    "batch": "batch batches batched batching async asynchronous bulk offline overnight backfill",
-    "reasoning": "reasoning thinking reasoner",
-    "language": "language languages multilingual foreign german french spanish italian "
-    "portuguese dutch polish japanese chinese mandarin korean hindi arabic russian thai "
-    "vietnamese hebrew turkish greek ukrainian script scripts unicode cjk latin accents",
-    "embedding": "embedding embeddings embed embeds embedded vector vectors rag indexing",
-    "digest": "digest digests recap report reports summary summaries newsletter",
-    "subscribe": "subscribe subscribed subscribing unsubscribe enable disable",
-    "budget": "budget budgets budgeting allowance cap caps capped overspend overspending",
-    "log": "log logs logged logging record recording ledger track tracking ingest ingestion",
-    "compare": "compare compared comparing comparison comparisons versus vs against",
-    "accurate": "accurate accuracy inaccurate precise precision reliable trust trustworthy "
-    "correct wrong exact",
-    "fresh": "fresh current latest updated update updates outdated stale old recent refreshed",
-    "source": "source sources origin provenance",
-    "override": "override overrides overriding negotiated enterprise contract",
-    "estimate": "estimate estimates estimating estimation calculate calculating calculation "
-    "calculator forecast forecasting project projection predict math",
-    "count": "count counts counting counter tally",
-    "request": "request requests call calls query queries",
-    "differ": "differ differs difference differences different vary varies variation range gap",
-    "gpu": "gpu gpus hardware compute server servers",
-    "inference": "inference serving",
-    "word": "word words",
-    "character": "character characters char chars letters",
-    "tier": "tier tiers tiered threshold thresholds surcharge",
-    "sequential": "sequential sequentially serial",
-    "parallel": "parallel parallelism concurrently",
-    "modelname": "openai anthropic google gemini claude gpt chatgpt llama mistral deepseek grok "
-    "xai cohere bedrock azure vertex",
-    "tool": "tool tools function functions",
-    "discount": "discount discounts discounted half cheaper",
-}
-
-_STOPWORDS = _wordlist(
-    "a about above after again all also am an and any anyone are as at be been being but by "
-    "can could did do does doing done don dont for from get gets getting give go going got had "
-    "has have having he hello hey hi how i if im in into is isnt it its just know let like "
-    "lot lots me my need needs of ok okay on or our ours please pls really should so some "
-    "such tell than thanks thank that the their them then there these they thing things this "
-    "those thx to u us use used using very want wanted was we were what whats when where "
-    "which who why will with would ya yeah yes you your youre explain guys folks kinda sorta "
-    "quick question actually basically someone anybody wondering curious here much many more "
-    "most other one ones way ways work works mean means each every per e g eg ie s t r ur wtf "
-    "define definition meaning pls plz up out down off over english slack set setup "
-    "figure idea ideas tip tips advice help right now general new make makes reason reasons "
-    "so exactly"
-)
-
-# Words that mark a question as outside this bot's subject, whatever else it contains.
-_OFF_TOPIC = _wordlist(
-    "password passwords login weather rain temperature recipe recipes cook "
-    "cooking bake baking pizza pasta lunch dinner breakfast coffee football soccer basketball "
-    "baseball nba nfl sports score movie movies song songs music joke jokes poem vacation "
-    "holiday holidays pto salary payroll bitcoin btc crypto ethereum stock stocks seat seats "
-    "license licence subscription wifi printer laptop vpn meeting calendar birthday rent "
-    "mortgage flight flights hotel parking gym translate"
-)
-
-# Terms about Slack or the bot in general: they rank, but prove nothing about the topic.
-_WEAK = _wordlist("channel bot post team app api llm model message user workspace")
-
-# -- normalisation -----------------------------------------------------------------------------
-
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def _stem(word: str) -> str:
-    """A light suffix stripper: plurals, -ing, -ed, -ly, and a final silent e."""
-    if len(word) <= 3:
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    for suffix in ("ing", "ed", "ly"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
-                word = word[:-1]
-            break
-    if word.endswith("e") and len(word) > 4:
-        word = word[:-1]
-    return word
-
-
-def _build_synonyms() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for canonical, words in _SYNONYMS.items():
-        for word in words.split():
-            table[word] = canonical
-            table.setdefault(_stem(word), canonical)
-    return table
-
-
-_SYNONYM_OF = _build_synonyms()
-_CANONICAL = frozenset(_SYNONYMS) | frozenset(repl.strip() for _, repl in _PHRASES if repl.strip())
-
-
-def _term(word: str) -> str | None:
-    """The canonical term for one word, or None for a stopword or a bare number."""
-    if word in _STOPWORDS or word.isdigit():
-        return None
-    if word in _CANONICAL:
-        return word
-    canonical = _SYNONYM_OF.get(word)
-    if canonical is not None:
-        return canonical
-    stem = _stem(word)
-    if stem in _STOPWORDS:
-        return None
-    return _SYNONYM_OF.get(stem, stem)
-
-
-def _words(text: str) -> list[str]:
-    """Lowercase words of a text after phrase folding."""
-    folded = text.lower().replace("’", "'").replace("'", "")
-    for pattern, repl in _PHRASE_RES:
-        folded = pattern.sub(repl, folded)
-    return _WORD.findall(folded)
-
-
-def normalise(text: str, correct: Callable[[str], str] | None = None) -> tuple[str, ...]:
-    """The canonical terms of a text, in order; `correct` fixes typos in unknown words."""
-    words = _words(text)
-    if correct is not None:
-        words = [correct(word) for word in words]
-    terms = (_term(word) for word in words)
-    return tuple(term for term in terms if term is not None and not term[0].isdigit())
-
-
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
-def _osa_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance (Levenshtein plus adjacent swaps)."""
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        row = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                row[j] = min(row[j], prev2[j - 2] + 1)
-        prev2, prev = prev, row
-    return prev[-1]
-
-
-# -- ranking and deciding ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,12 +229,6 @@ def default_matcher() -> Matcher:
 def match(question: str) -> Match | Miss:
     """Match a question against the bundled entries: a `Match`, or a `Miss` to record."""
     return default_matcher().match(question)
-
-
-_QUESTION_WORDS = _wordlist(
-    "what whats why how hows when which should can could does do did is are isnt will would "
-    "explain where who whos"
-)
 
 
 def looks_like_question(text: str) -> bool:
