@@ -242,3 +242,16 @@ def test_digest_on_an_unknown_channel_says_what_to_do(app: App, fake_slack: Fake
     body = command_body("digest on #nowhere", fake_slack.response_url())
     reply = json.loads(dispatch(app, body).body)
     assert "can't find the channel" in reply["text"]
+
+
+def test_a_failed_query_log_write_never_fails_the_reply(
+    app: App, runtime: Runtime, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    runtime.db().execute("DROP TABLE queries")
+    response = dispatch(app, command_body("gpt-4o 1000 500", fake_slack.response_url()))
+    assert response.status == 200
+    assert "$0.0075" in json.loads(response.body)["text"]
+    deadline = time.monotonic() + 5
+    while "query log write failed" not in caplog.text and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert "query log write failed" in caplog.text
