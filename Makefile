@@ -3,7 +3,13 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SHARED_CACHE := $(abspath ../shared/tiktoken_cache)
-export TIKTOKEN_CACHE_DIR ?= $(if $(wildcard $(SHARED_CACHE)/README.md),$(SHARED_CACHE),)
+# Offline machines: use the shared tiktoken cache when it is there (an empty value would turn
+# tiktoken's own cache off, so the variable is only set when the folder exists).
+ifeq ($(origin TIKTOKEN_CACHE_DIR),undefined)
+ifneq ($(wildcard $(SHARED_CACHE)/README.md),)
+export TIKTOKEN_CACHE_DIR := $(SHARED_CACHE)
+endif
+endif
 
 .PHONY: install run test check lint types bench sync-prices clean
 
