@@ -29,8 +29,9 @@ ROUNDS = 20
 def questions() -> list[str]:
     """Every question of the evaluation set, on-topic and off-topic."""
     data = yaml.safe_load(EVAL_PATH.read_text(encoding="utf-8"))
-    rows: list[str] = [row["q"] for row in data["questions"] + data["fresh"]]
-    return rows + [str(q) for q in data["off_topic"] + data["fresh_off_topic"]]
+    rows: list[str] = [row["q"] for row in data["questions"] + data["fresh"] + data["fresh2"]]
+    off = data["off_topic"] + data["fresh_off_topic"] + data["fresh2_off_topic"]
+    return rows + [str(q) for q in off]
 
 
 def time_matches(matcher: Matcher, texts: list[str], *, cold: bool) -> list[float]:

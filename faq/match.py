@@ -106,6 +106,8 @@ class Matcher:
     """...by this share of its score over the runner-up."""
     unknown_share = 0.6
     """A word the store has never seen weighs this share of the rarest known word's IDF."""
+    min_shortened_length = 6
+    """Typo correction that drops a typed letter only yields store words this long or longer."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         """Index `entries` (question x3, phrasings x2, keywords x2)."""
@@ -158,7 +160,13 @@ class Matcher:
         found: set[str] = set()
         for variant in {word} | _deletes(word):
             found |= self._by_delete.get(variant, set())
-        best = sorted((_osa_distance(word, c), -len(c), c) for c in found)
+        # Dropping a letter the user typed turns many real words into short store words
+        # ("chairs" -> "chars", "planes" -> "plans"), so that edit only corrects into long ones.
+        best = sorted(
+            (_osa_distance(word, c), -len(c), c)
+            for c in found
+            if len(c) >= len(word) or len(c) >= self.min_shortened_length
+        )
         if best and best[0][0] <= (1 if len(word) < 8 else 2):
             return best[0][2]
         return word

@@ -63,8 +63,8 @@ def _build_synonyms() -> dict[str, str]:
 
 SYNONYM_OF = _build_synonyms()
 """Surface word or stem -> canonical term."""
-CANONICAL = frozenset(SYNONYMS) | frozenset(repl.strip() for _, repl in PHRASES if repl.strip())
-"""Every canonical term: the synonym map's keys and the phrase replacements."""
+CANONICAL = frozenset(SYNONYMS) | frozenset(word for _, repl in PHRASES for word in repl.split())
+"""Every canonical term: the synonym map's keys and the words of the phrase replacements."""
 
 
 def term(word: str) -> str | None:

@@ -28,7 +28,10 @@ def wordlist(text: str) -> frozenset[str]:
 PHRASES: tuple[tuple[str, str], ...] = (
     (
         r"\b(?:gpt|chatgpt)[\s-]?[0-9][\w.-]*|\b(?:claude|gemini|llama|mistral|mixtral|grok|qwen"
-        r"|deepseek|sonnet|opus|haiku|gemma|phi|codestral|command-r)[\w.-]*",
+        r"|deepseek|sonnet|opus|haiku|gemma|phi|codestral|command-r)[\w.-]*"
+        # a name's version and size words belong to it: "gemini 2.5 pro", "gpt 4o mini"
+        r"(?:[\s-](?:\d(?:\.\d+)?\b|pro|flash|mini|nano|turbo|lite|max|plus|sonnet|opus|haiku"
+        r"|instruct|preview)\b)*",
         " modelname ",
     ),
     (
@@ -77,6 +80,47 @@ PHRASES: tuple[tuple[str, str], ...] = (
         r"|\b(?:bring|get|keep) (?:\w+ )?down\b",
         " reduce ",
     ),
+    (r"\bcache[\s-]?writ(?:e|es|ing|ten)\b", " cache cachewrite "),
+    (r"\bwrit(?:e|es|ing|ten)\b", " output "),
+    (
+        r"\b\d+ times (?:as much|more|the)\b|\b(?:twice|double|triple) (?:as much|the)\b",
+        " pricier ",
+    ),
+    (r"\bin the context of\b", " "),
+    (r"\b(?:cheapest|cheaper) ways?\b", " reduce "),
+    # "is X input or output?" asks which side a token is on
+    (
+        r"\b(?:input|prompt) (?:or|vs|versus) (?:output|completion)\b"
+        r"|\b(?:output|completion) (?:or|vs|versus) (?:input|prompt)\b",
+        " input output whichside ",
+    ),
+    (
+        r"\bwhat (?:\w+ )?(?:are|r|am|is) (?:we|i|you|they|people) (?:\w+ ){0,2}"
+        r"(?:paying|charged|billed) for\b"
+        r"|\bhow (?:do|does) (?:these |the )?(?:companies|providers|vendors|they|apis?|llm apis?)"
+        r" (?:\w+ )?(?:charge|bill)\b",
+        " pricingmodel ",
+    ),
+    (r"\b(?:per[\s-])?tokens?[\s-](?:based[\s-])?(?:pricing|billing)\b", " token pricingmodel "),
+    (r"\b(?:the bot|you|it|tokencost) (?:said|says|showed|quoted|estimated)\b", " estimate "),
+    (r"\b(?:spending|spend|cost) (?:limits?|caps?|alerts?)\b", " budget "),
+    (
+        r"\bdoes ?(?:nt|not) match\b|\bdiscrepanc\w*"
+        r"|\b(?:higher|lower|more|less|different|off|bigger|smaller) than (?:\w+ ){0,2}"
+        r"(?:estimated?|estimates|quoted?|predicted|expected|said)\b",
+        " accurate ",
+    ),
+    (r"\bright away\b|\bimmediately\b|\bcan wait\b|\b(?:not|non)[\s-]?urgent\b", " batch "),
+    (
+        r"\b(?:flex|priority|scale)[\s-](?:processing|tiers?|mode)\b|\bservice[\s-]tiers?\b",
+        " servicetier ",
+    ),
+    (
+        r"\b(?:above|over|after|past|beyond) (?:a |some |certain |the )?"
+        r"(?:token count|number of tokens|threshold|length)\b",
+        " longcontext ",
+    ),
+    (r"\bexchange rates?\b", " forex "),
     (r"\bhow many\b", " count "),
     (r"\bhow much\b", " cost "),
     (r"\bself[\s-]?host(?:ed|ing)?\b|\bon[\s-]prem(?:ise|ises)?\b|\bown gpus?\b", " selfhost "),
@@ -102,7 +146,8 @@ SYNONYMS: dict[str, str] = {
     "month": "month months monthly mo",
     "day": "day days daily nightly",
     "reduce": "reduce reducing cut cutting lower lowering save saving savings minimize minimise "
-    "optimise optimize optimising optimizing optimization optimisation decrease shrink slash trim",
+    "optimise optimize optimising optimizing optimization optimisation decrease shrink slash trim "
+    "halve halving",
     "llm": "llm llms ai genai",
     "cache": "cache cached caching caches",
     "batch": "batch batches batched batching async asynchronous bulk offline overnight backfill",
@@ -139,6 +184,9 @@ SYNONYMS: dict[str, str] = {
     "discount": "discount discounts discounted half cheaper",
 }
 
+# Chat filler, dropped before ranking. `why` is deliberately not here: it ranks explanations
+# ("why is X pricier") above how-tos ("compare X and Y"), and as a word every entry may hold it
+# never counts as evidence in the answer/miss decision.
 STOPWORDS = wordlist(
     "a about above after again all also am an and any anyone are as at be been being but by "
     "can could did do does doing done don dont for from get gets getting give go going got had "
@@ -146,12 +194,14 @@ STOPWORDS = wordlist(
     "lot lots me my need needs of ok okay on or our ours please pls really should so some "
     "such tell than thanks thank that the their them then there these they thing things this "
     "those thx to u us use used using very want wanted was we were what whats when where "
-    "which who why will with would ya yeah yes you your youre explain guys folks kinda sorta "
+    "which who will with would ya yeah yes you your youre explain guys folks kinda sorta "
     "quick question actually basically someone anybody wondering curious here much many more "
     "most other one ones way ways work works mean means each every per e g eg ie s t r ur wtf "
     "define definition meaning pls plz up out down off over english slack set setup "
     "figure idea ideas tip tips advice help right now general new make makes reason reasons "
-    "so exactly"
+    "so exactly finance ask asking asked start person people technical nontechnical quality "
+    "hurt hurting without said say says gives show showed shown configure site normal regular "
+    "usual standard companies company based non"
 )
 
 # Words that mark a question as outside this bot's subject, whatever else it contains.
@@ -161,7 +211,8 @@ OFF_TOPIC = wordlist(
     "baseball nba nfl sports score movie movies song songs music joke jokes poem vacation "
     "holiday holidays pto salary payroll bitcoin btc crypto ethereum stock stocks seat seats "
     "license licence subscription wifi printer laptop vpn meeting calendar birthday rent "
-    "mortgage flight flights hotel parking gym translate"
+    "mortgage flight flights hotel parking gym translate forex currency zoom netflix spotify "
+    "office chair chairs desk furniture dentist doctor emoji status remind reminder"
 )
 
 # Terms about Slack or the bot in general: they rank, but prove nothing about the topic.

@@ -11,7 +11,8 @@ from faq.match import default_matcher
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Why is the completion pricier than the prompt?", ("output", "pricier", "input")),
+        # "why" is kept: it ranks explanations above how-tos, and never counts as evidence.
+        ("Why is the completion pricier than the prompt?", ("why", "output", "pricier", "input")),
         ("responses cost more than inputs", ("output", "pricier", "input")),
         ("our bill / spend / charges", ("cost",)),
         ("more expensive", ("pricier",)),
@@ -19,6 +20,11 @@ from faq.match import default_matcher
         ("the system prompt", ("systemprompt",)),
         ("tokens and tokenizers", ("token", "tokenizer")),
         ("Japanese and Hindi", ("language",)),
+        ("gemini 2.5 pro vs claude 3.5 sonnet", ("modelname", "compare")),
+        ("the cache writes and what the model writes", ("cache", "cachewrite", "model", "output")),
+        ("is the tool schema input or output", ("tool", "schema", "input", "output", "whichside")),
+        ("flex processing", ("servicetier",)),
+        ("token-based billing", ("token", "pricingmodel")),
     ],
 )
 def test_normalise_folds_synonyms_and_phrases(text: str, expected: tuple[str, ...]) -> None:
@@ -29,6 +35,11 @@ def test_typos_one_edit_away_are_corrected() -> None:
     matcher = default_matcher()
     assert matcher.terms("embedings tokne") == ("embedding", "token")
     assert matcher.terms("reasonning") == ("reasoning",)
+
+
+def test_dropping_a_typed_letter_never_lands_on_a_short_store_word() -> None:
+    # "charts" is one deletion from the store's "chars"; a real word, not a typo.
+    assert default_matcher().terms("charts") == ("chart",)
 
 
 @pytest.mark.parametrize(
