@@ -21,6 +21,7 @@ from typing import TextIO
 
 import prices
 
+from .cli_faq import add_faq_subcommand
 from .cli_ledger import add_subcommands as add_ledger_subcommands
 from .cli_queries import add_queries_subcommand
 from .commands import Count, Faq
@@ -292,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_serve.set_defaults(func=cmd_serve)
 
     add_queries_subcommand(sub)
+    add_faq_subcommand(sub)
     add_ledger_subcommands(sub)
     for name in ("usage", "digest", "clock"):
         sub.choices[name].set_defaults(func=cmd_runtime)
