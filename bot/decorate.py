@@ -1,5 +1,8 @@
 """Slack-only additions to a reply: the "Share in channel" button and the FAQ buttons.
 
+FAQ answers get their related questions and the "Was this helpful?" pair; FAQ misses get
+their closest questions, so a miss is one click from an answer.
+
 Kept apart from the renderers so the same reply stays identical across surfaces; only the
 interactive parts depend on where it is shown.
 """
@@ -60,6 +63,15 @@ def decorate(reply: Reply, surface: str, typed_text: str) -> list[dict[str, Any]
                 _button("No", f"{ACTION_FAQ_VOTE}_no", f"{faq_id}:no"),
             ],
         })  # fmt: skip
+    if reply.kind == "faq_miss":
+        # The closest questions as buttons too: one click answers it in place (faq-bots §7).
+        suggested = [
+            _button(str(s["question"]), f"{ACTION_FAQ_RELATED}_{i}", str(s["id"]))
+            for i, s in enumerate(reply.data.get("suggestions") or [])
+            if s.get("id") and s.get("question")
+        ]
+        if suggested:
+            rows.append({"type": "actions", "block_id": "faq_related", "elements": suggested})
     share_text = typed_text.strip()
     if (
         surface == "command"

@@ -15,6 +15,8 @@ from .guard import apology, log_incident
 
 __all__ = ["register"]
 
+_BAD_VOTE = "Sorry, I couldn't record that vote; please ask the question again."
+
 
 def _asker(body: dict[str, Any]) -> Asker:
     return Asker(
@@ -28,6 +30,24 @@ def _asker(body: dict[str, Any]) -> Asker:
 def _value(body: dict[str, Any]) -> str:
     actions = body.get("actions") or [{}]
     return str(actions[0].get("value") or "")
+
+
+def _vote(value: str) -> tuple[str, bool] | None:
+    """The (entry id, helpful) a vote button carries; None for a value we never send.
+
+    Button values come back from the client, so an empty, unknown or garbled one is
+    refused rather than stored as a "not helpful" vote on a made-up id.
+    """
+    import faq
+
+    faq_id, _, verdict = value.partition(":")
+    if verdict not in ("yes", "no"):
+        return None
+    try:
+        faq.get_entry(faq_id)
+    except KeyError:
+        return None
+    return faq_id, verdict == "yes"
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -65,16 +85,20 @@ def register(app: App, runtime: Runtime) -> None:
     def handle_faq_vote(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """Store a helpful / not helpful vote (one per person and entry; a new vote replaces)."""
         ack()
-        faq_id, _, verdict = _value(body).partition(":")
         user = (body.get("user") or {}).get("id") or "unknown"
         try:
-            record_faq_vote(runtime.db(), faq_id, user, verdict == "yes", runtime.clock())
+            vote = _vote(_value(body))
+            if vote is not None:
+                record_faq_vote(runtime.db(), vote[0], user, vote[1], runtime.clock())
         except Exception as exc:
             respond(text=apology(log_incident("faq_vote", exc)), replace_original=False)
             return
+        if vote is None:
+            respond(response_type="ephemeral", text=_BAD_VOTE, replace_original=False)
+            return
         thanks = (
             "Thanks, glad it helped."
-            if verdict == "yes"
+            if vote[1]
             else ("Thanks for telling us; we review unhelpful answers.")
         )
         respond(response_type="ephemeral", text=thanks, replace_original=False)
