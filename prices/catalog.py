@@ -26,14 +26,14 @@ OVERRIDES_FILE = "overrides.yaml"
 #: the bare id means the first of these; `together/llama-3.3-70b` picks another.
 PROVIDER_PREFERENCE = (
     "openai", "anthropic", "google", "mistral", "deepseek", "xai", "cohere",
-    "groq", "together", "bedrock",
+    "groq", "together", "bedrock", "vertex",
 )  # fmt: skip
 
 #: Prefixes people and tools put before model ids (LiteLLM, OpenRouter, OTel), by provider.
 PROVIDER_PREFIXES = {
     "openai": "openai", "azure": "openai",
     "anthropic": "anthropic", "claude": "anthropic",
-    "google": "google", "gemini": "google", "vertex_ai": "google", "vertex": "google",
+    "google": "google", "gemini": "google", "vertex_ai": "vertex", "vertex": "vertex",
     "mistral": "mistral", "mistralai": "mistral", "codestral": "mistral",
     "deepseek": "deepseek", "deepseek-ai": "deepseek",
     "xai": "xai", "x-ai": "xai", "grok": "xai",
@@ -43,6 +43,11 @@ PROVIDER_PREFIXES = {
     "bedrock": "bedrock", "aws": "bedrock", "amazon": "bedrock",
     "meta-llama": None, "meta": None,
 }  # fmt: skip
+
+#: Vertex AI also sells Google's Gemini, and Google sells Claude through Vertex AI: a name with
+#: one of these prefixes that its provider lacks is looked up once at the other
+#: (`vertex/gemini-2.5-pro` is google's, `google/claude-sonnet-4` is vertex's).
+PROVIDER_FALLBACK = {"vertex": "google", "google": "vertex"}
 
 _DATE_SUFFIX = re.compile(
     r"(?:[-@_](?:\d{4}-\d{2}-\d{2}|\d{8}|\d{4})|-latest|-v\d+(?::\d+)?|-preview)$"
@@ -189,12 +194,12 @@ class Catalog:
         cached = self._found.get(name, _MISSING)
         if cached is not _MISSING:
             return cached  # type: ignore[return-value]  # _MISSING is excluded just above
-        found = self._find(name)
+        found = self._find(name, fallback=True)
         if len(self._found) < _FOUND_CACHE_SIZE:  # bounded: names come from users
             self._found[name] = found
         return found
 
-    def _find(self, name: str) -> Model | None:
+    def _find(self, name: str, fallback: bool) -> Model | None:
         text = name.strip().lower()
         if not text or len(text) > 120:
             return None
@@ -231,6 +236,8 @@ class Catalog:
                 for other in self.models:  # the same model at the provider that was named
                     if other.provider == provider and key in _names(other):
                         return other
+        if fallback and provider in PROVIDER_FALLBACK and bases:
+            return self._find(f"{PROVIDER_FALLBACK[provider]}/{bases[0]}", fallback=False)
         return None
 
     def get(self, name: str) -> Model:

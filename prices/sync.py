@@ -9,7 +9,9 @@ the files in the repo (models added, removed, repriced).
     python -m prices.sync --check     # exit 1 if the committed files are not what a sync writes
 
 genai-prices is a dev dependency, imported only inside `build_docs`. See `prices.sync_convert`
-for the conversion rules and for which kinds of models are skipped.
+for the conversion rules (display names, distinct products, the Vertex AI split) and for which
+kinds of models are skipped, and `prices.limits` for the context windows and output limits
+taken from vendors' model pages, which are merged into every sync.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import DATA_DIR, OVERRIDES_FILE, read_yaml
-from .sync_convert import PROVIDERS, ProviderDoc, convert_provider
+from .limits import LIMITS
+from .sync_convert import PROVIDERS, ProviderDoc, SyncError, convert_provider
 
 __all__ = ["HEADER", "build_docs", "diff_docs", "main", "render"]
 
@@ -60,7 +63,11 @@ def build_docs(checked: date) -> list[ProviderDoc]:
     from genai_prices.data import providers  # dev dependency: only the sync needs it
 
     by_id = {p.id: p for p in providers}
-    return [convert_provider(spec, by_id[spec.genai_id], checked) for spec in PROVIDERS]
+    docs = [convert_provider(spec, by_id[spec.genai_id], checked) for spec in PROVIDERS]
+    produced = {f"{doc.provider}/{model_id}" for doc in docs for model_id in doc.models}
+    if unknown := sorted(LIMITS.keys() - produced):  # a typo would silently add no limit
+        raise SyncError(f"prices/limits.py names models the sync does not produce: {unknown}")
+    return docs
 
 
 # -- YAML rendering: deterministic, readable, and read back exactly by prices.catalog ----------

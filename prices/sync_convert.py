@@ -5,10 +5,19 @@ its `Provider` objects in. Skipped: models with no text-token prices (audio-only
 OCR, voice, transcription and TTS models billed per hour, character or page), free entries
 with no prices, and models outside our scope on the hosting providers (Groq and Together:
 Meta Llama only; Bedrock: Meta Llama and Amazon Nova only).
+
+genai-prices' `google` provider also sells partner models through Vertex AI (Claude): those
+become provider `vertex`, so that `google` means Gemini and Gemma only, `vertex/claude-...`
+names the Vertex AI offer, and a bare `claude-...` still means Anthropic's.
+
+Display names are made here from the canonical id by vendor-style rules (`display_name`),
+not taken from genai-prices, whose names are inconsistent (`gpt 4o`, `o4 Mini High`).
+Context windows and output limits from vendors' model pages are merged from `prices.limits`.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -17,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from .catalog import PROVIDER_PREFIXES
+from .limits import LIMITS
 
 __all__ = ["PROVIDERS", "ProviderDoc", "SyncError", "SyncSpec", "convert_provider"]
 
@@ -49,6 +59,8 @@ class SyncSpec:
     name: str
     genai_id: str
     keep: Callable[[str], bool] = lambda _model_id: True
+    source: str | None = None
+    """The file's default source URL; default: genai-prices' first pricing URL."""
 
 
 def _is_llama(model_id: str) -> bool:
@@ -60,10 +72,26 @@ def _is_llama_or_nova(model_id: str) -> bool:
     return _is_llama(model_id) or "amazon.nova" in model_id.lower()
 
 
+def _is_google_model(model_id: str) -> bool:
+    """Google's own models in genai's `google` provider; the rest are Vertex AI partner models."""
+    return model_id.lower().startswith(("gemini", "gemma"))
+
+
+def _is_vertex_partner(model_id: str) -> bool:
+    return not _is_google_model(model_id)
+
+
 PROVIDERS: tuple[SyncSpec, ...] = (
     SyncSpec("openai", "OpenAI", "openai"),
     SyncSpec("anthropic", "Anthropic", "anthropic"),
-    SyncSpec("google", "Google", "google"),
+    SyncSpec("google", "Google", "google", _is_google_model),
+    SyncSpec(
+        "vertex",
+        "Google Vertex AI",
+        "google",
+        _is_vertex_partner,
+        "https://cloud.google.com/vertex-ai/generative-ai/pricing",
+    ),
     SyncSpec("mistral", "Mistral", "mistral"),
     SyncSpec("deepseek", "DeepSeek", "deepseek"),
     SyncSpec("xai", "xAI", "x-ai"),
@@ -75,8 +103,8 @@ PROVIDERS: tuple[SyncSpec, ...] = (
 
 #: Canonical ids the generic rules below would get wrong or leave ambiguous.
 RENAMES: dict[tuple[str, str], str] = {
-    ("google", "claude-4-opus"): "claude-opus-4",
-    ("google", "claude-4-sonnet"): "claude-sonnet-4",
+    ("vertex", "claude-4-opus"): "claude-opus-4",
+    ("vertex", "claude-4-sonnet"): "claude-sonnet-4",
     # `ministral-8b` is taken by the `-latest` alias (Ministral 3 8B); this is Ministral 8B 24.10.
     ("mistral", "ministral-8b"): "ministral-8b-2410",
     ("openai", "gpt-4o-mini-2024-07-18.ft-"): "ft-gpt-4o-mini-2024-07-18",
@@ -86,6 +114,126 @@ RENAMES: dict[tuple[str, str], str] = {
     ("bedrock", "regional.amazon.nova-2-lite-v1:0"): "nova-2-lite-regional",
 }
 _LLAMA_DROP = {"instruct", "chat", "hf", "versatile", "instant", "text", "preview", "turbo", "fp8"}
+
+
+# -- display names ------------------------------------------------------------------------------
+
+#: Display names the rules in `display_name` cannot know, by `provider/id`.
+NAMES: dict[str, str] = {
+    "anthropic/claude-v1": "Claude 1",
+    "openai/gpt-5.3": "GPT-5.3 Chat",  # upstream's gpt-5.3 is gpt-5.3-chat-latest (128K)
+    "google/gemini-pro": "Gemini 1.0 Pro",
+    "google/gemini-pro-1.5": "Gemini 1.5 Pro",
+    "google/gemini-flash-1.5": "Gemini 1.5 Flash",
+    "google/gemini-flash-1.5-8b": "Gemini 1.5 Flash-8B",
+    "google/gemini-2.5-flash-preview": "Gemini 2.5 Flash Preview 05-20",
+    "google/gemini-robotics-er-2-preview": "Gemini Robotics-ER 2 Preview",
+    "google/gemini-robotics-er-2-streaming-preview": "Gemini Robotics-ER 2 Streaming Preview",
+    "google/gemma-4-26b-a4b-it-maas": "Gemma 4 26B A4B IT (Vertex AI MaaS)",
+    "groq/llama-3.3-70b-specdec": "Llama 3.3 70B SpecDec",
+    "groq/llama-3-groq-70b-tool-use": "Llama 3 Groq 70B Tool Use",
+    "groq/llama-3-groq-8b-tool-use": "Llama 3 Groq 8B Tool Use",
+    "deepseek/deepseek-flash": "DeepSeek V4.1 Flash",
+}
+#: Providers whose genai-prices names are already the vendor's (minus a trailing "Latest").
+_UPSTREAM_NAMES = {"mistral", "cohere", "xai"}
+_WORD = {
+    "tts": "TTS", "api": "API", "it": "IT", "er": "ER", "fp8": "FP8", "ai": "AI",
+}  # fmt: skip
+_OPENAI_LOWER = {"mini", "nano", "pro"}  # OpenAI writes "GPT-4o mini", "GPT-5 pro"
+_DATE = re.compile(r"-(\d{4}-\d{2}-\d{2})$")
+
+
+def display_name(provider: str, model_id: str, upstream: str | None = None) -> str:
+    """The vendor-style name of a model: `GPT-4o mini`, `o4-mini`, `Claude Sonnet 4.5`,
+    `Gemini 2.5 Flash-Lite`, `Llama 3.3 70B`, `Nova Pro`, `DeepSeek V4 Flash`, `Command R+`.
+
+    Made from the canonical id by family rules, so that it does not depend on genai-prices'
+    spelling; `NAMES` holds what the rules cannot know. For Mistral, Cohere and xAI, whose
+    upstream names are the vendor's own, the upstream name is kept (without "Latest").
+    """
+    key = f"{provider}/{model_id}"
+    if key in NAMES:
+        return NAMES[key]
+    if provider in _UPSTREAM_NAMES and upstream:
+        return re.sub(r"\s+latest$", "", upstream.strip(), flags=re.IGNORECASE)
+    if model_id.startswith("claude-"):
+        return _claude_name(model_id)
+    if provider == "openai":
+        return _openai_name(model_id)
+    if model_id.startswith(("gemini-", "gemma-")):
+        return _words(model_id)
+    if model_id.startswith(("llama-", "codellama-")):
+        return _words(model_id.replace("codellama-", "code-llama-", 1).removesuffix("-hf"))
+    if model_id.startswith("nova-"):
+        regional = model_id.endswith("-regional")
+        name = _words(model_id.removesuffix("-regional"))
+        return f"{name} (regional)" if regional else name
+    if model_id.startswith("deepseek-"):
+        return "DeepSeek " + _words(model_id.removeprefix("deepseek-"))
+    return upstream or _words(model_id)
+
+
+def _word(word: str, lower: frozenset[str] | set[str] = frozenset()) -> str:
+    if word in _WORD:
+        return _WORD[word]
+    if word in lower:
+        return word
+    if re.fullmatch(r"\d+(\.\d+)?[bm]|a\d+b|\d+e|\d+x\d+b", word):  # 70b, 22m, a4b, 128e
+        return word.upper()
+    if re.fullmatch(r"v\d+(\.\d+)*", word):  # DeepSeek V4
+        return word.upper()
+    return word[:1].upper() + word[1:]
+
+
+def _words(model_id: str) -> str:
+    """`gemini-2.5-flash-lite` -> `Gemini 2.5 Flash-Lite`; `llama-3.3-70b` -> `Llama 3.3 70B`."""
+    text = model_id
+    for joined in ("flash-lite", "non-reasoning", "multi-agent"):
+        text = text.replace(joined, joined.replace("-", "~"))
+    return " ".join("-".join(_word(w) for w in token.split("~")) for token in text.split("-"))
+
+
+def _claude_name(model_id: str) -> str:
+    """`claude-sonnet-4-5` and `claude-3-5-sonnet` -> `Claude Sonnet 4.5` / `Claude Sonnet 3.5`."""
+    if m := re.fullmatch(r"claude-([a-z]+)-(\d+)(?:-(\d+))?", model_id):
+        family, major, minor = m.groups()
+    elif m := re.fullmatch(r"claude-(\d+)(?:-(\d+))?-([a-z]+)", model_id):
+        major, minor, family = m.groups()
+    elif m := re.fullmatch(r"claude-(\d+)", model_id):
+        return f"Claude {m.group(1)}"
+    else:
+        return _words(model_id)
+    version = major + (f".{minor}" if minor else "")
+    return f"Claude {family.title()} {version}"
+
+
+def _openai_name(model_id: str) -> str:
+    """OpenAI's own styling: `GPT-4o mini`, `GPT-4.1`, `GPT-5-Codex`, `o4-mini`, `gpt-oss-120b`."""
+    if model_id.startswith("ft-"):  # GPT-4o mini (fine-tuned), GPT-4o mini (2024-07-18, fine-tuned)
+        base = _openai_name(model_id.removeprefix("ft-"))
+        return base[:-1] + ", fine-tuned)" if base.endswith(")") else f"{base} (fine-tuned)"
+    if m := re.fullmatch(r"chatgpt-(.*)", model_id):  # ChatGPT-4o, ChatGPT Image
+        rest = m.group(1)
+        return f"ChatGPT-{rest}" if rest[:1].isdigit() else "ChatGPT " + _words(rest)
+    if m := re.fullmatch(r"gpt-(\d[\d.]*o?)(?:-(.*))?", model_id):
+        version, rest = m.group(1), m.group(2) or ""
+        dated = _DATE.search("-" + rest)
+        if dated:
+            rest = rest[: -len(dated.group(1))].rstrip("-")
+        head = f"GPT-{version}"
+        if rest.startswith("codex"):  # GPT-5-Codex, GPT-5.1-Codex-Max
+            head += "-" + "-".join(_word(w) for w in rest.split("-"))
+            rest = ""
+        words = [_word(w, _OPENAI_LOWER) for w in rest.split("-") if w]
+        if dated:
+            words.append(f"({dated.group(1)})")
+        return " ".join([head, *words])
+    if m := re.fullmatch(r"gpt-image-(.*)", model_id):  # GPT Image 1 mini
+        return "GPT Image " + " ".join(_word(w, _OPENAI_LOWER) for w in m.group(1).split("-"))
+    if re.match(r"gpt-[a-z]", model_id) and not re.match(r"gpt-(oss|realtime|audio)", model_id):
+        return "GPT " + " ".join(_word(w) for w in model_id.split("-")[1:])
+    return model_id  # o4-mini, o3-deep-research, gpt-realtime, text-embedding-3-small, davinci-002
 
 
 @dataclass
@@ -322,9 +470,7 @@ def convert_model(spec: SyncSpec, model: Any, checked: date) -> tuple[str, dict[
         if embedding:
             period.setdefault("output_per_mtok", Decimal(0))
     model_id = canonical_id(spec.id, model.id, _equals_names(model.match))
-    fields: dict[str, Any] = {}
-    if model.name:
-        fields["name"] = model.name
+    fields: dict[str, Any] = {"name": display_name(spec.id, model_id, model.name)}
     names = [model.id, *_match_names(model.match), f"{model_id}-latest"]
     fields["aliases"] = [n for n in dict.fromkeys(names) if _usable_alias(spec.id, n.lower())]
     if embedding:
@@ -346,9 +492,9 @@ def convert_model(spec: SyncSpec, model: Any, checked: date) -> tuple[str, dict[
 
 def convert_provider(spec: SyncSpec, genai_provider: Any, checked: date) -> ProviderDoc:
     """Convert one genai `Provider` into our document, with unique ids and aliases."""
-    doc = ProviderDoc(spec.id, spec.name, (genai_provider.pricing_urls or [""])[0])
+    doc = ProviderDoc(spec.id, spec.name, spec.source or (genai_provider.pricing_urls or [""])[0])
     claimed: dict[str, str] = {}  # normalised name -> our id
-    converted: list[tuple[str, str, dict[str, Any]]] = []
+    converted: list[tuple[str, Any, dict[str, Any]]] = []
     for model in genai_provider.models:
         if not spec.keep(model.id):
             continue
@@ -366,9 +512,11 @@ def convert_provider(spec: SyncSpec, genai_provider: Any, checked: date) -> Prov
             key = _norm(model_id)
             if key in claimed:
                 raise SyncError(f"{spec.id}: two models want the id {model_id!r}; add a rename")
+            fields["name"] = display_name(spec.id, model_id, model.name)
         claimed[key] = model_id
-        converted.append((model_id, model.id, fields))
-    for model_id, genai_id, fields in converted:  # ids first: an alias never shadows an id
+        converted.append((model_id, model, fields))
+    converted = _split_products(spec, converted, claimed)
+    for model_id, model, fields in converted:  # ids first: an alias never shadows an id
         kept = []
         seen = {_norm(model_id)}
         for alias in fields["aliases"]:
@@ -379,9 +527,96 @@ def convert_provider(spec: SyncSpec, genai_provider: Any, checked: date) -> Prov
         fields["aliases"] = kept
         if not kept:
             del fields["aliases"]
+        context_window, max_output = LIMITS.get(f"{spec.id}/{model_id}", (None, None))
+        if context_window is not None:
+            fields["context_window"] = context_window
+        if max_output is not None:
+            fields["max_output_tokens"] = max_output
         doc.models[model_id] = fields
-        doc.origins[model_id] = genai_id
+        doc.origins[model_id] = model.id
     return doc
+
+
+# -- distinct products that upstream folds into another model ------------------------------------
+
+#: A word that, following a model's id in one of its upstream names, names another product:
+#: genai-prices matches `gpt-4o-mini-search-preview` as gpt-4o-mini and `gpt-5-chat-latest`,
+#: `gpt-5-codex` as gpt-5 because they cost the same per token, but they are other models
+#: (their own limits, tools and fees). Suffixes not listed here (`-preview`, `-beta`, `-high`,
+#: `-0309-reasoning`) are spellings or modes of the same model and stay aliases.
+PRODUCT_WORDS = frozenset(
+    {"search", "chat", "codex", "audio", "realtime", "transcribe", "diarize", "tts", "image",
+     "live", "vision", "embedding"}
+)  # fmt: skip
+_UNDATED = re.compile(r"-(?:latest|\d{4}-\d{2}-\d{2}|\d{8})$")
+
+
+def products_in(
+    model_id: str, upstream_name: str | None, names: Iterable[str]
+) -> dict[str, list[str]]:
+    """Upstream names of other products folded into a model, by the products' own ids.
+
+    A name is another product when, undated, it is the model's id plus a `PRODUCT_WORDS`
+    word, unless the model's own upstream name has that word (genai's `gpt-5.3` is
+    "GPT-5.3 Chat": there `gpt-5.3-chat` is the model itself).
+    """
+    own = set(re.findall(r"[a-z]+", (upstream_name or "").lower()))
+    prefixes = {model_id, model_id.replace(".", "-")}
+    found: dict[str, list[str]] = {}
+    for name in names:
+        base = _UNDATED.sub("", name.lower())
+        for prefix in prefixes:
+            if base.startswith(prefix + "-"):
+                rest = base[len(prefix) + 1 :]
+                word = rest.split("-", 1)[0]
+                if word in PRODUCT_WORDS and word not in own:
+                    found.setdefault(f"{model_id}-{rest}", []).append(name)
+                break
+    return found
+
+
+def _split_products(
+    spec: SyncSpec, converted: list[tuple[str, Any, dict[str, Any]]], claimed: dict[str, str]
+) -> list[tuple[str, Any, dict[str, Any]]]:
+    """Each model followed by the distinct products upstream folded into it, as models of
+    their own at the same rates (genai-prices, the cross-check's oracle, prices them so)."""
+    out = []
+    for model_id, model, fields in converted:
+        out.append((model_id, model, fields))
+        for product_id, names in products_in(model_id, model.name, fields["aliases"]).items():
+            fields["aliases"] = [a for a in fields["aliases"] if a not in names]
+            if _norm(product_id) in claimed:  # upstream also lists it as a model of its own
+                continue
+            claimed[_norm(product_id)] = product_id
+            out.append((product_id, model, _product_fields(spec, product_id, names, fields, model)))
+    return out
+
+
+def _product_fields(
+    spec: SyncSpec, product_id: str, names: list[str], parent: dict[str, Any], model: Any
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "name": display_name(spec.id, product_id),
+        "aliases": [*names, f"{product_id}-latest"],
+    }
+    for key in ("kind", "deprecated", "checked"):
+        if key in parent:
+            fields[key] = parent[key]
+    encoding = _encoding(spec.id, product_id)
+    if encoding:
+        fields["encoding"] = encoding
+    fees = (
+        " Tool calls (web searches) are billed apart and not modelled."
+        if "search" in product_id
+        else ""
+    )
+    fields["notes"] = (
+        f"genai-prices matches {', '.join(names)} as {model.id}: rates (and any batch, flex "
+        f"or priority rates) are that entry's. A distinct model, so listed apart, with its own "
+        f"limits (prices/limits.py), not {model.id}'s.{fees}"
+    )
+    fields["prices"] = copy.deepcopy(parent["prices"])
+    return fields
 
 
 def _norm(name: str) -> str:

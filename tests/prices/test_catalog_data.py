@@ -111,7 +111,20 @@ SPELLINGS = {
     "amazon.nova-pro-v1:0": "bedrock/nova-pro",
     "openai/gpt-4o": "openai/gpt-4o",
     "anthropic/claude-sonnet-4": "anthropic/claude-sonnet-4",
-    "google/claude-sonnet-4": "google/claude-sonnet-4",
+    "vertex/claude-sonnet-4": "vertex/claude-sonnet-4",
+    "vertex/claude-sonnet-4-5": "vertex/claude-sonnet-4-5",
+    "vertex_ai/claude-sonnet-4-5@20250929": "vertex/claude-sonnet-4-5",
+    "google/claude-sonnet-4": "vertex/claude-sonnet-4",
+    "claude-sonnet-4-5": "anthropic/claude-sonnet-4-5",
+    "vertex/gemini-2.5-pro": "google/gemini-2.5-pro",
+    "vertex_ai/gemini-2.5-flash": "google/gemini-2.5-flash",
+    "gpt-4o-mini-search-preview": "openai/gpt-4o-mini-search-preview",
+    "gpt-4o-mini-search-preview-2025-03-11": "openai/gpt-4o-mini-search-preview",
+    "gpt-4o-mini-2024-07-18": "openai/gpt-4o-mini",
+    "gpt-5-chat-latest": "openai/gpt-5-chat",
+    "gpt-5-codex": "openai/gpt-5-codex",
+    "gpt-5.1-chat-latest": "openai/gpt-5.1-chat",
+    "gpt-5.1-codex-max": "openai/gpt-5.1-codex-max",
     "together/llama-3.3-70b": "together/llama-3.3-70b",
     "bedrock/llama-3.3-70b": "bedrock/llama-3.3-70b",
     "GPT-4o": "openai/gpt-4o",
@@ -179,7 +192,7 @@ def test_dated_latest_and_prefixed_spellings_resolve(name: str, key: str) -> Non
 def test_every_provider_is_there() -> None:
     assert set(CATALOG.providers()) == {
         "openai", "anthropic", "google", "mistral", "deepseek", "xai", "cohere",
-        "groq", "together", "bedrock",
+        "groq", "together", "bedrock", "vertex",
     }  # fmt: skip
 
 

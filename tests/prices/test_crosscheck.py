@@ -38,7 +38,7 @@ _GENAI_PROVIDER = {
     for spec_id, genai_id in (
         ("openai", "openai"), ("anthropic", "anthropic"), ("google", "google"),
         ("mistral", "mistral"), ("deepseek", "deepseek"), ("xai", "x-ai"), ("cohere", "cohere"),
-        ("groq", "groq"), ("together", "together"), ("bedrock", "aws"),
+        ("groq", "groq"), ("together", "together"), ("bedrock", "aws"), ("vertex", "google"),
     )
 }  # fmt: skip
 

@@ -164,6 +164,7 @@ models:
           - {threshold_input_tokens: 200000, inclusive: true, input_per_mtok: 4}
         batch: {input_per_mtok: 1, output_per_mtok: 4}
   fake-peak:
+    name: Fake Peak
     aliases: [fake-peak-latest]
     checked: 2026-11-29
     prices:
@@ -173,6 +174,7 @@ models:
         input_per_mtok: 0.2
         output_per_mtok: 0.4
   fake-embed:
+    name: Fake Embed
     aliases: [fake-embed-latest]
     kind: embedding
     checked: 2026-11-29
