@@ -12,10 +12,11 @@ import sys
 from typing import TextIO
 
 from .app import build_app
+from .config import Settings
 from .runtime import Runtime
 from .server import Route, TokencostWSGI, serve_http
 
-__all__ = ["build_wsgi", "serve"]
+__all__ = ["build_wsgi", "http_threads", "serve"]
 
 log = logging.getLogger("tokencost")
 
@@ -30,6 +31,11 @@ def build_wsgi(runtime: Runtime) -> TokencostWSGI:
     else:
         routes[("POST", "/usage")] = make_usage_route(runtime)
     return TokencostWSGI(build_app(runtime), runtime, routes)
+
+
+def http_threads(settings: Settings) -> int:
+    """gunicorn gthread threads for HTTP mode (`WEB_CONCURRENCY` x 4, at least 4)."""
+    return max(4, settings.web_workers * 4)
 
 
 def serve(runtime: Runtime, out: TextIO = sys.stderr) -> bool:
@@ -48,7 +54,7 @@ def serve(runtime: Runtime, out: TextIO = sys.stderr) -> bool:
             "GET /healthz" + (", GET /slack/install" if settings.oauth else ""),
             file=out,
         )
-        serve_http(build_wsgi(runtime), settings.port, threads=max(4, settings.web_workers * 4))
+        serve_http(build_wsgi(runtime), settings.port, threads=http_threads(settings))
         return True
     print(
         "tokencost: no Slack credentials (set SLACK_APP_TOKEN + SLACK_BOT_TOKEN for Socket Mode, "

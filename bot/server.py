@@ -17,7 +17,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from .runtime import Runtime
 
 if TYPE_CHECKING:
-    from wsgiref.types import StartResponse, WSGIEnvironment
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 __all__ = ["Route", "TokencostWSGI", "serve_http"]
 
@@ -70,8 +70,11 @@ class TokencostWSGI:
         return [body]
 
 
-def serve_http(wsgi: TokencostWSGI, port: int, threads: int = 8, host: str = "0.0.0.0") -> None:
-    """Serve with gunicorn in this process: one worker (SQLite, one catalog), gthread threads."""
+def serve_http(wsgi: WSGIApplication, port: int, threads: int = 8, host: str = "0.0.0.0") -> None:
+    """Serve with gunicorn in this process: one worker (SQLite, one catalog), gthread threads.
+
+    `wsgi` is normally a `TokencostWSGI`; any WSGI app is accepted so a benchmark can serve a
+    bare Bolt app with exactly the same server settings (bench/ack.py)."""
     from gunicorn.app.base import BaseApplication
 
     class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
@@ -83,8 +86,12 @@ def serve_http(wsgi: TokencostWSGI, port: int, threads: int = 8, host: str = "0.
             self.cfg.set("timeout", 30)
             self.cfg.set("keepalive", 5)
             self.cfg.set("accesslog", None)
+            # No ~/.gunicorn/gunicorn.ctl: one shared path per user, so a second server on the
+            # same host (a test, a benchmark) would unlink the first one's socket.
+            if "control_socket_disable" in self.cfg.settings:  # gunicorn >= 25.1
+                self.cfg.set("control_socket_disable", True)
 
-        def load(self) -> TokencostWSGI:
+        def load(self) -> WSGIApplication:
             return wsgi
 
     _Gunicorn().run()
