@@ -15,6 +15,8 @@ ISO 8601 UTC text, so string order is time order; money goes in and out as ``Dec
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -56,6 +58,20 @@ class StoreError(Exception):
         self.message = message
 
 
+def _enable_wal(db: Database, attempts: int = 50) -> None:
+    """Switch a file to WAL. Changing the journal mode of a fresh file can fail with "database
+    is locked" without waiting on the busy timeout when several processes open it at once, so
+    it is retried briefly; a file already in WAL mode needs no lock at all."""
+    for attempt in range(attempts):
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+
+
 def connect(path: str | Path) -> Database:
     """Open the SQLite file at ``path`` without migrating it (``open_db`` is the usual entry).
 
@@ -68,7 +84,7 @@ def connect(path: str | Path) -> Database:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         db = Database(path, execute_plugins=False)
         # WAL lets the web process read while the clock writes: https://sqlite.org/wal.html
-        db.enable_wal()
+        _enable_wal(db)
     db.execute("PRAGMA foreign_keys = ON")
     return db
 

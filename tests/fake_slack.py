@@ -82,6 +82,16 @@ def _parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
     return dict(parse_qsl(text, keep_blank_values=True))
 
 
+class _Server(ThreadingHTTPServer):
+    """A threaded server whose listen backlog takes a burst of concurrent clients.
+
+    The stdlib default backlog is 5: a burst of 20 connections overflows it and the kernel
+    retries the dropped SYNs after a second or more, which made concurrency tests flaky.
+    """
+
+    request_queue_size = 128
+
+
 class FakeSlack:
     """A fake Slack Web API server. Use as a context manager, or ``start()`` / ``stop()``."""
 
@@ -101,7 +111,7 @@ class FakeSlack:
         """Bind to 127.0.0.1 on a free port and serve in a background thread."""
         if self._server is not None:
             raise RuntimeError("FakeSlack is already running")
-        server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        server = _Server(("127.0.0.1", 0), self._handler_class())
         server.daemon_threads = False  # server_close() joins handler threads: nothing leaks
         self._server = server
         self._thread = threading.Thread(
