@@ -80,10 +80,11 @@ _CLAUDE: dict[str, Limits] = {
     "claude-opus-4": (200_000, 32_000),
     "claude-opus-4-1": (200_000, 32_000),
     "claude-opus-4-5": (200_000, 64_000),
-    # Sonnet 4 and 4.5: 200K by default, 1M with the `context-1m` beta header (billed at the
-    # long-context tier above 200K, which is in the price data): the larger is written.
-    "claude-sonnet-4": (1_000_000, 64_000),
-    "claude-sonnet-4-5": (1_000_000, 64_000),
+    # Sonnet 4 and 4.5: 200K. Their 1M-context beta was retired on 2026-04-30 and requests
+    # over 200K now error (genai-prices' notes, citing Anthropic's release notes), so the >200K
+    # tiers in the price data only describe usage from before then.
+    "claude-sonnet-4": (200_000, 64_000),
+    "claude-sonnet-4-5": (200_000, 64_000),
     "claude-haiku-4-5": (200_000, 64_000),
     # 64K output by default, 128K with the `output-128k-2025-02-19` beta header.
     "claude-3-7-sonnet": (200_000, 128_000),

@@ -134,7 +134,7 @@ def test_output_limit_fits_the_context_window(model: prices.Model) -> None:
         ("gpt-4.1", 1_047_576, 32_768),
         ("o4-mini", 200_000, 100_000),
         ("gpt-5", 400_000, 128_000),
-        ("claude-sonnet-4", 1_000_000, 64_000),
+        ("claude-sonnet-4", 200_000, 64_000),
         ("claude-opus-4", 200_000, 32_000),
         ("claude-3-haiku", 200_000, 4_096),
         ("gemini-2.5-pro", 1_048_576, 65_536),
@@ -151,7 +151,9 @@ def test_documented_limits(name: str, context_window: int, max_output: int | Non
 
 def test_requests_inside_documented_limits_are_priced_and_beyond_them_refused() -> None:
     assert prices.estimate("gpt-4o", 100_000, 16_384).total > 0
-    assert prices.estimate("claude-sonnet-4", 500_000, 64_000).total > 0  # 1M beta window
+    assert prices.estimate("claude-sonnet-4", 136_000, 64_000).total > 0
+    with pytest.raises(prices.BadUsage, match="context window"):  # the 1M beta was retired
+        prices.estimate("claude-sonnet-4-5", 500_000, 1000)
     with pytest.raises(prices.BadUsage, match="16,384 output tokens"):
         prices.estimate("gpt-4o", 1000, 16_385)
     with pytest.raises(prices.BadUsage, match="context window"):
