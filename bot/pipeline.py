@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from .querylog import QueryRecord, record_query
+from .querylog import QueryRecord
 from .runtime import Runtime
 
 __all__ = ["Asker", "Reply", "answer", "log_reply"]
@@ -81,11 +81,14 @@ def answer(
 
 
 def log_reply(runtime: Runtime, reply: Reply) -> None:
-    """Write a reply's query-log row. A failed write is logged and never fails the reply."""
+    """Queue a reply's query-log row for the background writer (`bot.querylog_writer`).
+
+    Never raises: a failed write is logged there and never fails or delays the reply.
+    """
     if reply.record is None:
         return
     try:
-        record_query(runtime.db(), reply.record)
+        runtime.log_query(reply.record)
     except Exception:
         log.exception("query log write failed (kind=%s); the reply was sent", reply.kind)
 

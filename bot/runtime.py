@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 import prices
 
 from .config import Settings
+from .querylog import QueryRecord
+from .querylog_writer import QueryLogWriter
 from .store import Database, open_db
 
 __all__ = ["Runtime", "utc_now"]
@@ -33,8 +35,9 @@ class Runtime:
     catalog: prices.Catalog
     clock: Callable[[], datetime] = utc_now
     _local: threading.local = field(default_factory=threading.local, repr=False)
-    _opened: list[Database] = field(default_factory=list, repr=False)
+    _opened: list[tuple[threading.Thread, Database]] = field(default_factory=list, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _writer: QueryLogWriter | None = field(default=None, repr=False)
 
     @classmethod
     def start(
@@ -54,23 +57,58 @@ class Runtime:
         open_db(settings.db_path).close()
         return cls(settings=settings, catalog=catalog, clock=clock)
 
+    def _connect(self) -> Database:
+        # Used by one thread only; check_same_thread=False lets close() run elsewhere.
+        conn = sqlite3.connect(self.settings.db_path, timeout=10, check_same_thread=False)
+        db = Database(conn, execute_plugins=False)
+        db.execute("PRAGMA foreign_keys = ON")
+        # With WAL, NORMAL is durable against application crashes and skips an fsync per
+        # commit (https://sqlite.org/pragma.html#pragma_synchronous).
+        db.execute("PRAGMA synchronous = NORMAL")
+        return db
+
     def db(self) -> Database:
         """This thread's connection to the (already migrated) database."""
         db: Database | None = getattr(self._local, "db", None)
         if db is None:
-            # Used by this thread only; check_same_thread=False lets close() run elsewhere.
-            conn = sqlite3.connect(self.settings.db_path, timeout=10, check_same_thread=False)
-            db = Database(conn, execute_plugins=False)
-            db.execute("PRAGMA foreign_keys = ON")
+            db = self._connect()
             self._local.db = db
             with self._lock:
-                self._opened.append(db)
+                self._opened.append((threading.current_thread(), db))
         return db
 
-    def close(self) -> None:
-        """Close every connection this runtime opened."""
+    def log_query(self, record: QueryRecord) -> None:
+        """Queue a query-log row for the background writer; returns at once."""
         with self._lock:
-            for db in self._opened:
-                db.close()
-            self._opened.clear()
+            if self._writer is None:
+                self._writer = QueryLogWriter(self._connect)
+            writer = self._writer
+        writer.submit(record)
+
+    def flush_query_log(self) -> None:
+        """Wait until every queued query-log row is stored."""
+        writer = self._writer
+        if writer is not None:
+            writer.flush()
+
+    def close(self) -> None:
+        """Close this runtime's connections that no other live thread may still be using.
+
+        A Bolt listener thread can still be writing the query log after its ack went out;
+        closing its connection under it would pull SQLite out from under a running statement,
+        so a connection owned by another live thread is left to that thread (and the process).
+        """
+        with self._lock:
+            writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.stop()
+        me = threading.current_thread()
+        with self._lock:
+            kept = []
+            for owner, db in self._opened:
+                if owner is me or not owner.is_alive():
+                    db.close()
+                else:
+                    kept.append((owner, db))
+            self._opened = kept
         self._local = threading.local()

@@ -1,0 +1,75 @@
+"""The background query-log writer: rows arrive, in batches, and failures never propagate."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bot.querylog import QueryRecord, recent_queries
+from bot.querylog_writer import QueryLogWriter
+from bot.store import Database, connect, open_db
+
+NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
+
+
+def _row(n: int, kind: str = "estimate") -> QueryRecord:
+    return QueryRecord(created_utc=NOW, surface="command", kind=kind, user_id=f"U{n}",
+                       model="gpt-4o", cost_usd=Decimal("0.0075"))  # fmt: skip
+
+
+def test_rows_are_stored_and_flush_waits_for_them(db_path: Path) -> None:
+    open_db(db_path).close()
+    statements: list[str] = []
+
+    def opener() -> Database:
+        db = connect(db_path)
+        db.conn.set_trace_callback(statements.append)
+        return db
+
+    writer = QueryLogWriter(opener)
+    for n in range(50):
+        writer.submit(_row(n))
+    assert writer.flush()
+    writer.stop()
+    db = connect(db_path)
+    try:
+        assert len(recent_queries(db, limit=100)) == 50
+    finally:
+        db.close()
+    # batched: far fewer commits than rows
+    assert 1 <= statements.count("COMMIT") < 50
+
+
+def test_a_failed_write_is_logged_not_raised(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    open_db(db_path).close()
+    writer = QueryLogWriter(lambda: connect(db_path))
+    writer.submit(_row(1, kind="not-a-kind"))  # refused by the store
+    writer.submit(_row(2))
+    assert writer.flush()
+    writer.stop()
+    assert "query log write failed" in caplog.text
+    db = connect(db_path)
+    try:
+        assert [q.user_id for q in recent_queries(db)] == ["U2"]  # the good row survived
+    finally:
+        db.close()
+    with pytest.raises(RuntimeError, match="stopped"):
+        writer.submit(_row(3))
+
+
+def test_stop_stores_what_is_queued(db_path: Path) -> None:
+    open_db(db_path).close()
+    writer = QueryLogWriter(lambda: connect(db_path))
+    for n in range(10):
+        writer.submit(_row(n))
+    writer.stop()
+    db = connect(db_path)
+    try:
+        assert len(recent_queries(db, limit=100)) == 10
+    finally:
+        db.close()
