@@ -56,7 +56,7 @@ def _candidates(catalog: Catalog, key: str) -> tuple[tuple[int, Model], ...]:
         if kin is None or (current.context_window and not other.context_window):
             continue
         found.append((kin, other))
-    return tuple(found)
+    return tuple(sorted(found, key=lambda pair: pair[0]))  # closest kin first
 
 
 def _may_be_cheaper(other: Model, est: prices.Estimate, batch: bool, at: datetime | None) -> bool:
@@ -94,6 +94,8 @@ def cheaper_alternative(
         return None
     found: list[tuple[int, Decimal, Model]] = []
     for kin, other in _candidates(catalog, current.key):
+        if found and kin > min(f[0] for f in found):
+            break  # candidates come closest kin first: a more distant one can't win
         if not _may_be_cheaper(other, est, batch, at):
             continue
         try:

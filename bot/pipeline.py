@@ -12,7 +12,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from functools import cached_property
+from typing import Any, Protocol
 
 from .querylog import QueryRecord
 from .runtime import Runtime
@@ -33,26 +34,49 @@ class Asker:
     user_id: str | None = None
 
 
+class Renderings(Protocol):
+    """How a reply is shown; each rendering is computed only when a surface asks for it."""
+
+    def text(self) -> str: ...
+    def mrkdwn(self) -> str: ...
+    def blocks(self) -> list[dict[str, Any]]: ...
+    def data(self) -> dict[str, Any]: ...
+
+
 @dataclass(frozen=True)
 class Reply:
-    """One answer in every rendering a surface may need."""
+    """One answer, with every rendering a surface may need (computed on first use: Slack never
+    needs the plain text or the JSON, and the CLI never needs Block Kit)."""
 
     kind: str
     """The result kind (`estimate`, `compare`, ..., `error`)."""
-    text: str
-    """Plain text: the CLI output."""
-    mrkdwn: str = ""
-    """Slack mrkdwn: the message `text` (notification fallback) next to the blocks."""
-    blocks: list[dict[str, Any]] = field(default_factory=list)
-    """Block Kit for Slack."""
-    data: dict[str, Any] = field(default_factory=dict)
-    """The JSON object of `--json` (DESIGN §3)."""
+    renderings: Renderings = field(repr=False)
     share: bool = False
     """The user asked for the reply to be posted for the whole channel."""
     record: QueryRecord | None = None
     """The query-log row to write once the reply is out."""
     related: tuple[tuple[str, str], ...] = ()
     """For FAQ answers: related (id, question) pairs, offered as buttons in Slack."""
+
+    @cached_property
+    def text(self) -> str:
+        """Plain text: the CLI output."""
+        return self.renderings.text()
+
+    @cached_property
+    def mrkdwn(self) -> str:
+        """Slack mrkdwn: the message `text` (notification fallback) next to the blocks."""
+        return self.renderings.mrkdwn()
+
+    @cached_property
+    def blocks(self) -> list[dict[str, Any]]:
+        """Block Kit for Slack."""
+        return self.renderings.blocks()
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The JSON object of `--json` (DESIGN §3)."""
+        return self.renderings.data()
 
     @property
     def is_error(self) -> bool:

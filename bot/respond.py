@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +30,44 @@ __all__ = ["ChannelResolver", "respond_to"]
 ChannelResolver = Callable[[str], str | None]
 
 log = logging.getLogger("tokencost.respond")
+
+
+@dataclass(frozen=True)
+class _ResultRenderings:
+    """A priced result rendered by `bot.replies`, on demand."""
+
+    result: Result
+
+    def text(self) -> str:
+        return render_text(self.result)
+
+    def mrkdwn(self) -> str:
+        return render_text(self.result, slack=True)
+
+    def blocks(self) -> list[dict[str, Any]]:
+        return render_blocks(self.result)
+
+    def data(self) -> dict[str, Any]:
+        return render_json(self.result)
+
+
+@dataclass(frozen=True)
+class _LedgerRenderings:
+    """A ledger command's outcome, which carries its renderings already."""
+
+    outcome: LedgerOutcome
+
+    def text(self) -> str:
+        return self.outcome.text
+
+    def mrkdwn(self) -> str:
+        return self.outcome.mrkdwn
+
+    def blocks(self) -> list[dict[str, Any]]:
+        return self.outcome.blocks
+
+    def data(self) -> dict[str, Any]:
+        return self.outcome.data
 
 
 def _faq_by_id(runtime: Runtime, question: str, share: bool) -> Result | None:
@@ -112,10 +151,7 @@ def respond_to(
         error = outcome.text if outcome.kind == "error" else None
         return Reply(
             kind=outcome.kind,
-            text=outcome.text,
-            mrkdwn=outcome.mrkdwn,
-            blocks=outcome.blocks,
-            data=outcome.data,
+            renderings=_LedgerRenderings(outcome),
             share=bool(command and command.share),
             record=_record(runtime, asker, text, outcome.kind, fields, error, command),
         )
@@ -128,10 +164,7 @@ def respond_to(
     error = outcome.message if isinstance(outcome, ErrorResult) else None
     return Reply(
         kind=outcome.kind,
-        text=render_text(outcome),
-        mrkdwn=render_text(outcome, slack=True),
-        blocks=render_blocks(outcome),
-        data=render_json(outcome),
+        renderings=_ResultRenderings(outcome),
         share=outcome.share,
         record=_record(runtime, asker, text, outcome.kind, outcome.log_fields(), error, command),
         related=outcome.related if isinstance(outcome, FaqResult) else (),
