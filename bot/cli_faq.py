@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 
-from .cli_queries import _parse_since
+from .cli_queries import parse_since
 from .config import Settings
 from .querylog import FaqMiss, FaqVoteTally, faq_vote_tallies, recent_faq_misses
 from .runtime import Runtime, utc_now
@@ -108,7 +108,7 @@ def _faq_misses(args: argparse.Namespace) -> int:
     """Recorded misses, newest first, with the entry ids that were suggested instead."""
     runtime = _open_runtime()
     try:
-        since = _parse_since(args.since, runtime.clock()) if args.since else None
+        since = parse_since(args.since, runtime.clock()) if args.since else None
         misses = recent_faq_misses(runtime.db(), since=since, limit=args.limit)
     except ValueError as exc:
         print(f"tokencost: {exc}", file=sys.stderr)

@@ -14,7 +14,7 @@ from .config import Settings
 from .querylog import QueryRecord, recent_queries
 from .runtime import Runtime
 
-__all__ = ["add_queries_subcommand", "cmd_queries"]
+__all__ = ["add_queries_subcommand", "cmd_queries", "parse_since"]
 
 
 def add_queries_subcommand(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,7 +31,7 @@ def cmd_queries(args: argparse.Namespace) -> int:
     """`tokencost queries`: the query log, newest first."""
     runtime = Runtime.start(Settings.from_env(os.environ), encodings=False)
     try:
-        since = _parse_since(args.since, runtime.clock()) if args.since else None
+        since = parse_since(args.since, runtime.clock()) if args.since else None
         rows = recent_queries(runtime.db(), user_id=args.user, since=since, limit=args.limit)
     except ValueError as exc:
         print(f"tokencost: {exc}", file=sys.stderr)
@@ -51,7 +51,7 @@ def cmd_queries(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_since(text: str, now: datetime) -> datetime:
+def parse_since(text: str, now: datetime) -> datetime:
     """`--since`: an ISO date/time, or a duration back from now (`24h`, `7d`, `30m`)."""
     units = {"m": "minutes", "h": "hours", "d": "days"}
     if text[:-1].isdigit() and text[-1:] in units:

@@ -1,12 +1,19 @@
-"""Fixtures for the bot's command language: the real catalog and a small frozen one."""
+"""Fixtures for the bot: the real catalog and a small frozen one, and a Slack-connected app."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from slack_bolt import App
 
 import prices
+from bot.app import build_app
+from bot.config import Settings
+from bot.runtime import Runtime
+from tests.bot.slack_requests import BOT_TOKEN, SIGNING_SECRET
+from tests.fake_slack import FakeSlack
 
 FIXTURE_CATALOG = Path(__file__).parent / "catalog"
 
@@ -27,3 +34,23 @@ def mini_catalog() -> prices.Catalog:
 def encodings() -> dict[str, str]:
     """tiktoken encodings loaded once (from TIKTOKEN_CACHE_DIR when set)."""
     return prices.load_encodings()
+
+
+@pytest.fixture
+def runtime(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[Runtime]:
+    """A started runtime on a fresh SQLite file, its Web API pointed at the fake Slack."""
+    settings = Settings(
+        db_path=tmp_path / "tokencost.db",
+        bot_token=BOT_TOKEN,
+        signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.url,
+    )
+    rt = Runtime.start(settings)
+    yield rt
+    rt.close()
+
+
+@pytest.fixture
+def app(runtime: Runtime) -> App:
+    """The real Bolt app for `runtime`."""
+    return build_app(runtime)

@@ -9,6 +9,9 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
+from slack_bolt import App, BoltResponse
+from slack_bolt.request import BoltRequest
+
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 BOT_TOKEN = "xoxb-test-token"
 
@@ -61,3 +64,15 @@ def action_body(action_id: str, value: str, response_url: str, user: str = "U111
         ],
     }
     return urlencode({"payload": json.dumps(payload)})
+
+
+def dispatch(app: App, body: str, headers: dict[str, str] | None = None) -> BoltResponse:
+    """Dispatch `body` through the real Bolt app, signed unless `headers` are given."""
+    content_type = (
+        "application/json" if body.startswith("{") else "application/x-www-form-urlencoded"
+    )
+    hdrs: dict[str, Any] = {
+        "content-type": content_type,
+        **(sign(body) if headers is None else headers),
+    }
+    return app.dispatch(BoltRequest(body=body, headers=hdrs))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,39 +18,13 @@ from bot.querylog import recent_queries
 from bot.runtime import Runtime
 from tests.bot.slack_requests import (
     BOT_TOKEN,
-    SIGNING_SECRET,
     action_body,
     command_body,
+    dispatch,
     event_body,
     sign,
 )
 from tests.fake_slack import FakeSlack
-
-
-@pytest.fixture
-def runtime(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[Runtime]:
-    settings = Settings(
-        db_path=tmp_path / "tokencost.db",
-        bot_token=BOT_TOKEN,
-        signing_secret=SIGNING_SECRET,
-        slack_api_url=fake_slack.url,
-    )
-    rt = Runtime.start(settings)
-    yield rt
-    rt.close()
-
-
-@pytest.fixture
-def app(runtime: Runtime) -> App:
-    return build_app(runtime)
-
-
-def dispatch(app: App, body: str, headers: dict[str, str] | None = None) -> Any:
-    content_type = (
-        "application/json" if body.startswith("{") else "application/x-www-form-urlencoded"
-    )
-    hdrs = {"content-type": content_type, **(sign(body) if headers is None else headers)}
-    return app.dispatch(BoltRequest(body=body, headers=hdrs))
 
 
 def wait_rows(runtime: Runtime, count: int, timeout: float = 5.0) -> list[Any]:

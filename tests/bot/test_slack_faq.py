@@ -10,26 +10,19 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import pytest
 from slack_bolt import App
-from slack_bolt.request import BoltRequest
 
 import faq
-from bot.app import build_app
-from bot.config import Settings
 from bot.querylog import FaqVoteTally, faq_vote_tallies, recent_faq_misses, recent_queries
 from bot.runtime import Runtime
 from tests.bot.slack_requests import (
-    BOT_TOKEN,
-    SIGNING_SECRET,
     action_body,
     command_body,
+    dispatch,
     event_body,
-    sign,
 )
 from tests.fake_slack import FakeSlack, SlackCall
 
@@ -38,32 +31,6 @@ ANSWER_ID = "why-output-costs-more"
 UNANSWERABLE = "what does it cost?"
 """On topic but too vague to answer: a miss with suggestions."""
 OFF_TOPIC = "what's the weather in Paris?"
-
-
-@pytest.fixture
-def runtime(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[Runtime]:
-    settings = Settings(
-        db_path=tmp_path / "tokencost.db",
-        bot_token=BOT_TOKEN,
-        signing_secret=SIGNING_SECRET,
-        slack_api_url=fake_slack.url,
-    )
-    rt = Runtime.start(settings)
-    yield rt
-    rt.close()
-
-
-@pytest.fixture
-def app(runtime: Runtime) -> App:
-    return build_app(runtime)
-
-
-def dispatch(app: App, body: str) -> Any:
-    content_type = (
-        "application/json" if body.startswith("{") else "application/x-www-form-urlencoded"
-    )
-    headers: dict[str, str | Sequence[str]] = {"content-type": content_type, **sign(body)}
-    return app.dispatch(BoltRequest(body=body, headers=headers))
 
 
 def ask(app: App, fake_slack: FakeSlack, text: str) -> dict[str, Any]:
