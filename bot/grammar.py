@@ -222,6 +222,14 @@ def _bind_labels(items: list[Item], usage: Usage) -> None:
     if labels:
         prev = _neighbour(items, labels[0], -1)
         suffix = prev is not None and items[prev].kind == "num"
+        nxt = _neighbour(items, labels[0], 1)
+        if suffix and prev is not None and items[labels[0]].word == "cached" and (
+            nxt is not None and items[nxt].kind == "num"
+        ):
+            # `5000 1000 cached 4000`: the two bare counts stand together (input, output),
+            # so `cached` labels the number after it, not the output before it.
+            before = _neighbour(items, prev, -1)
+            suffix = before is None or items[before].kind != "num"
     for i in labels:
         label = items[i]
         j = None

@@ -14,6 +14,7 @@ from functools import lru_cache
 from prices import Catalog, Model, normalize_name
 from prices.catalog import PROVIDER_PREFIXES
 
+from .errors import ParseError
 from .quantities import (
     PERIOD_ADVERBS,
     PERIOD_WORDS,
@@ -80,6 +81,9 @@ _STRIP_LEAD = "([{\"'`"
 _BOUND = re.compile(r"(?P<label>[a-z_\-]+)[=:](?P<num>.+)")
 _GLUED = re.compile(r"(?P<num>\d[\d.,]*k?)(?P<label>in|input|out|output|cached|prompt)")
 _TIMES = re.compile(r"[x×*](?P<rest>\d.*)")
+_NEGATIVE = re.compile(r"[-−]\$?\d[\d.,]*[kmb]?(?:/\w+)?")
+#: Starts like a number but is none we read (`1e12`, `10..5k`): say so, never "unknown model".
+_NUMBERISH = re.compile(r"\d[\d.,]*(?:e[+-]?\d+|[.,]{2,}[\d.,]*)[kmb]?(?:/\w+)?")
 
 
 @dataclass(slots=True)
@@ -236,6 +240,13 @@ def lex_word(text: str) -> list[Item]:  # noqa: C901 - one flat decision table
     number = parse_number(lower)
     if number is not None:
         return [Item("num", text, num=number)]
+    if _NEGATIVE.fullmatch(lower):
+        raise ParseError(f"Counts can't be negative (`{text}`); write them like `1000` or `1.5k`.")
+    if _NUMBERISH.fullmatch(lower):
+        raise ParseError(
+            f"I can't read the number `{text}`; write numbers like `1000`, `1,000`, `1.5k` or "
+            "`2M`, and volumes like `10k/day`."
+        )
     if lower in PERIOD_WORDS and len(lower) > 1:
         return [Item("period", text, word=PERIOD_WORDS[lower])]
     if lower in FILLER:

@@ -185,7 +185,9 @@ def _unknown_words(catalog: Catalog, usage: Usage, words: list[Word]) -> ParseEr
     """The error for words we could not place: a near-miss model, or plain confusion."""
     first = usage.unknown[0]
     # The run of words around the first unknown one, as a model name (`claude sonet 4`).
-    idx = next(i for i, w in enumerate(words) if w.text == first)
+    idx = next((i for i, w in enumerate(words) if w.text == first), None)
+    if idx is None:  # part of a glued word (`×0<`): nothing to suggest from
+        return ParseError(f"I didn't understand `{first}`; try `{EXAMPLE}` or `help`.")
     run = [first]
     if idx > 0 and words[idx - 1].text.lower() in PROVIDER_PREFIXES:  # `claude sonet 4`
         run.insert(0, words[idx - 1].text)

@@ -58,6 +58,8 @@ PHRASINGS: list[tuple[str, c.Command]] = [
     ("gpt-4.1 5000 in 1000 out cached 4000", E("gpt-4.1", 5000, 1000, cached_input_tokens=4000)),
     ("gpt-4.1 5000 in 1000 out 4000 cached", E("gpt-4.1", 5000, 1000, cached_input_tokens=4000)),
     ("gpt-4.1 in=5k out=1k cached=4k", E("gpt-4.1", 5000, 1000, cached_input_tokens=4000)),
+    ("gpt-4.1 5000 1000 cached 4000", E("gpt-4.1", 5000, 1000, cached_input_tokens=4000)),
+    ("gpt-4.1 4000 cached 5000 in 1000 out", E("gpt-4.1", 5000, 1000, cached_input_tokens=4000)),
     ("gpt-4o 1000 500 batch", E("gpt-4o", 1000, 500, batch=True)),
     ("batch gpt-4o 1000 500", E("gpt-4o", 1000, 500, batch=True)),
     ("gpt-4o 1000 500 BATCH share", E("gpt-4o", 1000, 500, batch=True, share=True)),
@@ -184,6 +186,8 @@ def test_the_table_is_big_enough() -> None:
 
 MISTAKES: list[tuple[str, str]] = [
     ("gtp-4o 1000 500", "Did you mean `gpt-4o`"),
+    ("gpt-4o -5 100", "can't be negative"),
+    ("gpt-4o 1000 500 x 1e12/day", "can't read the number `1e12/day`"),
     ("claude sonet 4 1000 500", "Did you mean `claude-sonnet-4`"),
     ("1000 500", "Which model?"),
     ("gpt-4o 1000 500 250", "label the numbers"),
