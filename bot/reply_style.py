@@ -5,6 +5,7 @@ https://docs.slack.dev/messaging/formatting-message-text#escaping
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,13 +22,23 @@ def mrkdwn_escape(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Style:
-    """How to write a reply: escaping and bold."""
+    """How to write a reply: escaping, bold, and what to do with stored mrkdwn."""
 
     esc: Callable[[str], str]
     bold: Callable[[str], str]
+    stored: Callable[[str], str] = lambda text: text
+    """Applied to reviewed mrkdwn from the FAQ store (kept for Slack, unmarked for a terminal)."""
 
 
-PLAIN = Style(esc=lambda s: s, bold=lambda s: s)
+_MRKDWN_EMPHASIS = re.compile(r"(?<![\w*_])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*_])")
+
+
+def unmark(text: str) -> str:
+    """Plain text from mrkdwn emphasis: `*bold*` and `_italic_` lose their markers."""
+    return _MRKDWN_EMPHASIS.sub(r"\2", text)
+
+
+PLAIN = Style(esc=lambda s: s, bold=lambda s: s, stored=unmark)
 SLACK = Style(esc=mrkdwn_escape, bold=lambda s: f"*{s}*")
 
 

@@ -202,6 +202,6 @@ def parts_of(result: r.Result, s: Style) -> Parts:
                 if result.related
                 else []
             )
-            return Parts(result.question, result.answer.splitlines(), None, notes)
+            return Parts(result.question, s.stored(result.answer).splitlines(), None, notes)
         case r.FaqMissResult():
             return _faq_miss(result, s)

@@ -215,3 +215,13 @@ def test_every_result_has_log_fields(catalog: prices.Catalog) -> None:
         }  # fmt: skip
     est = ask("gpt-4o 1000 500 x 10/day", catalog).log_fields()
     assert est["cost_usd"] == Decimal("0.0075") and est["requests"] == 10
+
+
+def test_stored_faq_mrkdwn_is_unmarked_for_a_terminal_and_kept_for_slack() -> None:
+    from bot.replies import render_text
+    from bot.results import FaqResult
+
+    result = FaqResult("x", "Why?", "• *Input (prefill)*: one _parallel_ pass; `snake_case` stays")
+    plain = render_text(result)
+    assert "• Input (prefill): one parallel pass; `snake_case` stays" in plain
+    assert "*Input (prefill)*" in render_text(result, slack=True)
