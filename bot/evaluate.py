@@ -119,6 +119,8 @@ def _estimate(command: c.Estimate, catalog: Catalog, at: datetime | None) -> Est
         command.cached_input_tokens,
         batch=command.batch,
         at=at,
+        catalog=catalog,
+        strict=False,  # over the window: priced, with a note saying it can't be one request
     )
     requests = command.volume.requests if command.volume else None
     period = command.volume.period if command.volume else None
@@ -186,16 +188,26 @@ def _compare(command: c.Compare, catalog: Catalog, at: datetime | None) -> Compa
     )
 
 
+#: The largest request `cheapest` offers a model with an unknown context window for.
+UNKNOWN_WINDOW_MAX_TOKENS = 8_192
+
+
 def _cheapest(command: c.Cheapest, catalog: Catalog, at: datetime | None) -> CompareResult:
     pool = catalog.by_provider(command.provider) if command.provider else catalog.models
     if not pool:
         known = ", ".join(catalog.providers())
         raise PricesError(f"I don't know the provider `{command.provider}`; try one of: {known}.")
     need = command.min_context or 0
+    size = command.input_tokens + command.output_tokens
     candidates = [
         m
         for m in pool
-        if m.kind == "chat" and not m.deprecated and (need == 0 or (m.context_window or 0) >= need)
+        if m.kind == "chat"
+        and not m.deprecated
+        and (need == 0 or (m.context_window or 0) >= need)
+        # A model whose window nobody documented is only offered for requests that fit
+        # every current model; a big prompt needs a window we know.
+        and (m.context_window is not None or size <= UNKNOWN_WINDOW_MAX_TOKENS)
     ]
     rows, _skipped = _rows(candidates, command, 0, at)
     if not rows:
@@ -220,12 +232,10 @@ def _cheapest(command: c.Cheapest, catalog: Catalog, at: datetime | None) -> Com
 def _count(command: c.Count, catalog: Catalog, at: datetime | None) -> CountResult:
     model = catalog.get(command.model)
     counted = prices.count_tokens(command.text, model)
+    est = prices.estimate(model, counted.tokens, 0, at=at, catalog=catalog, strict=False)
+    cost = est.total
     note = None
-    try:
-        cost = prices.estimate(model, counted.tokens, 0, at=at).total
-    except prices.BadUsage:
-        rate = model.prices_at(at).input_per_mtok
-        cost = counted.tokens * rate / Decimal(1_000_000)
+    if est.notes:
         note = (
             f"That's more than {model.id}'s context window of {model.context_window or 0:,} tokens."
         )

@@ -77,6 +77,8 @@ def _estimate(res: r.EstimateResult) -> dict[str, Any]:
         "cached_input_per_mtok": _money(est.rates.cached_input_per_mtok),
     }
     data["as_of"] = est.as_of.isoformat()
+    if est.notes:
+        data["warnings"] = list(est.notes)
     return data
 
 

@@ -94,6 +94,7 @@ def _estimate(res: r.EstimateResult, s: Style) -> Parts:
             "You gave one number, so I read it as input and assumed 0 output tokens; "
             "add one like `500 out`."
         )
+    notes.extend(s.esc(note) for note in est.notes)
     per = f"{format_usd(est.total)} per request"
     if res.projection is not None:
         per += f", {format_usd(res.projection.per_month)} per month"

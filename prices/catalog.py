@@ -176,6 +176,10 @@ class Catalog:
         self._found: dict[str, Model | None] = {}
         self.as_of: date = max((m.checked for m in self.models), default=date.min)
         """The newest date any price was checked."""
+        self.largest_context_window: int | None = max(
+            (m.context_window for m in self.models if m.context_window), default=None
+        )
+        """The largest context window of any model: no request can be bigger than this."""
 
     def __len__(self) -> int:
         return len(self.models)

@@ -26,6 +26,7 @@ PERIOD_SECONDS: dict[str, int] = {
     "month": 30 * 86_400,
 }
 _DAY = Decimal(86_400)
+_MONTH = Decimal(30 * 86_400)
 
 
 def _check_count(name: str, value: int) -> None:
@@ -37,7 +38,10 @@ def _check_count(name: str, value: int) -> None:
         raise BadUsage(f"{value:,} {name} tokens is beyond any real request (max {MAX_TOKENS:,}).")
 
 
-def _check_usage(model: Model, inp: int, out: int, cached: int, written: int) -> None:
+def _check_usage(
+    model: Model, inp: int, out: int, cached: int, written: int, strict: bool = True
+) -> tuple[str, ...]:
+    """Refuse impossible usage; returns notes for limits a lenient caller may go past."""
     if (  # the common case, checked without building messages (this is the hot path)
         type(inp) is int
         and type(out) is int
@@ -55,7 +59,7 @@ def _check_usage(model: Model, inp: int, out: int, cached: int, written: int) ->
         )
         and (model.max_output_tokens is None or out <= model.max_output_tokens)
     ):
-        return
+        return ()
     for name, value in (
         ("input", inp),
         ("output", out),
@@ -68,15 +72,26 @@ def _check_usage(model: Model, inp: int, out: int, cached: int, written: int) ->
             f"Cached ({cached:,}) and cache-write ({written:,}) tokens are part of the prompt, "
             f"so together they can't exceed the {inp:,} input tokens."
         )
+    notes: list[str] = []
     window = model.context_window
     if window is not None and model.kind == "chat" and inp + out > window:
-        raise BadUsage(
+        message = (
             f"{inp + out:,} tokens don't fit {model.id}'s context window of {window:,} "
-            "(input plus output)."
+            "(input plus output)"
+        )
+        if strict:
+            raise BadUsage(message + ".")
+        notes.append(
+            message + ": one request can't be this big, so split it or pick a model with a "
+            "larger window; the figure is what the tokens would cost."
         )
     limit = model.max_output_tokens
     if limit is not None and out > limit:
-        raise BadUsage(f"{model.id} writes at most {limit:,} output tokens per request.")
+        message = f"{model.id} writes at most {limit:,} output tokens per request"
+        if strict:
+            raise BadUsage(message + ".")
+        notes.append(message + "; the figure is what the tokens would cost over several calls.")
+    return tuple(notes)
 
 
 def estimate(
@@ -89,16 +104,30 @@ def estimate(
     batch: bool = False,
     at: datetime | None = None,
     catalog: Catalog | None = None,
+    strict: bool = True,
 ) -> Estimate:
     """Price one request exactly.
 
     `input_tokens` is the whole prompt: cache reads and cache writes are parts of it and are
     priced at their own rates; only the rest is priced at the input rate. Long-context tiers
     bill the whole request at the tier rate. `at` picks the price in force then (default now).
+
+    A request beyond the model's context window or output limit is refused (`BadUsage`);
+    with `strict=False` it is priced anyway and `Estimate.notes` say why it can't be one call.
+    Counts beyond 10^12 are refused either way.
     """
     if isinstance(model, str):
         model = (catalog or default_catalog()).get(model)
-    _check_usage(model, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens)
+    notes = _check_usage(
+        model, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, strict
+    )
+    if notes:
+        largest = (catalog or default_catalog()).largest_context_window
+        if largest is not None and input_tokens + output_tokens > largest:
+            raise BadUsage(
+                f"{input_tokens + output_tokens:,} tokens are beyond any model's context window "
+                f"(the largest is {largest:,}); split the work into smaller requests."
+            )
     prices = model.prices_at(at)
     if batch:
         if prices.batch is None:
@@ -129,6 +158,7 @@ def estimate(
         rates=_flat(rates),
         tier=tier,
         as_of=model.checked,
+        notes=notes,
     )
 
 
@@ -155,9 +185,10 @@ def project(cost_per_request: Decimal, requests: Decimal | int, period: str) -> 
     volume = Decimal(requests)
     if volume < 0:
         raise BadUsage("The number of requests can't be negative.")
-    per_day = volume * _DAY / seconds
+    # Multiply before dividing, so `x 1000/month` gives exactly cost x 1000 a month.
+    total = cost_per_request * volume
     return Projection(
-        requests_per_day=per_day,
-        per_day=cost_per_request * per_day,
-        per_month=cost_per_request * per_day * 30,
+        requests_per_day=volume * _DAY / seconds,
+        per_day=total * _DAY / seconds,
+        per_month=total * _MONTH / seconds,
     )

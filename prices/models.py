@@ -221,6 +221,9 @@ class Estimate:
     """The long-context tier that applied, if any."""
     as_of: date
     """The day the prices were checked."""
+    notes: tuple[str, ...] = ()
+    """Why this can't be one real request (over the context window or output limit), when
+    priced with `strict=False`."""
 
     @property
     def total(self) -> Decimal:

@@ -165,3 +165,24 @@ def test_python_m_bot_ask_json_in_a_real_process(tmp_path: Path) -> None:
     data = json.loads(done.stdout)
     assert data["kind"] == "compare"
     assert [row["model"] for row in data["rows"]] == ["gpt-4o-mini", "gpt-4o"]
+
+
+def test_designs_oversized_example_is_an_estimate_with_warnings(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # DESIGN §2 lists this as an `estimate`: priced, with a warning that it can't be one call.
+    assert main(["ask", "1.2M input 300k output on claude-sonnet-4", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["kind"] == "estimate"
+    assert data["input_tokens"] == 1_200_000
+    assert data["output_tokens"] == 300_000
+    assert any("context window" in w for w in data["warnings"])
+
+
+def test_cheapest_skips_unknown_windows_for_big_prompts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "cheapest 300k 500", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    catalog = prices.default_catalog()
+    for row in rows:
+        window = catalog.get(f"{row['provider']}/{row['model']}").context_window
+        assert window is not None and window >= 300_500

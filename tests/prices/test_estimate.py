@@ -150,3 +150,23 @@ def test_usd_string_is_plain_decimal() -> None:
     assert prices.usd_string(D("0.00750")) == "0.0075"
     assert prices.usd_string(D("1E-7")) == "0.0000001"
     assert prices.usd_string(D("3150.0")) == "3150"
+
+
+def test_lenient_estimates_price_oversized_requests_with_notes(acme: prices.Catalog) -> None:
+    e = estimate("acme-large", 990_000, 70_000, catalog=acme, strict=False)
+    assert e.total == D("990000") * 6 / 1_000_000 + D("70000") * D("22.5") / 1_000_000
+    assert any("context window of 1,000,000" in n for n in e.notes)
+    assert any("at most 64,000 output" in n for n in e.notes)
+    assert estimate("acme-large", 1000, 500, catalog=acme, strict=False).notes == ()
+
+
+def test_beyond_every_context_window_is_refused_even_when_lenient(acme: prices.Catalog) -> None:
+    assert acme.largest_context_window == 2_000_000
+    with pytest.raises(BadUsage, match="beyond any model's context window"):
+        estimate("acme-large", 2_000_001, 0, catalog=acme, strict=False)
+
+
+def test_a_monthly_volume_projects_to_an_exact_month() -> None:
+    p = project(D("0.32"), 1000, "month")
+    assert p.per_month == D("320")
+    assert prices.usd_string(p.per_month) == "320"
