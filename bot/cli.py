@@ -30,6 +30,7 @@ from .errors import ParseError
 from .parse import parse_command
 from .pipeline import Asker, Reply, answer, log_reply
 from .replies import render_json, render_text
+from .respond import is_count as _is_count
 from .results import ErrorResult, ModelsResult, PriceResult, Result
 from .runtime import Runtime
 
@@ -153,12 +154,9 @@ def cmd_console(args: argparse.Namespace) -> int:
     """An interactive prompt over the same language as `/tokencost`."""
     del args
     runtime = _runtime()
-    interactive = sys.stdin.isatty()
-    save = _with_readline() if interactive else (lambda: None)
     try:
-        return run_console(input, sys.stdout, runtime)
+        return run_console_interactive(runtime)
     finally:
-        save()
         runtime.close()
 
 
@@ -243,9 +241,23 @@ def run_console_interactive(runtime: Runtime) -> int:
     """The console on this terminal, with line editing and history when interactive."""
     save = _with_readline() if sys.stdin.isatty() else (lambda: None)
     try:
-        return run_console(input, sys.stdout, runtime)
+        return run_console(_read_private, sys.stdout, runtime)
     finally:
         save()
+
+
+def _read_private(prompt: str) -> str:
+    """`input()`, but a `count` line (pasted text) never stays in the saved history."""
+    line = input(prompt)
+    if _is_count(_strip_prefix(line)):
+        try:
+            import readline
+        except ImportError:  # no readline: no history either
+            return line
+        length = readline.get_current_history_length()
+        if length:
+            readline.remove_history_item(length - 1)
+    return line
 
 
 def cmd_runtime(args: argparse.Namespace) -> int:

@@ -21,7 +21,13 @@ from .lexing import Word, lex, split_words
 from .parse_admin import parse_budget, parse_digest, parse_log
 from .parse_lookup import MODELS_WORDS, parse_count, parse_models
 
-__all__ = ["MAX_COMMAND_CHARS", "MAX_COMPARE", "looks_like_question", "parse_command"]
+__all__ = [
+    "COUNT_WORDS",
+    "MAX_COMMAND_CHARS",
+    "MAX_COMPARE",
+    "looks_like_question",
+    "parse_command",
+]
 
 #: Longest text accepted, except pasted text for `count` (up to prices' MAX_TEXT_CHARS).
 MAX_COMMAND_CHARS = 4000
@@ -58,7 +64,8 @@ _QUESTION_WORDS = frozenset(
 _HELP = frozenset({"help", "?", "h", "-h", "--help", "usage", "commands", "start", "hi", "hello"})
 _COMPARE = frozenset({"compare", "cmp", "comparison", "diff"})
 _CHEAPEST = frozenset({"cheapest", "cheap", "cheaper", "lowest", "cheapest-model"})
-_COUNT = frozenset({"count", "tokenize", "tokenise", "tokens", "tokenizer"})
+#: First words of a `count` command: everything after the model is pasted text, never kept.
+COUNT_WORDS = frozenset({"count", "tokenize", "tokenise", "tokens", "tokenizer"})
 _PRICE = frozenset({"price", "prices", "pricing", "card", "info", "rates", "rate"})
 
 
@@ -85,7 +92,7 @@ def parse_command(text: str, catalog: Catalog | None = None) -> c.Command:
     if not words:
         return c.Help()
     head = words[0].text.lower()
-    if head in _COUNT:
+    if head in COUNT_WORDS:
         return parse_count(catalog, raw)  # the pasted text is kept verbatim
     if len(text) > MAX_COMMAND_CHARS:
         raise ParseError(

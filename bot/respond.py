@@ -15,7 +15,7 @@ from typing import Any
 
 from . import commands as c
 from .errors import ParseError
-from .parse import parse_command
+from .parse import COUNT_WORDS, parse_command
 from .pipeline import Asker, Reply
 from .querylog import QueryRecord, record_faq_miss
 from .replies import render_blocks, render_json, render_text
@@ -24,7 +24,7 @@ from .runtime import Runtime
 from .store import text_fingerprint
 from .usage_commands import LedgerOutcome, run_budget, run_digest, run_log
 
-__all__ = ["ChannelResolver", "respond_to"]
+__all__ = ["ChannelResolver", "is_count", "respond_to"]
 
 #: Turns a channel name (without `#`) into its id, or None.
 ChannelResolver = Callable[[str], str | None]
@@ -110,6 +110,9 @@ def _record(runtime: Runtime, asker: Asker, text: str, kind: str, fields: dict[s
     if isinstance(command, c.Count):
         chars, sha = text_fingerprint(command.text)
         count_tokens = fields.get("input_tokens")
+    if error and (isinstance(command, c.Count) or is_count(text)):
+        # The sentence may quote a word of the pasted text ("I don't know the model `...`").
+        error = "count refused (the message is not kept: it may quote the pasted text)"
     cost = fields.get("cost_usd")
     return QueryRecord(
         created_utc=runtime.clock(),
@@ -129,6 +132,14 @@ def _record(runtime: Runtime, asker: Asker, text: str, kind: str, fields: dict[s
         text_sha256=sha,
         count_tokens=count_tokens,
     )
+
+
+def is_count(text: str) -> bool:
+    """Whether `text` is a `count` command (possibly malformed): its text must not be kept."""
+    words = text.strip().split(maxsplit=2)
+    if words and words[0].lower() == "/tokencost":
+        words = words[1:]
+    return bool(words) and words[0].lower() in COUNT_WORDS
 
 
 def respond_to(

@@ -186,3 +186,38 @@ def test_cheapest_skips_unknown_windows_for_big_prompts(capsys: pytest.CaptureFi
     for row in rows:
         window = catalog.get(f"{row['provider']}/{row['model']}").context_window
         assert window is not None and window >= 300_500
+
+
+def test_a_refused_count_never_keeps_the_pasted_words(
+    cli_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = "SECRETPAYLOAD_NOMODEL"
+    assert main(["ask", f"count {secret} text to count"]) == 1
+    assert secret in capsys.readouterr().out  # the asker sees which word was not a model
+    assert secret.encode() not in cli_db.read_bytes()
+    for suffix in ("-wal", "-shm"):
+        sidecar = cli_db.with_name(cli_db.name + suffix)
+        assert not sidecar.exists() or secret.encode() not in sidecar.read_bytes()
+
+
+def test_console_history_keeps_commands_but_not_count_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_db: Path
+) -> None:
+    readline = pytest.importorskip("readline")
+    from bot import cli
+
+    readline.clear_history()
+    lines = iter(
+        ["gpt-4o 1k 1k", "count gpt-4o my secret launch plan", "/tokencost count gpt-4o x"]
+    )
+
+    def fake_input(prompt: str) -> str:
+        line = next(lines)
+        readline.add_history(line)  # what input() does with readline loaded
+        return line
+
+    monkeypatch.setattr("builtins.input", fake_input)
+    for _ in range(3):
+        cli._read_private("> ")
+    kept = [readline.get_history_item(i + 1) for i in range(readline.get_current_history_length())]
+    assert kept == ["gpt-4o 1k 1k"]
