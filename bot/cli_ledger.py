@@ -1,18 +1,21 @@
 """CLI subcommands for the ledger and the digest, plugged into ``bot.cli`` by ``add_subcommands``.
 
 - ``tokencost usage add MODEL INPUT [OUTPUT] [--cached N] [--tag T] [--user U] [--id ID]
-  [--at TIMESTAMP] [--json]``
+  [--at TIMESTAMP] [--json]`` (counts and times read as in ``bot.usage_fields``, like a CSV cell
+  or a ``POST /usage`` field)
 - ``tokencost usage import FILE [--json]``
 - ``tokencost digest send [--date YYYY-MM-DD] [--dry-run]``
 - ``tokencost clock [--interval SECONDS]``
 
-Each subparser sets ``handler``: ``(args, runtime) -> exit code`` (0 ok, 1 refused or failed).
+Each subparser sets ``handler``: ``(args, runtime) -> exit code`` (0 ok, 1 refused or failed,
+2 a bad argument, as argparse's own usage errors).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import signal
 import sys
 import threading
@@ -25,20 +28,15 @@ from zoneinfo import ZoneInfo
 from bot.digest import build_digest
 from bot.digest_render import render_digest
 from bot.ledger import UsageRefused, record_events
-from bot.quantities import parse_number, whole
 from bot.runtime import Runtime
 from bot.store import decimal_text
 from bot.usage_fields import EventProblems, event_from_fields
 from bot.usage_import import ImportRefused, import_usage_csv
 
-__all__ = ["add_subcommands"]
+__all__ = ["DATE_HELP", "add_subcommands"]
 
-
-def _count(text: str) -> int | str:
-    """``120k`` -> 120000; anything else is passed on for the field check to refuse."""
-    value = parse_number(text)
-    number = whole(value) if value is not None else None
-    return number if number is not None else text
+DATE_HELP = "--date takes a day as YYYY-MM-DD, like 2026-11-28."
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _emit(args: argparse.Namespace, text: str, data: dict[str, Any]) -> None:
@@ -49,8 +47,8 @@ def handle_usage_add(args: argparse.Namespace, runtime: Runtime) -> int:
     """``usage add``: record one usage event at the prices of its time."""
     now = runtime.clock()
     fields: dict[str, object] = {
-        "model": args.model, "input_tokens": _count(args.input_tokens),
-        "output_tokens": _count(args.output_tokens), "cached_input_tokens": _count(args.cached),
+        "model": args.model, "input_tokens": args.input_tokens,
+        "output_tokens": args.output_tokens, "cached_input_tokens": args.cached,
         "tag": args.tag, "user": args.user, "id": args.id, "timestamp": args.at,
     }  # fmt: skip
     try:
@@ -58,14 +56,18 @@ def handle_usage_add(args: argparse.Namespace, runtime: Runtime) -> int:
         result, batch = record_events(runtime.db(), runtime.catalog, [event], "cli", now)
     except EventProblems as exc:
         _emit(args, "Not recorded: " + "; ".join(exc.problems) + ".",
-              {"kind": "error", "error": "; ".join(exc.problems)})  # fmt: skip
+              {"kind": "error", "error": "; ".join(exc.problems), "suggestions": []})  # fmt: skip
         return 1
     except UsageRefused as exc:
+        # The same sentence and suggestions as `/tokencost log`, CSV rows and POST /usage.
         message = exc.errors[0][1]
-        _emit(args, f"Not recorded: {message}", {"kind": "error", "error": message})
+        found = runtime.catalog.find(args.model)
+        suggestions = list(runtime.catalog.suggest(args.model)) if found is None else []
+        _emit(args, f"Not recorded: {message}",
+              {"kind": "error", "error": message, "suggestions": suggestions})  # fmt: skip
         return 1
     row = batch.rows[0]
-    status = "recorded" if result.inserted else "already recorded (same id)"
+    status = "recorded" if result.inserted else "already recorded with this id, not counted again"
     _emit(
         args,
         f"{row.model}: {row.input_tokens:,} in, {row.output_tokens:,} out = "
@@ -89,6 +91,7 @@ def handle_usage_import(args: argparse.Namespace, runtime: Runtime) -> int:
     _emit(args, summary.as_text(), {
         "kind": "import", "imported": summary.imported, "duplicates": summary.duplicates,
         "refused": [{"line": line, "error": reason} for line, reason in summary.refused],
+        "without_id": summary.without_id,
     })  # fmt: skip
     return 1 if summary.refused else 0
 
@@ -96,16 +99,25 @@ def handle_usage_import(args: argparse.Namespace, runtime: Runtime) -> int:
 def handle_digest_send(args: argparse.Namespace, runtime: Runtime) -> int:
     """``digest send``: post (or with ``--dry-run`` print) every subscribed channel's digest."""
     now = runtime.clock()
+    day = None
+    if args.date is not None:
+        try:
+            if not _DAY.fullmatch(args.date.strip()):
+                raise ValueError(args.date)
+            day = date.fromisoformat(args.date.strip())
+        except ValueError:
+            print(DATE_HELP, file=sys.stderr)
+            return 2
     if not args.dry_run and not runtime.settings.bot_token:
         print("Posting needs SLACK_BOT_TOKEN; use --dry-run to print the digest.", file=sys.stderr)
         return 1
     from bot.digest_post import build_post_client, send_digests  # slack_sdk: only when posting
 
     client = None if args.dry_run else build_post_client(runtime)
-    outcomes = send_digests(runtime, client, now, day=args.date, dry_run=args.dry_run)
+    outcomes = send_digests(runtime, client, now, day=day, dry_run=args.dry_run)
     if not outcomes:
         zone = ZoneInfo(runtime.settings.timezone)
-        day = args.date or now.astimezone(zone).date() - timedelta(days=1)
+        day = day or now.astimezone(zone).date() - timedelta(days=1)
         print("No channel has the digest on (`/tokencost digest on`).", file=sys.stderr)
         if args.dry_run:
             digest = build_digest(runtime.db(), runtime.catalog, None, day, zone, now)
@@ -147,7 +159,8 @@ def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     add.add_argument("--tag")
     add.add_argument("--user")
     add.add_argument("--id", help="idempotency key: the same id is stored once")
-    add.add_argument("--at", help="when it happened, ISO 8601 with a timezone (default now)")
+    add.add_argument("--at", help="when it happened: ISO 8601 with a timezone, or a bare "
+                     "YYYY-MM-DD for midnight UTC (default now)")  # fmt: skip
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=handle_usage_add)
     imp = usage_sub.add_parser("import", help="import a CSV with a header row")
@@ -158,7 +171,8 @@ def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     digest = subparsers.add_parser("digest", help="the daily spend digest")
     digest_sub = digest.add_subparsers(dest="digest_command", required=True)
     send = digest_sub.add_parser("send", help="post every subscribed channel's digest now")
-    send.add_argument("--date", type=date.fromisoformat, help="day to report (YYYY-MM-DD)")
+    # Checked in the handler, so a bad day gets one sentence instead of argparse's wording.
+    send.add_argument("--date", help="day to report (YYYY-MM-DD)")
     send.add_argument("--dry-run", action="store_true", help="print it; claim and post nothing")
     send.set_defaults(handler=handle_digest_send)
 

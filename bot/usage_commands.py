@@ -34,7 +34,11 @@ __all__ = ["DEFAULT_DIGEST_TIME", "LedgerOutcome", "run_budget", "run_digest", "
 
 DEFAULT_DIGEST_TIME = "09:00"
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
+# A channel id typed in lower case (`c0123abc`): Slack ids are upper case and their second
+# character is a digit, which a channel name like `general2` is not, so only these are upper-cased.
+_LOWER_CHANNEL_ID = re.compile(r"^[cgd][0-9][a-z0-9]{5,}$", re.IGNORECASE)
 _CHANNEL_LINK = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>$")
+_EXAMPLE_CHANNEL = "#llm-costs"
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,7 @@ def run_budget(
 
 def _channel(cmd: DigestCommand, here: str | None, resolve: Callable[[str], str | None] | None
              ) -> str | None:  # fmt: skip
+    """The channel id the command is about: the named one, else the one it was asked in."""
     name = (cmd.channel or "").strip()
     if not name:
         return here
@@ -173,7 +178,24 @@ def _channel(cmd: DigestCommand, here: str | None, resolve: Callable[[str], str 
         return link[1]
     if _CHANNEL_ID.match(name):
         return name
+    if _LOWER_CHANNEL_ID.match(name):
+        return name.upper()  # `c0123abc` means the id C0123ABC: Slack ids are upper case
     return resolve(name.lstrip("#")) if resolve else None
+
+
+def _no_channel(cmd: DigestCommand, resolvable: bool) -> LedgerOutcome:
+    """Why there is no channel to act on: none named (the CLI), or a name we cannot look up."""
+    typed = (cmd.channel or "").strip().lstrip("#")
+    if not typed:
+        return _error(f"Name the channel: `digest {cmd.action} {_EXAMPLE_CHANNEL}` (or run it "
+                      "in Slack inside that channel).")  # fmt: skip
+    name = "#" + typed
+    if not resolvable:  # the CLI has no Slack client to look names up with
+        return _error(f"I can only look up a channel name like {name} from Slack; here, give "
+                      "the channel's id (like C0123ABC, shown at the bottom of the channel's "
+                      "details in Slack), or run the command in Slack.")  # fmt: skip
+    return _error(f"I can't find the channel {name}; check the name, run `digest "
+                  f"{cmd.action}` inside it, or give its id (like C0123ABC).")  # fmt: skip
 
 
 def run_digest(
@@ -187,10 +209,13 @@ def run_digest(
     """``digest on [#channel] [at HH:MM] [Area/City]``, ``off``, ``preview``, ``status``.
 
     Subscriptions are keyed by channel id: a ``#name`` needs ``resolve_channel`` (the Slack edge
-    looks it up); without one, run the command in the channel itself or give its id.
+    looks it up); without one, run the command in the channel itself or give its id (in any
+    case: ``c0123abc`` is C0123ABC). ``preview`` needs no channel (it uses the workspace zone).
     """
     now = runtime.clock()
     channel = _channel(cmd, channel_id, resolve_channel)
+    if channel is None and (cmd.channel or "").strip():
+        return _no_channel(cmd, resolve_channel is not None)  # named, but not found
     if cmd.action == "preview":
         current = get_subscription(runtime.db(), channel) if channel else None
         zone = current.zone if current else ZoneInfo(cmd.tz or runtime.settings.timezone)
@@ -205,8 +230,7 @@ def run_digest(
                                        "empty": False})  # fmt: skip
         return LedgerOutcome(outcome.kind, text, outcome.mrkdwn, outcome.data, blocks)
     if channel is None:
-        return _error(f"I can't find the channel {cmd.channel}; run `digest on` inside it, "
-                      "or give its id (C0123ABC).")  # fmt: skip
+        return _no_channel(cmd, resolve_channel is not None)
     if cmd.action == "off":
         was_on = disable_subscription(runtime.db(), channel, now)
         text = ("Daily digest turned off for {}." if was_on

@@ -11,21 +11,29 @@ model (required)       gen_ai.response.model, else gen_ai.request.model
 input_tokens           gen_ai.usage.input_tokens (the whole prompt, cached included)
 output_tokens          gen_ai.usage.output_tokens
 cached_input_tokens    gen_ai.usage.cache_read.input_tokens
-timestamp              (ISO 8601 with a timezone; default: when it arrives)
+timestamp              (ISO 8601 with a timezone, or a bare date = midnight UTC;
+                       default: when it arrives)
 tag, user, id          (``id`` is the idempotency key)
 ====================== ============================================================
 
 Other dotted names (``gen_ai.system``, ``server.address``...) are ignored, so an exporter's whole
 attribute set can be posted as is; an unknown plain name is refused with a "did you mean",
 because a typo such as ``input_token`` would otherwise store a silent zero.
+
+Token counts are read the same way on every surface (CSV, ``POST /usage``, ``usage add``):
+ints, integral floats, and text such as ``1200``, ``1,200``, ``1_200``, ``1.5k`` or ``2M``
+(``bot.quantities.parse_number``). A bare date (``2026-11-28``) is midnight UTC that day.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+from bot.quantities import parse_number, whole
 
 __all__ = [
     "FIELDS",
@@ -33,6 +41,7 @@ __all__ = [
     "EventProblems",
     "UsageEvent",
     "event_from_fields",
+    "plural",
 ]
 
 FIELDS = (
@@ -62,6 +71,14 @@ MAX_TEXT_CHARS = 200
 
 _FUTURE_SLACK = timedelta(days=1)
 """Timestamps further ahead of the server's clock than this are refused as mistakes."""
+
+_BARE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIMESTAMP_EXAMPLE = "like 2026-11-02T14:30:00Z, or 2026-11-02 for midnight UTC"
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``1 row``, ``2 rows``, ``1,000 rows``: a count with its noun in the right number."""
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
 @dataclass(frozen=True)
@@ -125,11 +142,17 @@ def _count(name: str, value: object, problems: list[str]) -> int:
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
     elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("_", "")
-        digits = text[1:] if text.startswith("-") else text
-        number = int(text) if digits.isdigit() else None
+        text = value.strip().replace("_", "")
+        negative = text.startswith("-")
+        parsed = parse_number(text[1:] if negative else text)
+        number = whole(parsed) if parsed is not None else None
+        if number is not None and negative:
+            number = -number
     if number is None:
-        problems.append(f"{name} must be a whole number of tokens, not {str(value)[:40]!r}")
+        problems.append(
+            f"{name} must be a whole number of tokens (like 1200, 1,200 or 1.5k), "
+            f"not {str(value)[:40]!r}"
+        )
         return 0
     if number < 0:
         problems.append(f"{name} can't be negative ({number:,})")
@@ -155,12 +178,16 @@ def _timestamp(value: object, now: datetime, problems: list[str]) -> datetime:
     if value is None or value == "":
         return now
     if not isinstance(value, str):
-        problems.append("timestamp must be ISO 8601 text, like 2026-11-02T14:30:00Z")
+        problems.append(f"timestamp must be ISO 8601 text, {_TIMESTAMP_EXAMPLE}")
         return now
+    text = value.strip()
     try:
-        moment = datetime.fromisoformat(value.strip())
+        if _BARE_DATE.fullmatch(text):  # a day without a time: midnight UTC, on every surface
+            moment = datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
+        else:
+            moment = datetime.fromisoformat(text)
     except ValueError:
-        problems.append(f"timestamp {value[:40]!r} is not ISO 8601 (like 2026-11-02T14:30:00Z)")
+        problems.append(f"timestamp {value[:40]!r} is not an ISO 8601 time ({_TIMESTAMP_EXAMPLE})")
         return now
     if moment.tzinfo is None or moment.utcoffset() is None:
         problems.append(f"timestamp {value[:40]!r} needs a timezone (Z or +01:00)")
@@ -173,8 +200,9 @@ def _timestamp(value: object, now: datetime, problems: list[str]) -> datetime:
 def event_from_fields(fields: Mapping[str, object], now: datetime) -> UsageEvent:
     """Check one event's fields and return it; raise ``EventProblems`` listing every problem.
 
-    Token counts take ints, integral floats and digit strings (OTLP/JSON sends int64 as text);
-    ``now`` is the default timestamp and the reference for "in the future".
+    Token counts take ints, integral floats and number text (``1,200``, ``1.5k``; OTLP/JSON
+    sends int64 as text); a bare date is midnight UTC; ``now`` is the default timestamp and
+    the reference for "in the future".
     """
     problems: list[str] = []
     merged = _merge_names(fields, problems)

@@ -1,20 +1,24 @@
 """``tokencost usage import FILE``: load a CSV of usage into the ledger.
 
 The file needs a header row naming some of the columns ``model, input_tokens, output_tokens,
-cached_input_tokens, timestamp, tag, user, id`` (``model`` required, any order; the
-OpenTelemetry names of ``bot.usage_fields`` work too). An unknown column refuses the whole file,
-so a misspelt ``input_token`` never imports zeros.
+cached_input_tokens, timestamp, tag, user, id`` (``model`` required, any order, case and spaces
+around names ignored; the OpenTelemetry names of ``bot.usage_fields`` work too). An unknown
+column refuses the whole file, so a misspelt ``input_token`` never imports zeros. Cells are read
+as ``POST /usage`` and ``usage add`` read them: ``1,200`` and ``1.5k`` tokens, a bare date as
+midnight UTC.
 
 Rows are checked one by one: good rows are imported, bad rows are refused and listed with
 their line numbers, so a 100,000-row export with three typos does not have to be fixed in one
 go. Rows with an ``id`` are stored once however often the file is imported (re-import after
 fixing the refused rows is safe); rows without an ``id`` are always new, so importing such a
-file twice counts it twice. Good rows are written in transactions of ``CHUNK_ROWS``.
+file twice counts it twice, and the summary warns about them. Good rows are written in
+transactions of ``CHUNK_ROWS``.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,7 +31,7 @@ from sqlite_utils import Database
 import prices
 from bot.ledger import UsageRefused, price_events
 from bot.ledger_store import insert_usage
-from bot.usage_fields import FIELDS, EventProblems, UsageEvent, event_from_fields
+from bot.usage_fields import FIELDS, EventProblems, UsageEvent, event_from_fields, plural
 
 __all__ = ["CHUNK_ROWS", "ImportRefused", "ImportSummary", "import_usage_csv"]
 
@@ -56,14 +60,23 @@ class ImportSummary:
     """Rows skipped because their ``id`` was already in the ledger (or earlier in the file)."""
     refused: list[tuple[int, str]] = field(default_factory=list)
     """``(line number, reason)`` for every refused row."""
+    without_id: int = 0
+    """Imported rows that had no ``id``: importing the file again would record them again."""
 
     def as_text(self) -> str:
-        """A human summary, refused rows listed (at most 20)."""
-        lines = [f"Imported {self.imported:,} rows; {self.duplicates:,} skipped as duplicates; "
-                 f"{len(self.refused):,} refused."]  # fmt: skip
+        """A human summary, refused rows listed (at most 20), and a warning for rows without id."""
+        dupes = "a duplicate" if self.duplicates == 1 else "duplicates"
+        lines = [f"Imported {plural(self.imported, 'row')}; {self.duplicates:,} skipped as "
+                 f"{dupes}; {len(self.refused):,} refused."]  # fmt: skip
         lines += [f"  line {line}: {reason}" for line, reason in self.refused[:20]]
         if len(self.refused) > 20:
             lines.append(f"  ... and {len(self.refused) - 20:,} more")
+        if self.without_id:
+            them = "it" if self.without_id == 1 else "them"
+            lines.append(
+                f"Warning: {plural(self.without_id, 'row')} had no id: importing this file "
+                f"again would record {them} again; add an `id` column to make re-imports safe."
+            )
         return "\n".join(lines)
 
 
@@ -91,32 +104,41 @@ class _Progress:
             self.stream.flush()
 
 
-def _check_header(header: list[str] | None) -> None:
-    if not header:
+def _column(header: str) -> str:
+    """``" Input_Tokens "`` -> ``input_tokens``: header names ignore case and outer spaces."""
+    return header.strip().lower()
+
+
+def _check_header(header: list[str] | None) -> list[str]:
+    """The header's column names, normalised; raise ``ImportRefused`` if it is unusable."""
+    if not header or not any(h.strip() for h in header):
         raise ImportRefused("The file is empty; the first line must name the columns.")
-    names = [h.strip() for h in header]
-    unknown = [n for n in names if n not in _ACCEPTED_COLUMNS]
+    names = [_column(h) for h in header]
+    unknown = [h.strip() for h, n in zip(header, names, strict=True) if n not in _ACCEPTED_COLUMNS]
     if unknown:
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(_column(name), FIELDS, n=1)
+            hints.append(f"{name!r} (did you mean {close[0]}?)" if close else repr(name))
         raise ImportRefused(
-            f"Unknown column(s) {', '.join(repr(n) for n in unknown)}; the columns are "
-            f"{', '.join(FIELDS)} (model is required)."
+            f"Unknown column{'s' if len(unknown) > 1 else ''} {', '.join(hints)}; the columns "
+            f"are {', '.join(FIELDS)} (model is required)."
         )
     if not {"model", "gen_ai.request.model", "gen_ai.response.model"} & set(names):
         raise ImportRefused("The header needs a model column.")
+    return names
 
 
 def _rows(handle: IO[str]) -> Iterator[tuple[int, dict[str, str], str | None]]:
     """Yield ``(line number, non-empty cells by column, problem or None)`` per data row."""
     reader = csv.reader(handle)
-    header = next(reader, None)
-    _check_header(header)
-    names = [h.strip() for h in header or []]
+    names = _check_header(next(reader, None))
     for row in reader:
         if not any(cell.strip() for cell in row):
             continue
         line = reader.line_num
         if len(row) != len(names):
-            yield line, {}, f"{len(row)} cells for {len(names)} columns"
+            yield line, {}, f"{plural(len(row), 'cell')} for {plural(len(names), 'column')}"
             continue
         yield line, {n: v.strip() for n, v in zip(names, row, strict=True) if v.strip()}, None
 
@@ -136,6 +158,7 @@ def _flush(
     result = insert_usage(db, batch.rows, now)
     summary.imported += result.inserted
     summary.duplicates += result.duplicates
+    summary.without_id += sum(1 for row in batch.rows if row.event_key is None)  # always inserted
     chunk.clear()
 
 

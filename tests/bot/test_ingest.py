@@ -122,6 +122,15 @@ def test_unknown_model_is_400_with_did_you_mean(server: Server) -> None:
     assert (status, body) == (400, {"errors": [{"index": 0, "error": message}]})
 
 
+def test_a_bare_date_and_number_text_read_as_in_csv_and_usage_add(server: Server) -> None:
+    event = {"model": "gpt-4o", "input_tokens": "1k", "output_tokens": "1,000",
+             "timestamp": "2026-11-02"}  # fmt: skip
+    assert server.post(json.dumps(event))[0] == 202
+    [row] = server.stored()
+    assert (row["input_tokens"], row["output_tokens"]) == (1000, 1000)
+    assert row["occurred_utc"].startswith("2026-11-02T00:00:00")
+
+
 def test_negative_counts_are_400(server: Server) -> None:
     status, body = server.post(json.dumps({**ONE, "output_tokens": -5}))
     assert (status, body["errors"]) == (

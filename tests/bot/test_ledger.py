@@ -57,6 +57,40 @@ def test_every_field_problem_is_listed_at_once() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("given", "tokens"),
+    [("1k", 1000), ("1.5k", 1500), ("2M", 2_000_000), ("1,200", 1200), ("1_200", 1200),
+     (" 300 ", 300), (1000.0, 1000)],
+)  # fmt: skip
+def test_token_counts_take_the_number_forms_of_usage_add(given: object, tokens: int) -> None:
+    assert event_from_fields({"model": "gpt-4o", "input_tokens": given}, NOW).input_tokens == tokens
+
+
+@pytest.mark.parametrize("given", ["1.5", "1.000", "12abc", "1,2", "-1k"])
+def test_token_counts_that_are_not_whole_numbers_are_refused(given: str) -> None:
+    with pytest.raises(EventProblems) as caught:
+        event_from_fields({"model": "gpt-4o", "input_tokens": given}, NOW)
+    [problem] = caught.value.problems
+    if given == "-1k":
+        assert problem == "input_tokens can't be negative (-1,000)"
+    else:
+        assert problem == (
+            f"input_tokens must be a whole number of tokens (like 1200, 1,200 or 1.5k), "
+            f"not {given!r}"
+        )
+
+
+def test_a_bare_date_is_midnight_utc_and_a_bad_one_is_refused() -> None:
+    event = event_from_fields({"model": "gpt-4o", "timestamp": " 2026-11-02 "}, NOW)
+    assert event.occurred_utc == datetime(2026, 11, 2, tzinfo=UTC)
+    with pytest.raises(EventProblems) as caught:
+        event_from_fields({"model": "gpt-4o", "timestamp": "2026-13-01"}, NOW)
+    assert caught.value.problems == (
+        "timestamp '2026-13-01' is not an ISO 8601 time (like 2026-11-02T14:30:00Z, or "
+        "2026-11-02 for midnight UTC)",
+    )
+
+
 def test_disagreeing_names_and_future_times_are_refused() -> None:
     with pytest.raises(EventProblems) as caught:
         event_from_fields(

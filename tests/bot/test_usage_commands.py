@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 from collections.abc import Iterator
 from decimal import Decimal
@@ -13,9 +14,12 @@ import pytest
 from bot.cli_ledger import add_subcommands
 from bot.commands import Budget, Digest, Log, Money
 from bot.digest_store import get_subscription
+from bot.ingest import make_usage_route
+from bot.pipeline import Asker, answer
 from bot.runtime import Runtime
 from bot.usage_commands import run_budget, run_digest, run_log
-from tests.bot.ledger_support import Clock, make_runtime, seed_ledger
+from bot.usage_import import import_usage_csv
+from tests.bot.ledger_support import INGEST_TOKEN, Clock, make_runtime, seed_ledger
 
 
 @pytest.fixture
@@ -85,6 +89,54 @@ def test_digest_on_off_status_preview(runtime: Runtime) -> None:
     assert preview.blocks[0]["type"] == "header"
 
 
+CLI = Asker(surface="cli", user_id="cli")
+
+
+@pytest.mark.parametrize("action", ["on", "off", "status"])
+def test_digest_from_the_cli_without_a_channel_asks_for_one(runtime: Runtime, action: str) -> None:
+    reply = answer(runtime, f"digest {action}", CLI)
+    assert reply.kind == "error"
+    assert reply.text == (
+        f"Name the channel: `digest {action} #llm-costs` (or run it in Slack inside that channel)."
+    )
+    assert "None" not in reply.text
+
+
+def test_digest_preview_from_the_cli_needs_no_channel(runtime: Runtime) -> None:
+    reply = answer(runtime, "digest preview", CLI)
+    assert reply.kind == "digest" and reply.text.startswith("Nothing to report for Mon 02 Nov")
+
+
+def test_a_channel_name_the_cli_cannot_look_up_asks_for_the_id(runtime: Runtime) -> None:
+    named = run_digest(Digest("on", channel="llm-costs"), runtime, None, None, "cli")
+    assert named.text.startswith("I can only look up a channel name like #llm-costs from Slack; "
+                                 "here, give the channel's id (like C0123ABC")  # fmt: skip
+    preview = run_digest(Digest("preview", channel="llm-costs"), runtime, None, None, "cli")
+    assert preview.kind == "error"
+    unknown = run_digest(Digest("off", channel="nope"), runtime, "T1", "C0ABC123", "U1",
+                         resolve_channel=lambda name: None)  # fmt: skip
+    assert unknown.text == ("I can't find the channel #nope; check the name, run `digest off` "
+                            "inside it, or give its id (like C0123ABC).")  # fmt: skip
+
+
+@pytest.mark.parametrize("typed", ["c0123abc", "C0123abc", "C0123ABC"])
+def test_a_channel_id_is_read_in_any_case(runtime: Runtime, typed: str) -> None:
+    on = run_digest(Digest("on", channel=typed), runtime, None, None, "cli")
+    assert on.data["channel"] == "C0123ABC"
+    assert get_subscription(runtime.db(), "C0123ABC") is not None
+
+
+def test_a_channel_name_that_is_not_id_shaped_is_still_looked_up(runtime: Runtime) -> None:
+    seen: list[str] = []
+
+    def resolve(name: str) -> str | None:
+        seen.append(name)
+        return "C0GEN0001"
+
+    on = run_digest(Digest("on", channel="general2"), runtime, "T1", None, "U1", resolve)
+    assert (on.data["channel"], seen) == ("C0GEN0001", ["general2"])
+
+
 def parse(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="tokencost")
     add_subcommands(parser.add_subparsers(dest="command", required=True))
@@ -102,6 +154,76 @@ def test_cli_usage_add(runtime: Runtime, capsys: pytest.CaptureFixture[str]) -> 
     bad = parse("usage", "add", "gpt-4o", "-5")
     assert bad.handler(bad, runtime) == 1
     assert capsys.readouterr().out == "Not recorded: input_tokens can't be negative (-5).\n"
+
+
+def test_cli_usage_add_says_a_repeat_once(
+    runtime: Runtime, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = parse("usage", "add", "gpt-4o", "1k", "--id", "r1", "--at", "2026-11-02")
+    assert args.handler(args, runtime) == 0
+    assert capsys.readouterr().out == "gpt-4o: 1,000 in, 0 out = $0.0025 (recorded).\n"
+    assert args.handler(args, runtime) == 0
+    assert capsys.readouterr().out == (
+        "gpt-4o: 1,000 in, 0 out = $0.0025 (already recorded with this id, not counted again).\n"
+    )
+    [row] = runtime.db().query("SELECT occurred_utc FROM usage")
+    assert row["occurred_utc"].startswith("2026-11-02T00:00:00")
+
+
+def test_a_misspelt_model_gets_the_same_suggestions_on_every_surface(
+    runtime: Runtime, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sentence = "I don't know the model `gtp-4o`. Did you mean `gpt-4o`?"
+    suggestions = ["gpt-4o"]
+    args = parse("usage", "add", "gtp-4o", "1k", "--json")
+    assert args.handler(args, runtime) == 1
+    assert json.loads(capsys.readouterr().out) == {
+        "kind": "error", "error": sentence, "suggestions": suggestions,
+    }  # fmt: skip
+    logged = run_log(Log("gtp-4o", 1000, 0), runtime, None, None, "cli", source="cli")
+    assert (logged.text, logged.data["suggestions"]) == (sentence, suggestions)
+    csv_file = tmp_path / "u.csv"
+    csv_file.write_text("model,input_tokens\ngtp-4o,1k\n", encoding="utf-8")
+    assert import_usage_csv(runtime.db(), runtime.catalog, csv_file, runtime.clock()).refused == [
+        (2, sentence)
+    ]
+    body = json.dumps({"model": "gtp-4o", "input_tokens": "1k"}).encode()
+    environ = {"HTTP_AUTHORIZATION": f"Bearer {INGEST_TOKEN}", "CONTENT_LENGTH": str(len(body)),
+               "wsgi.input": io.BytesIO(body)}  # fmt: skip
+    status, _, payload = make_usage_route(runtime)(environ)
+    assert (status, json.loads(payload)) == (400, {"errors": [{"index": 0, "error": sentence}]})
+    assert runtime.db()["usage"].count == 0
+
+
+def test_cli_usage_import_json_counts_rows_without_an_id(
+    runtime: Runtime, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "u.csv"
+    path.write_text("Model, Input_Tokens\ngpt-4o,1k\n", encoding="utf-8")
+    args = parse("usage", "import", str(path))
+    assert args.handler(args, runtime) == 0
+    assert capsys.readouterr().out == (
+        "Imported 1 row; 0 skipped as duplicates; 0 refused.\n"
+        "Warning: 1 row had no id: importing this file again would record it again; "
+        "add an `id` column to make re-imports safe.\n"
+    )
+    as_json = parse("usage", "import", str(path), "--json")
+    assert as_json.handler(as_json, runtime) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "kind": "import", "imported": 1, "duplicates": 0, "refused": [], "without_id": 1,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("day", ["2026-13-01", "yesterday", "20261128", "2026-W48-1"])
+def test_cli_digest_send_with_a_bad_date_says_so_in_one_sentence(
+    runtime: Runtime, capsys: pytest.CaptureFixture[str], day: str
+) -> None:
+    args = parse("digest", "send", "--dry-run", "--date", day)
+    assert args.handler(args, runtime) == 2
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == (
+        "", "--date takes a day as YYYY-MM-DD, like 2026-11-28.\n",
+    )  # fmt: skip
 
 
 def test_cli_digest_send_dry_run(runtime: Runtime, capsys: pytest.CaptureFixture[str]) -> None:

@@ -39,7 +39,7 @@ def test_good_rows_are_imported_and_bad_rows_listed_by_line(db: Database, tmp_pa
         (7, "2 cells for 8 columns"),
     ]
     assert summary.as_text().splitlines()[0] == (
-        "Imported 2 rows; 1 skipped as duplicates; 3 refused."
+        "Imported 2 rows; 1 skipped as a duplicate; 3 refused."
     )
     rows = list(db.query("SELECT model, source, tag, user, event_key FROM usage ORDER BY id"))
     assert rows == [
@@ -55,7 +55,7 @@ def test_unknown_columns_refuse_the_file(db: Database, tmp_path: Path) -> None:
     with pytest.raises(ImportRefused) as caught:
         import_usage_csv(db, CATALOG, path, NOW)
     assert caught.value.message.startswith(
-        "Unknown column(s) 'input_token'; the columns are model,"
+        "Unknown column 'input_token' (did you mean input_tokens?); the columns are model,"
     )
     assert db["usage"].count == 0
 
@@ -92,3 +92,50 @@ def test_a_large_file_shows_a_progress_bar(db: Database, tmp_path: Path) -> None
     assert import_usage_csv(db, CATALOG, write(tmp_path, lines[0] + "\n"), NOW,
                             progress=(small := io.StringIO())).imported == 0  # fmt: skip
     assert small.getvalue() == ""
+
+
+def test_cells_read_numbers_as_usage_add_does_and_headers_ignore_case_and_spaces(
+    db: Database, tmp_path: Path
+) -> None:
+    path = write(tmp_path, (
+        " Model , Input_Tokens,OUTPUT_TOKENS ,Timestamp,ID\n"
+        "gpt-4o,1k,1.5k,2026-11-02,a1\n"
+        "gpt-4o,\"1,200\",2M,2026-11-02T10:00:00Z,a2\n"
+        "gpt-4o,1.5,1,,a3\n"
+    ))  # fmt: skip
+    summary = import_usage_csv(db, CATALOG, path, NOW)
+    assert summary.imported == 2
+    assert summary.refused == [
+        (4, "input_tokens must be a whole number of tokens (like 1200, 1,200 or 1.5k), not '1.5'")
+    ]
+    rows = list(db.query("SELECT input_tokens, output_tokens, occurred_utc FROM usage ORDER BY id"))
+    assert [(r["input_tokens"], r["output_tokens"]) for r in rows] == [
+        (1000, 1500), (1200, 2_000_000),
+    ]  # fmt: skip
+    assert rows[0]["occurred_utc"].startswith("2026-11-02T00:00:00")  # a bare date: midnight UTC
+
+
+def test_rows_without_an_id_are_counted_and_warned_about(db: Database, tmp_path: Path) -> None:
+    path = write(tmp_path, "model,input_tokens,id\ngpt-4o,10,\ngpt-4o,10,a1\ngpt-4o,10,\n")
+    summary = import_usage_csv(db, CATALOG, path, NOW)
+    assert (summary.imported, summary.without_id) == (3, 2)
+    assert summary.as_text().splitlines() == [
+        "Imported 3 rows; 0 skipped as duplicates; 0 refused.",
+        "Warning: 2 rows had no id: importing this file again would record them again; "
+        "add an `id` column to make re-imports safe.",
+    ]
+    one = import_usage_csv(db, CATALOG, write(tmp_path, "model,input_tokens\ngpt-4o,1\n"), NOW)
+    assert one.as_text().splitlines() == [
+        "Imported 1 row; 0 skipped as duplicates; 0 refused.",
+        "Warning: 1 row had no id: importing this file again would record it again; "
+        "add an `id` column to make re-imports safe.",
+    ]
+    again = import_usage_csv(db, CATALOG, write(tmp_path, "model,input_tokens,id\ngpt-4o,1,a1\n"),
+                             NOW)  # fmt: skip
+    assert again.without_id == 0 and "no id" not in again.as_text()
+    assert again.as_text() == "Imported 0 rows; 1 skipped as a duplicate; 0 refused."
+
+
+def test_a_short_row_names_its_cells_in_the_singular(db: Database, tmp_path: Path) -> None:
+    path = write(tmp_path, "model,input_tokens\ngpt-4o\n")
+    assert import_usage_csv(db, CATALOG, path, NOW).refused == [(2, "1 cell for 2 columns")]
