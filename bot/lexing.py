@@ -154,7 +154,8 @@ def resolve_span(catalog: Catalog, words: list[Word], i: int) -> tuple[Model, in
     A single word may be any spelling `Catalog.find` accepts (dated ids, `openai/gpt-4o`).
     Several words must spell an id or alias exactly (`claude sonnet 4.5`), so that a number
     after a name (`gpt-4o 2024`) is never swallowed as a date suffix, and a bare number after
-    a complete name stays a count.
+    a complete one-word name stays a count (`claude-sonnet-4 5`), while a name spelt out in
+    words takes the longest match (`claude sonnet 4 5` is claude-sonnet-4-5).
     """
     first = words[i].text.lower()
     if _is_protected(first):
@@ -166,9 +167,11 @@ def resolve_span(catalog: Catalog, words: list[Word], i: int) -> tuple[Model, in
         if key in vocab:
             found = vocab[key]
             before = normalize_name("".join(w.text for w in words[i : j - 1]))
-            if words[j - 1].text.isdigit() and (before in vocab or (j - 1 == i + 1 and single)):
-                # `claude-sonnet-4 5 in 0 out`: a bare count after a complete name is a count,
-                # not the next version number (`claude-sonnet-4-5` is written with its dash).
+            if words[j - 1].text.isdigit() and j - 1 == i + 1 and (before in vocab or single):
+                # `claude-sonnet-4 5 in 0 out`: a bare count after a complete one-word name is
+                # a count, not the next version number (`claude-sonnet-4-5` is written with its
+                # dash). A name typed as several words (`claude sonnet 4 5`) takes the longest
+                # match: its words already show the user spelling the version out.
                 continue
             # Words that don't change the model (`claude-sonnet-4 0` is an alias of the same
             # model) are left for the grammar: `0` is a token count there.

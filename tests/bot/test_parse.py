@@ -112,6 +112,12 @@ PHRASINGS: list[tuple[str, c.Command]] = [
     ("llama 3.3 70b 1000 500", E("llama-3.3-70b", 1000, 500)),
     ("deepseek-chat 1000 500", E("deepseek-chat", 1000, 500)),
     ("gpt-4o mini 1000 500", E("gpt-4o-mini", 1000, 500)),
+    # a name spelt out in words takes the longest match; a bare number after a one-word id
+    # stays a count
+    ("claude sonnet 4 5 1000", E("claude-sonnet-4-5", 1000, 0, output_assumed=True)),
+    ("claude sonnet 4 5 1000 500", E("claude-sonnet-4-5", 1000, 500)),
+    ("claude-sonnet-4 5 in 0 out", E("claude-sonnet-4", 5, 0)),
+    ("claude-sonnet-4 5 1000", E("claude-sonnet-4", 5, 1000)),
     ("o3 mini 1000 500", E("o3-mini", 1000, 500)),
     # extra words
     ("how much is gpt-4o for 1000 in and 500 out?", E("gpt-4o", 1000, 500)),
