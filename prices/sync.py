@@ -10,8 +10,10 @@ the files in the repo (models added, removed, repriced).
 
 genai-prices is a dev dependency, imported only inside `build_docs`. See `prices.sync_convert`
 for the conversion rules (display names, distinct products, the Vertex AI split) and for which
-kinds of models are skipped, and `prices.limits` for the context windows and output limits
-taken from vendors' model pages, which are merged into every sync.
+kinds of models are skipped or dropped (speech models, named in each file's header),
+`prices.limits` for the context windows and output limits taken from vendors' model pages, and
+`prices.lifecycle` for the retirement dates from vendors' deprecation pages (`deprecated: true`
+and a note), both merged into every sync.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import argparse
 import json
 import re
 import sys
+import textwrap
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -27,8 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import DATA_DIR, OVERRIDES_FILE, read_yaml
+from .lifecycle import LIFECYCLE
 from .limits import LIMITS
-from .sync_convert import PROVIDERS, ProviderDoc, SyncError, convert_provider
+from .sync_convert import DROPPED_REASON, PROVIDERS, ProviderDoc, SyncError, convert_provider
 
 __all__ = ["HEADER", "build_docs", "diff_docs", "main", "render"]
 
@@ -67,6 +71,8 @@ def build_docs(checked: date) -> list[ProviderDoc]:
     produced = {f"{doc.provider}/{model_id}" for doc in docs for model_id in doc.models}
     if unknown := sorted(LIMITS.keys() - produced):  # a typo would silently add no limit
         raise SyncError(f"prices/limits.py names models the sync does not produce: {unknown}")
+    if unknown := sorted(LIFECYCLE.keys() - produced):
+        raise SyncError(f"prices/lifecycle.py names models the sync does not produce: {unknown}")
     return docs
 
 
@@ -121,8 +127,12 @@ def _period_lines(period: dict[str, Any]) -> list[str]:
 
 def render(doc: ProviderDoc, version: str, day: date) -> str:
     """The YAML text of one generated provider file."""
-    lines = [
-        HEADER.format(version=version, day=day.isoformat()),
+    lines = [HEADER.format(version=version, day=day.isoformat())]
+    if doc.dropped:
+        text = f"Not carried: {DROPPED_REASON}: {', '.join(sorted(doc.dropped))}."
+        wrapped = textwrap.wrap(text, 98, break_on_hyphens=False, break_long_words=False)
+        lines.extend(f"# {line}" for line in wrapped)
+    lines += [
         f"provider: {doc.provider}",
         f"name: {_scalar(doc.name)}",
         f"source: {_scalar(doc.source)}",
@@ -159,7 +169,8 @@ def _current(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def diff_docs(old: dict[str, Any], new: ProviderDoc, text_changed: bool) -> list[str]:
-    """Lines describing how a provider's models changed: added, removed, repriced."""
+    """Lines describing how a provider's models changed: added, removed, repriced, and newly
+    deprecated (or active again) or given other limits."""
     old_models: dict[str, Any] = dict(old.get("models") or {})
     lines = []
     for model_id in new.models.keys() - old_models.keys():
@@ -167,7 +178,8 @@ def diff_docs(old: dict[str, Any], new: ProviderDoc, text_changed: bool) -> list
     for model_id in old_models.keys() - new.models.keys():
         lines.append(f"  - {new.provider}/{model_id}")
     for model_id in sorted(new.models.keys() & old_models.keys()):
-        before, after = _current(old_models[model_id]), _current(new.models[model_id])
+        new_fields = new.models[model_id]
+        before, after = _current(old_models[model_id]), _current(new_fields)
         changes = [
             f"{k.removesuffix('_per_mtok')} {before.get(k, '-')} -> {after.get(k, '-')}"
             for k in sorted(before.keys() | after.keys())
@@ -175,9 +187,21 @@ def diff_docs(old: dict[str, Any], new: ProviderDoc, text_changed: bool) -> list
         ]
         if changes:
             lines.append(f"  ~ {new.provider}/{model_id}: " + ", ".join(changes))
+        lines.extend(_flag_changes(f"{new.provider}/{model_id}", old_models[model_id], new_fields))
     if text_changed and not lines:
         lines.append(f"  ~ {new.provider}: details changed (aliases, notes, history or variants)")
     return sorted(lines)
+
+
+def _flag_changes(key: str, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """`!` lines: a model newly deprecated (or active again), or with other limits."""
+    lines = []
+    if bool(old.get("deprecated")) != bool(new.get("deprecated")):
+        lines.append(f"  ! {key}: " + ("deprecated" if new.get("deprecated") else "active"))
+    for field in ("context_window", "max_output_tokens"):
+        if old.get(field) != new.get(field):
+            lines.append(f"  ! {key}: {field} {old.get(field)} -> {new.get(field)}")
+    return lines
 
 
 def _committed_date(folder: Path) -> date | None:

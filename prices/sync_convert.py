@@ -4,7 +4,11 @@ genai-prices is a dev dependency: nothing here imports it at module level, the c
 its `Provider` objects in. Skipped: models with no text-token prices (audio-only, image-only,
 OCR, voice, transcription and TTS models billed per hour, character or page), free entries
 with no prices, and models outside our scope on the hosting providers (Groq and Together:
-Meta Llama only; Bedrock: Meta Llama and Amazon Nova only).
+Meta Llama only; Bedrock: Meta Llama and Amazon Nova only). Dropped, and named in the
+generated file's header: speech, voice, realtime, TTS and transcription models that upstream
+prices per text token (`nova-sonic`, `gpt-realtime`, `gemini-2.5-flash-tts`, ...), because the
+catalog's kinds are `chat` and `embedding` and such a model is neither: listed as chat, it would
+be offered by `cheapest` and as a cheaper alternative for text requests it does not serve.
 
 genai-prices' `google` provider also sells partner models through Vertex AI (Claude): those
 become provider `vertex`, so that `google` means Gemini and Gemma only, `vertex/claude-...`
@@ -12,7 +16,8 @@ names the Vertex AI offer, and a bare `claude-...` still means Anthropic's.
 
 Display names are made here from the canonical id by vendor-style rules (`display_name`),
 not taken from genai-prices, whose names are inconsistent (`gpt 4o`, `o4 Mini High`).
-Context windows and output limits from vendors' model pages are merged from `prices.limits`.
+Context windows and output limits from vendors' model pages are merged from `prices.limits`,
+and retirement dates from vendors' deprecation pages from `prices.lifecycle`.
 """
 
 from __future__ import annotations
@@ -26,9 +31,13 @@ from decimal import Decimal
 from typing import Any
 
 from .catalog import PROVIDER_PREFIXES
+from .lifecycle import LIFECYCLE, lifecycle_note
 from .limits import LIMITS
 
-__all__ = ["PROVIDERS", "ProviderDoc", "SyncError", "SyncSpec", "convert_provider"]
+__all__ = [
+    "DROPPED_REASON", "PROVIDERS", "ProviderDoc", "SyncError", "SyncSpec", "convert_provider",
+    "is_speech_model",
+]  # fmt: skip
 
 #: genai-prices price keys and ours. Other keys (web searches, audio, images) are not modelled.
 PRICE_KEYS = {
@@ -45,6 +54,19 @@ VARIANTS = {
     ("service_tier", "priority"): "priority",
 }
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
+
+#: A word in a model id that makes it a speech model: speech-to-speech (Nova Sonic), realtime
+#: voice, audio chat, text-to-speech, transcription and Gemini Live models.
+_SPEECH = re.compile(r"(?:^|-)(?:audio|realtime|tts|transcribe|live|sonic)(?:-|$)")
+DROPPED_REASON = (
+    "speech, voice, realtime, TTS and transcription models, which are neither `chat` nor "
+    "`embedding` (the catalog's kinds), so `cheapest` would offer them for text requests"
+)
+
+
+def is_speech_model(model_id: str) -> bool:
+    """A speech-to-speech, realtime voice, audio, TTS, transcription or Live model id."""
+    return bool(_SPEECH.search(model_id.lower()))
 
 
 class SyncError(Exception):
@@ -246,6 +268,8 @@ class ProviderDoc:
     models: dict[str, dict[str, Any]] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)
     """Our model id -> the genai-prices model id it was converted from."""
+    dropped: list[str] = field(default_factory=list)
+    """Ids left out as speech models (`is_speech_model`), named in the file's header."""
 
 
 def canonical_id(provider: str, genai_id: str, equals: Iterable[str]) -> str:
@@ -502,6 +526,9 @@ def convert_provider(spec: SyncSpec, genai_provider: Any, checked: date) -> Prov
         if result is None:
             continue
         model_id, fields = result
+        if is_speech_model(model_id):
+            doc.dropped.append(model_id)
+            continue
         key = _norm(model_id)
         same = next((c for c in converted if _norm(c[0]) == key), None)
         if same is not None and same[2]["prices"] == fields["prices"]:
@@ -515,7 +542,7 @@ def convert_provider(spec: SyncSpec, genai_provider: Any, checked: date) -> Prov
             fields["name"] = display_name(spec.id, model_id, model.name)
         claimed[key] = model_id
         converted.append((model_id, model, fields))
-    converted = _split_products(spec, converted, claimed)
+    converted = _split_products(spec, converted, claimed, doc.dropped)
     for model_id, model, fields in converted:  # ids first: an alias never shadows an id
         kept = []
         seen = {_norm(model_id)}
@@ -527,14 +554,23 @@ def convert_provider(spec: SyncSpec, genai_provider: Any, checked: date) -> Prov
         fields["aliases"] = kept
         if not kept:
             del fields["aliases"]
-        context_window, max_output = LIMITS.get(f"{spec.id}/{model_id}", (None, None))
-        if context_window is not None:
-            fields["context_window"] = context_window
-        if max_output is not None:
-            fields["max_output_tokens"] = max_output
+        _merge_reviewed(f"{spec.id}/{model_id}", fields, checked)
         doc.models[model_id] = fields
         doc.origins[model_id] = model.id
     return doc
+
+
+def _merge_reviewed(key: str, fields: dict[str, Any], checked: date) -> None:
+    """Add the reviewed tables' facts: limits (`prices.limits`), retirement (`prices.lifecycle`)."""
+    context_window, max_output = LIMITS.get(key, (None, None))
+    if context_window is not None:
+        fields["context_window"] = context_window
+    if max_output is not None:
+        fields["max_output_tokens"] = max_output
+    if (lifecycle := LIFECYCLE.get(key)) is not None:
+        fields["deprecated"] = True
+        note = lifecycle_note(lifecycle, checked)
+        fields["notes"] = f"{fields['notes']} {note}" if fields.get("notes") else note
 
 
 # -- distinct products that upstream folds into another model ------------------------------------
@@ -576,16 +612,23 @@ def products_in(
 
 
 def _split_products(
-    spec: SyncSpec, converted: list[tuple[str, Any, dict[str, Any]]], claimed: dict[str, str]
+    spec: SyncSpec,
+    converted: list[tuple[str, Any, dict[str, Any]]],
+    claimed: dict[str, str],
+    dropped: list[str],
 ) -> list[tuple[str, Any, dict[str, Any]]]:
     """Each model followed by the distinct products upstream folded into it, as models of
-    their own at the same rates (genai-prices, the cross-check's oracle, prices them so)."""
+    their own at the same rates (genai-prices, the cross-check's oracle, prices them so).
+    Speech products are only taken out of the model's aliases and added to `dropped`."""
     out = []
     for model_id, model, fields in converted:
         out.append((model_id, model, fields))
         for product_id, names in products_in(model_id, model.name, fields["aliases"]).items():
             fields["aliases"] = [a for a in fields["aliases"] if a not in names]
             if _norm(product_id) in claimed:  # upstream also lists it as a model of its own
+                continue
+            if is_speech_model(product_id):
+                dropped.append(product_id)
                 continue
             claimed[_norm(product_id)] = product_id
             out.append((product_id, model, _product_fields(spec, product_id, names, fields, model)))

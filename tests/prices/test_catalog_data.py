@@ -11,6 +11,8 @@ import pytest
 
 import prices
 from prices.catalog import DATA_DIR, normalize_name
+from prices.lifecycle import LIFECYCLE
+from prices.sync_convert import is_speech_model
 
 CATALOG = prices.default_catalog()
 
@@ -334,3 +336,103 @@ def test_fast_yaml_reading_matches_the_safe_loader(tmp_path: Path) -> None:
     infinite.write_text("rate: .inf\n")
     with pytest.raises(prices.CatalogError, match=r"inf\.yaml"):
         read_yaml(infinite)
+
+
+# -- lifecycle (prices/lifecycle.py) and context windows for `cheapest` ---------------------------
+
+#: The vendors' deprecation pages a lifecycle entry may cite.
+DEPRECATION_PAGES = {
+    "anthropic": "https://docs.claude.com/en/docs/about-claude/model-deprecations",
+    "openai": "https://platform.openai.com/docs/deprecations",
+    "google": "https://ai.google.dev/gemini-api/docs/deprecations",
+    "mistral": "https://docs.mistral.ai/getting-started/models/",
+    "cohere": "https://docs.cohere.com/docs/deprecations",
+}
+
+
+@pytest.mark.parametrize("key", sorted(LIFECYCLE))
+def test_lifecycle_entries_name_a_model_and_a_source(key: str) -> None:
+    entry = LIFECYCLE[key]
+    model = next(m for m in CATALOG.models if m.key == key)  # StopIteration: no such model
+    assert model.deprecated
+    assert entry.source == DEPRECATION_PAGES[model.provider]
+    assert f"on {entry.shutdown.isoformat()} ({entry.source}" in (model.notes or "")
+    assert entry.shutdown <= model.checked  # the table only holds announced, past shutdowns
+    if entry.replacement is not None:
+        assert CATALOG.get(entry.replacement).provider == model.provider
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "anthropic/claude-v1", "anthropic/claude-2", "anthropic/claude-3-sonnet",
+        "anthropic/claude-3-opus", "anthropic/claude-3-5-sonnet", "anthropic/claude-3-5-haiku",
+        "anthropic/claude-3-7-sonnet", "openai/gpt-4-32k", "openai/o1-mini",
+        "google/gemini-1.5-pro", "google/gemini-1.5-flash",
+    ],
+)  # fmt: skip
+def test_retired_models_are_flagged(key: str) -> None:
+    assert next(m for m in CATALOG.models if m.key == key).deprecated
+
+
+def test_current_models_are_not_flagged() -> None:
+    for name in ("claude-sonnet-4-5", "claude-haiku-4-5", "gpt-4o", "gpt-5", "gemini-2.5-flash"):
+        assert not CATALOG.get(name).deprecated, name
+
+
+def test_no_speech_model_is_in_the_catalog() -> None:
+    assert [m.key for m in CATALOG.models if is_speech_model(m.id)] == []
+    for name in ("nova-sonic", "nova-2-sonic", "gpt-realtime", "gemini-2.5-flash-tts"):
+        with pytest.raises(prices.UnknownModel):
+            CATALOG.get(name)
+
+
+#: Models `cheapest` ranks first for small and long prompts: each must say how much it holds,
+#: or it is offered for prompts it cannot take.
+CHEAPEST_CANDIDATES = [
+    "mistral/mistral-small", "mistral/mistral-medium", "mistral/ministral-3b",
+    "mistral/ministral-8b", "mistral/ministral-8b-2410", "mistral/ministral-14b-2512",
+    "mistral/codestral", "mistral/devstral-2512", "mistral/pixtral-12b", "mistral/pixtral-large",
+    "mistral/mistral-nemo", "mistral/mistral-small-24b-instruct-2501",
+    "cohere/command-r7b", "cohere/command-r", "cohere/command-a",
+    "groq/llama-3.1-8b", "groq/llama-3.3-70b", "groq/llama-3.2-1b", "groq/llama-3.2-3b",
+    "groq/llama-3.2-11b", "groq/llama-3.2-90b", "groq/llama-3.1-70b", "groq/llama-3-8b",
+    "groq/llama-3-70b", "groq/llama-4-scout",
+    "together/llama-3.1-8b", "together/llama-3.1-70b", "together/llama-3.1-405b",
+    "together/llama-3.3-70b", "together/llama-3-8b", "together/llama-3-8b-lite",
+    "bedrock/llama-3.2-1b", "bedrock/llama-3.2-3b", "bedrock/llama-3.1-8b",
+    "bedrock/llama-3.3-70b", "bedrock/nova-micro", "bedrock/nova-lite", "bedrock/nova-pro",
+    "bedrock/nova-premier",
+    "xai/grok-3", "xai/grok-3-mini", "xai/grok-4", "xai/grok-code-fast-1",
+    "deepseek/deepseek-v4-flash", "deepseek/deepseek-v4-pro", "deepseek/deepseek-v3.2",
+    "openai/gpt-5-nano", "openai/gpt-4.1-nano", "google/gemini-2.5-flash-lite",
+]  # fmt: skip
+WINDOWS = {
+    "groq/llama-3.2-1b": 131_072,
+    "groq/llama-3-8b": 8_192,
+    "together/llama-3-8b": 8_192,
+    "cohere/command-r7b": 128_000,
+    "mistral/ministral-3b": 131_072,
+    "bedrock/nova-micro": 128_000,
+    "bedrock/nova-lite": 300_000,
+    "bedrock/nova-pro": 300_000,
+    "bedrock/nova-premier": 1_000_000,
+    "xai/grok-3": 131_072,
+    "xai/grok-4": 256_000,
+    "xai/grok-code-fast-1": 256_000,
+}
+
+
+@pytest.mark.parametrize("key", CHEAPEST_CANDIDATES)
+def test_cheapest_candidates_have_a_context_window(key: str) -> None:
+    model = next(m for m in CATALOG.models if m.key == key)
+    assert model.context_window is not None
+    if key in WINDOWS:
+        assert model.context_window == WINDOWS[key]
+
+
+def test_a_long_prompt_does_not_fit_the_small_models() -> None:
+    for key in ("cohere/command-r7b", "groq/llama-3.2-1b", "mistral/ministral-3b"):
+        model = next(m for m in CATALOG.models if m.key == key)
+        with pytest.raises(prices.BadUsage):
+            prices.estimate(model, 300_000, 500)

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 import prices
+from prices import sync, sync_convert
+from prices.lifecycle import Lifecycle
 from prices.sync import HEADER, main, render
-from prices.sync_convert import SyncSpec, canonical_id, convert_provider
+from prices.sync_convert import SyncError, SyncSpec, canonical_id, convert_provider, is_speech_model
 
 types = pytest.importorskip("genai_prices.types")
 
@@ -203,3 +205,114 @@ def test_conversion_of_a_tiny_fake_provider(tmp_path: Path) -> None:
     assert prices.estimate(large, 200_000, 0, at=at).rates.input_per_mtok == 4
     assert prices.estimate(large, 199_999, 0, at=at).rates.input_per_mtok == 2
     assert prices.estimate(large, 1000, 0, batch=True, at=at).total == Decimal("0.001")
+
+
+# -- speech models and the lifecycle table --------------------------------------------------------
+
+
+def _text_model(model_id: str) -> object:
+    t = types
+    return t.ModelInfo(
+        id=model_id,
+        match=t.ClauseEquals(equals=model_id),
+        prices=t.ModelPrice(input_mtok=Decimal("1"), output_mtok=Decimal("2")),
+    )
+
+
+def test_speech_models_are_dropped_and_named_in_the_header(tmp_path: Path) -> None:
+    t = types
+    provider = t.Provider(
+        id="fake",
+        name="Fake",
+        api_pattern="https://fake",
+        pricing_urls=["https://fake.example/pricing"],
+        models=[_text_model(i) for i in ("fake-chat", "fake-realtime", "fake-sonic", "fake-tts")],
+    )
+    doc = convert_provider(SyncSpec("fake", "Fake AI", "fake"), provider, dt.date(2026, 11, 29))
+    assert list(doc.models) == ["fake-chat"]
+    assert sorted(doc.dropped) == ["fake-realtime", "fake-sonic", "fake-tts"]
+    text = render(doc, "9.9.9", dt.date(2026, 11, 29))
+    header = text.split("provider:", 1)[0]
+    assert "Not carried: speech" in header and "fake-realtime, fake-sonic, fake-tts." in header
+    assert all(line.startswith("# ") for line in header.splitlines())
+    (tmp_path / "fake.yaml").write_text(text)
+    assert [m.id for m in prices.load_catalog(tmp_path).models] == ["fake-chat"]
+
+
+@pytest.mark.parametrize(
+    ("model_id", "speech"),
+    [
+        ("nova-sonic", True), ("nova-2-sonic", True), ("gpt-realtime", True),
+        ("gpt-4o-mini-tts", True), ("gpt-4o-transcribe-diarize", True), ("gpt-audio-mini", True),
+        ("gemini-live-2.5-flash", True), ("gemini-3.8-live", True),
+        ("gpt-4o", False), ("voxtral-small-24b-2507", False), ("gemini-2.5-flash-lite", False),
+        ("claude-sonnet-4-5", False), ("deliverable-1", False),
+    ],
+)  # fmt: skip
+def test_is_speech_model(model_id: str, speech: bool) -> None:
+    assert is_speech_model(model_id) is speech
+
+
+def test_lifecycle_entries_flag_the_model_and_add_a_dated_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    t = types
+    monkeypatch.setattr(
+        sync_convert,
+        "LIFECYCLE",
+        {
+            "fake/fake-old": Lifecycle(dt.date(2025, 7, 21), "https://fake.example/deprecations"),
+            "fake/fake-soon": Lifecycle(
+                dt.date(2027, 1, 5), "https://fake.example/deprecations", "fake-new"
+            ),
+        },
+    )
+    provider = t.Provider(
+        id="fake",
+        name="Fake",
+        api_pattern="https://fake",
+        pricing_urls=["https://fake.example/pricing"],
+        models=[_text_model(i) for i in ("fake-old", "fake-soon", "fake-new")],
+    )
+    doc = convert_provider(SyncSpec("fake", "Fake AI", "fake"), provider, dt.date(2026, 11, 29))
+    old, soon, new = (doc.models[i] for i in ("fake-old", "fake-soon", "fake-new"))
+    assert old["deprecated"] is True and soon["deprecated"] is True
+    assert "deprecated" not in new
+    assert old["notes"] == "Retired on 2025-07-21 (https://fake.example/deprecations)."
+    assert soon["notes"] == (
+        "Deprecated; shutdown scheduled on 2027-01-05 "
+        "(https://fake.example/deprecations; replacement: fake-new)."
+    )
+    (tmp_path / "fake.yaml").write_text(render(doc, "9.9.9", dt.date(2026, 11, 29)))
+    catalog = prices.load_catalog(tmp_path)
+    retired = catalog.get("fake-old")
+    assert retired.deprecated
+    assert prices.estimate(retired, 1_000_000, 0).total == 1  # still prices, at its own rate
+
+
+def test_a_lifecycle_entry_for_a_model_the_sync_does_not_produce_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        sync,
+        "LIFECYCLE",
+        {"anthropic/claude-typo": Lifecycle(dt.date(2025, 1, 1), "https://example.com")},
+    )
+    with pytest.raises(SyncError, match="claude-typo"):
+        sync.build_docs(dt.date(2026, 11, 29))
+
+
+def test_the_check_names_newly_deprecated_models_and_new_limits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--data-dir", str(tmp_path), "--date", "2026-11-29"]) == 0
+    path = tmp_path / "anthropic.yaml"
+    text = path.read_text()
+    block = text.index("  claude-3-opus:")
+    text = text[:block] + text[block:].replace("    deprecated: true\n", "", 1)
+    path.write_text(text.replace("    context_window: 200000\n", "", 1))
+    capsys.readouterr()
+    assert main(["--check", "--data-dir", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "  ! anthropic/claude-3-opus: deprecated" in out
+    assert "context_window None -> 200000" in out
