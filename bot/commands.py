@@ -37,8 +37,9 @@ PERIODS: tuple[str, ...] = ("second", "minute", "hour", "day", "week", "month")
 class Volume:
     """How many requests: per `period`, or in total when `period` is None (`x 100`)."""
 
-    requests: int
-    """Number of requests in one period."""
+    requests: int | Decimal
+    """Number of requests in one period: an int, or an exact fractional Decimal for a rate
+    per second, minute or hour (`2.5/s`). Whole numbers are always ints."""
     period: str | None
     """One of `PERIODS`, or None for a one-off total."""
 
@@ -139,6 +140,9 @@ class Faq:
 
     question: str
     share: bool = False
+    hint: str | None = None
+    """What to type instead, shown when the FAQ has no answer: the question named a model
+    and counts that make no estimate (`how much would 1000 requests on gpt-4o cost?`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,12 +84,9 @@ def _period_after(items: list[Item], index: int) -> tuple[str, list[int]] | None
         j += 1
     if j >= len(items):
         return None
-    first = items[j]
-    if first.kind in ("slash", "adverb", "rateunit"):
-        return first.word, [j]
-    if first.kind in ("per", "a") and j + 1 < len(items) and items[j + 1].kind == "period":
-        return items[j + 1].word, [j, j + 1]
-    return None
+    if items[j].kind == "rateunit":
+        return items[j].word, [j]
+    return _period_at(items, j)
 
 
 def _mark(items: list[Item], indexes: list[int]) -> None:
@@ -167,15 +164,27 @@ def _read_context(items: list[Item], usage: Usage) -> None:
             raise ParseError("How big a context window? Write `min context 200k`.")
 
 
+#: Periods short enough that a fractional rate is natural (`2.5/s`, `0.5 rpm`).
+_FRACTIONAL_PERIODS = frozenset({"second", "minute", "hour"})
+
+
 def _volume(items: list[Item], i: int, period: str | None, marks: list[int]) -> Volume:
     item = items[i]
-    requests = whole(_num(item))
-    if requests is None or requests <= 0:
+    value = _num(item)
+    requests: int | Decimal | None = whole(value)
+    if requests is None and period in _FRACTIONAL_PERIODS:
+        requests = value  # `2.5/s`: kept exact; the projection is exact too
+    if value <= 0:
         raise ParseError(
-            f"A volume is a whole number of requests above 0, like `x 10k/day`; "
-            f"`{item.text}` isn't."
+            f"A volume is a number of requests above 0, like `x 10k/day`; `{item.text}` isn't."
         )
-    per_day = requests * 86_400 // PERIOD_SECONDS[period] if period else requests
+    if requests is None:
+        raise ParseError(
+            f"A volume {'per ' + period if period else 'in total'} is a whole number of "
+            f"requests, so `{item.text}` doesn't fit (only rates per second, minute or hour may "
+            "be fractional, like `2.5/s`)."
+        )
+    per_day = value * 86_400 / PERIOD_SECONDS[period] if period else value
     if per_day > MAX_REQUESTS_PER_DAY:
         raise ParseError(
             f"`{item.text}` requests per {period or 'run'} is over the cap of "
@@ -185,11 +194,49 @@ def _volume(items: list[Item], i: int, period: str | None, marks: list[int]) -> 
     return Volume(requests, period)
 
 
+def _period_at(items: list[Item], j: int) -> tuple[str, list[int]] | None:
+    """A period phrase starting at `j`: `/day`, `daily`, `per day`, `a day`."""
+    if j >= len(items):
+        return None
+    first = items[j]
+    if first.kind in ("slash", "adverb"):
+        return first.word, [j]
+    if first.kind in ("per", "a") and j + 1 < len(items) and items[j + 1].kind == "period":
+        return items[j + 1].word, [j, j + 1]
+    return None
+
+
+def _leading_volume(items: list[Item], i: int) -> tuple[int, str, list[int]] | None:
+    """`per day 10k`, `daily 10k [requests]`: a period phrase at `i` naming the number after
+    it. Returns (index of the number, period, marks)."""
+    found = _period_at(items, i)
+    if found is None:
+        return None
+    period, marks = found
+    j = marks[-1] + 1
+    if j >= len(items) or items[j].kind != "num" or items[j].used:
+        return None
+    if _period_after(items, j) is not None:
+        return None  # `daily 10k/day`: the number has its own period
+    if j + 1 < len(items) and items[j + 1].kind == "req":
+        marks = [*marks, j + 1]
+    return j, period, marks
+
+
+def _pair_before(items: list[Item], i: int) -> bool:
+    """Whether the number at `i` ends a bare pair of counts (`1000 500 per day 10k`)."""
+    j = i - 1
+    while j >= 0 and items[j].kind in _SKIPPABLE:
+        j -= 1
+    return j >= 0 and items[j].kind == "num" and not items[j].used
+
+
 def _read_volume(items: list[Item], usage: Usage) -> None:
     found: list[Volume] = []
+    taken: set[int] = set()  # period words a volume consumed (`per`/`a` are pre-marked used)
     for i, item in enumerate(items):
-        if item.used:
-            continue
+        if i in taken or (item.used and item.kind not in ("per", "a")):
+            continue  # `per` and `a` are marked used up front; `taken` says if a volume did
         if item.kind == "times":
             j = _neighbour(items, i, 1)
             if j is None or items[j].kind != "num":
@@ -198,13 +245,23 @@ def _read_volume(items: list[Item], usage: Usage) -> None:
             period, marks = after if after else (None, [])
             if after is None and j + 1 < len(items) and items[j + 1].kind == "req":
                 marks = [j + 1]
+            taken.update(marks)
             found.append(_volume(items, j, period, [i, *marks]))
         elif item.kind == "num":
             after = _period_after(items, i)
             if after is not None:
+                # `1000 500 per day 10k`: the period names the number after it when the one
+                # before it completes a pair of counts.
+                if _pair_before(items, i) and _leading_volume(items, after[1][0]) is not None:
+                    continue
+                taken.update(after[1])
                 found.append(_volume(items, i, after[0], after[1]))
             elif i + 1 < len(items) and items[i + 1].kind == "req":
                 found.append(_volume(items, i, None, [i + 1]))
+        elif (lead := _leading_volume(items, i)) is not None:
+            j, period, marks = lead
+            taken.update(marks)
+            found.append(_volume(items, j, period, marks))
     if len(found) > 1:
         raise ParseError("Give one volume, like `x 10k/day`.")
     if found:
@@ -223,8 +280,11 @@ def _bind_labels(items: list[Item], usage: Usage) -> None:
         prev = _neighbour(items, labels[0], -1)
         suffix = prev is not None and items[prev].kind == "num"
         nxt = _neighbour(items, labels[0], 1)
-        if suffix and prev is not None and items[labels[0]].word == "cached" and (
-            nxt is not None and items[nxt].kind == "num"
+        if (
+            suffix
+            and prev is not None
+            and items[labels[0]].word == "cached"
+            and (nxt is not None and items[nxt].kind == "num")
         ):
             # `5000 1000 cached 4000`: the two bare counts stand together (input, output),
             # so `cached` labels the number after it, not the output before it.

@@ -9,17 +9,15 @@ See DESIGN.md §2 for the grammar.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from prices import Catalog, default_catalog
-from prices.catalog import PROVIDER_PREFIXES
 
 from . import commands as c
 from .errors import ParseError
 from .grammar import EXAMPLE, Usage, read_usage
-from .lexing import Word, lex, split_words
+from .lexing import Word, lex, lex_word, split_words
 from .parse_admin import parse_budget, parse_digest, parse_log
-from .parse_lookup import MODELS_WORDS, parse_count, parse_models
+from .parse_lookup import MODELS_WORDS, parse_count, parse_models, unknown_words_error
 
 __all__ = [
     "COUNT_WORDS",
@@ -111,14 +109,61 @@ def parse_command(text: str, catalog: Catalog | None = None) -> c.Command:
         return parse_digest(catalog, words[1:])
     try:
         return _parse_priced(catalog, head, words)
-    except _UnknownWords as exc:
-        if looks_like_question(text) or _is_prose(catalog, words):
+    except ParseError as exc:
+        if looks_like_question(text):
+            return _question(catalog, text, words)
+        if _is_prose(catalog, words):
             return c.Faq(text)
-        raise _unknown_words(catalog, exc.usage, words) from None
-    except ParseError:
-        if looks_like_question(text) or _is_prose(catalog, words):
-            return c.Faq(text)
+        if isinstance(exc, _UnknownWords):
+            raise unknown_words_error(catalog, exc.usage.unknown, words, EXAMPLE) from None
         raise
+
+
+#: Words a question about one model's price may hold besides the model and its usage
+#: (`what's the price of gpt-4o?`, `how much would gpt-4o cost us for 1000 in 500 out?`).
+#: Any other word (`why`, `cheaper`, `tips`) makes it a question for the FAQ.
+_PRICE_QUESTION = frozenset(
+    " ".join(
+        (
+            "what whats how much does do would will is are was the a an its price prices pricing",
+            "cost costs of for on it per current currently now today rate rates charge charges",
+            "tell me show give us i we you pay to use using run running be can could please",
+            "token tokens with at",
+        )
+    ).split()
+)
+
+
+def _plain_word(text: str) -> str:
+    return text.lower().replace("'", "").replace("\u2019", "")
+
+
+def _question(catalog: Catalog, text: str, words: list[Word]) -> c.Command:
+    """A question that names exactly one model and asks only its price: the price card, or
+    the estimate its counts describe. Everything else goes to the FAQ, with the estimate's
+    error as the hint for when the FAQ has no answer (`how much would 1000 requests on gpt-4o
+    cost?` needs token counts)."""
+    try:
+        items = lex(catalog, words)
+    except ParseError:
+        return c.Faq(text)
+    models = {it.word for it in items if it.kind == "model"}
+    if len(models) != 1 or any(it.kind in ("provider", "vs") for it in items):
+        return c.Faq(text)
+    if any(it.kind == "word" and _plain_word(it.text) not in _PRICE_QUESTION for it in items):
+        return c.Faq(text)
+    kept = [w for w in words if _plain_word(w.text) not in _PRICE_QUESTION or _grammar(w)]
+    try:
+        command = _from_usage(catalog, read_usage(lex(catalog, kept)), kept)
+    except ParseError as exc:
+        numbers = any(it.kind in ("num", "pair", "bound") for it in items)
+        return c.Faq(text, hint=exc.message if numbers else None)
+    return command if isinstance(command, c.Estimate | c.Price) else c.Faq(text)
+
+
+def _grammar(word: Word) -> bool:
+    """Whether a word means something to the grammar (`a day`, `per hour`, `in`)."""
+    return any(it.kind not in ("word", "filler") for it in lex_word(word.text))
 
 
 def _shared(words: list[Word]) -> bool:
@@ -182,40 +227,6 @@ class _UnknownWords(ParseError):
         self.usage = usage
 
 
-@lru_cache(maxsize=1024)
-def _suggest(catalog: Catalog, name: str) -> tuple[str, ...]:
-    """`Catalog.suggest`, remembered: the same typo comes back often."""
-    return catalog.suggest(name)
-
-
-def _unknown_words(catalog: Catalog, usage: Usage, words: list[Word]) -> ParseError:
-    """The error for words we could not place: a near-miss model, or plain confusion."""
-    first = usage.unknown[0]
-    # The run of words around the first unknown one, as a model name (`claude sonet 4`).
-    idx = next((i for i, w in enumerate(words) if w.text == first), None)
-    if idx is None:  # part of a glued word (`×0<`): nothing to suggest from
-        return ParseError(f"I didn't understand `{first}`; try `{EXAMPLE}` or `help`.")
-    run = [first]
-    if idx > 0 and words[idx - 1].text.lower() in PROVIDER_PREFIXES:  # `claude sonet 4`
-        run.insert(0, words[idx - 1].text)
-    for w in words[idx + 1 : idx + 4]:
-        if w.text in usage.unknown or re.fullmatch(r"\d{1,2}(?:\.\d)?|\d{1,3}b", w.text.lower()):
-            run.append(w.text)
-        else:
-            break
-    suggestions: tuple[str, ...] = ()
-    for size in range(len(run), 0, -1):
-        suggestions = _suggest(catalog, "-".join(run[:size]))
-        if suggestions:
-            break
-    if suggestions:
-        shown = " or ".join(f"`{s}`" for s in suggestions)
-        return ParseError(
-            f"I don't know the model `{' '.join(run)}`. Did you mean {shown}?", suggestions
-        )
-    return ParseError(f"I didn't understand `{first}`; try `{EXAMPLE}` or `help`.")
-
-
 def _from_usage(
     catalog: Catalog,
     usage: Usage,
@@ -245,7 +256,11 @@ def _from_usage(
         )
         if price_only or nothing_else:
             return c.Price(model, share=usage.share)
-        raise ParseError(f"How many tokens? Try `{model} 1000 in 500 out`.")
+        volume = ""
+        if usage.volume is not None:
+            per = f"/{usage.volume.period}" if usage.volume.period else ""
+            volume = f" x {usage.volume.requests}{per}"
+        raise ParseError(f"How many tokens per request? Try `{model} 1000 in 500 out{volume}`.")
     if usage.volume is not None and usage.budget is not None:
         raise ParseError("Give a volume or a budget, not both.")
     return c.Estimate(

@@ -15,11 +15,16 @@ from . import commands as c
 from .errors import ParseError
 from .grammar import read_usage
 from .lexing import Word, lex
+from .parse_lookup import unknown_words_error
 
 __all__ = ["parse_budget", "parse_digest", "parse_log"]
 
 _LOG_EXAMPLE = "log gpt-4o 120k 30k #search-team"
-_CHANNEL = re.compile(r"<#(?P<id>[A-Z0-9]+)(?:\|(?P<name>[^>]*))?>|#(?P<plain>[\w.\-]+)")
+_CHANNEL = re.compile(
+    r"<#(?P<id>[A-Z0-9]+)(?:\|(?P<name>[^>]*))?>|#(?P<plain>[\w.\-]+)"
+    # A bare Slack channel id, as the digest's errors ask for: `C0123ABC`, `G01234567`.
+    r"|(?P<bare>[CG](?=[A-Z]*\d)[A-Z0-9]{7,10})"
+)
 _TIME = re.compile(r"(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)?", re.IGNORECASE)
 _DIGEST_EXAMPLE = "digest on #llm-costs at 09:00 Europe/Berlin"
 _Action = Literal["on", "off", "preview", "status"]
@@ -38,7 +43,7 @@ def parse_log(catalog: Catalog, words: list[Word]) -> c.Log:
     """`log MODEL IN OUT [cached N] [#tag]`: usage to record in the ledger."""
     usage = read_usage(lex(catalog, words))
     if usage.unknown:
-        raise ParseError(f"I didn't understand `{usage.unknown[0]}`; write `{_LOG_EXAMPLE}`.")
+        raise unknown_words_error(catalog, usage.unknown, words, _LOG_EXAMPLE)
     if len(usage.models) != 1:
         raise ParseError(f"Log one model at a time: `{_LOG_EXAMPLE}`.")
     if usage.input_tokens is None:
@@ -72,12 +77,13 @@ def _channel(text: str) -> str | None:
     match = _CHANNEL.fullmatch(text)
     if match is None:
         return None
-    return match["id"] or match["plain"]
+    return match["id"] or match["plain"] or match["bare"]
 
 
-def _time(text: str) -> str | None:
+def _time(text: str, after_at: bool = False) -> str | None:
+    """`09:00`, `9:30`, `9am`, `21:00` as `HH:MM`; a bare hour (`9`) only right after `at`."""
     match = _TIME.fullmatch(text)
-    if match is None or (match["m"] is None and match["ampm"] is None):
+    if match is None or (match["m"] is None and match["ampm"] is None and not after_at):
         return None
     hours, minutes = int(match["h"]), int(match["m"] or 0)
     ampm = (match["ampm"] or "").lower()
@@ -111,15 +117,21 @@ def parse_digest(catalog: Catalog, words: list[Word]) -> c.Digest:
         action = _ACTIONS[texts.pop(0).lower()]
     channel = time = tz = None
     share = False
-    for text in texts:
+    for k, text in enumerate(texts):
         lower = text.lower()
         if lower in ("at", "in", "to", "for", "every", "day", "daily", "morning"):
+            continue
+        after_at = k > 0 and texts[k - 1].lower() == "at"
+        if k + 1 < len(texts) and texts[k + 1].lower() in ("am", "pm") and text.isdigit():
+            text = text + texts[k + 1]  # `at 9 am`
+            texts[k + 1] = ""
+        if not text:
             continue
         if lower == "share":
             share = True
         elif (found := _channel(text)) is not None and channel is None:
             channel = found
-        elif (at := _time(text)) is not None and time is None:
+        elif (at := _time(text, after_at)) is not None and time is None:
             time = at
         elif (zone := _tz(text)) is not None and tz is None:
             tz = zone

@@ -1,15 +1,20 @@
-"""The lookup commands: `count MODEL <text>` (verbatim text) and `models [provider]`."""
+"""The lookup commands: `count MODEL <text>` (verbatim text) and `models [provider]`, and
+the "did you mean" error every command gives for a word that may be a misspelt model."""
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from prices import Catalog
+from prices.catalog import PROVIDER_PREFIXES
 from prices.tokens import MAX_TEXT_CHARS
 
 from . import commands as c
 from .errors import ParseError
 from .lexing import Word, canonical_name, lex, resolve_span, split_words
 
-__all__ = ["COUNT_SKIP", "MODELS_WORDS", "parse_count", "parse_models"]
+__all__ = ["COUNT_SKIP", "MODELS_WORDS", "parse_count", "parse_models", "unknown_words_error"]
 
 #: Words between `count` and the model name that carry no meaning.
 COUNT_SKIP = frozenset({"tokens", "token", "for", "in", "with", "of", "the", "using", "on"})
@@ -66,3 +71,45 @@ def parse_models(catalog: Catalog, words: list[Word]) -> c.Models:
         raise ParseError("List one provider at a time, like `models anthropic`.")
     share = any(it.kind == "flag" and it.word == "share" for it in items)
     return c.Models(providers[0] if providers else None, share=share)
+
+
+@lru_cache(maxsize=1024)
+def _suggest(catalog: Catalog, name: str) -> tuple[str, ...]:
+    """`Catalog.suggest`, remembered: the same typo comes back often."""
+    return catalog.suggest(name)
+
+
+#: A word that may continue a model name spelt out in words (`sonet 4`, `4.5`, `70b`).
+_NAME_PART = re.compile(r"\d{1,2}(?:\.\d)?|\d{1,3}b")
+
+
+def unknown_words_error(
+    catalog: Catalog, unknown: list[str], words: list[Word], example: str
+) -> ParseError:
+    """The error for words we could not place: a near-miss model, or plain confusion."""
+    first = unknown[0]
+    # The run of words around the first unknown one, as a model name (`claude sonet 4`).
+    idx = next((i for i, w in enumerate(words) if w.text == first), None)
+    if idx is None:  # part of a glued word (`×0<`): nothing to suggest from
+        return ParseError(f"I didn't understand `{first}`; try `{example}` or `help`.")
+    run = [first]
+    if idx > 0 and words[idx - 1].text.lower() in PROVIDER_PREFIXES:  # `claude sonet 4`
+        run.insert(0, words[idx - 1].text)
+    for w in words[idx + 1 : idx + 4]:
+        if w.text in unknown:
+            run.append(w.text)
+        elif _NAME_PART.fullmatch(w.text.lower()) and not any(ch.isdigit() for ch in "".join(run)):
+            # One version number completes a name that has none yet (`claude sonet 4`); after
+            # that, bare numbers are counts (`gtp-4o 1 2`, `claude sonet 4 1 2`).
+            run.append(w.text)
+        else:
+            break
+    for size in range(len(run), 0, -1):
+        suggestions = _suggest(catalog, "-".join(run[:size]))
+        if suggestions:
+            shown = " or ".join(f"`{s}`" for s in suggestions)
+            name = " ".join(run[:size])
+            return ParseError(
+                f"I don't know the model `{name}`. Did you mean {shown}?", suggestions
+            )
+    return ParseError(f"I didn't understand `{first}`; try `{example}` or `help`.")

@@ -17,7 +17,7 @@ def E(model: str, i: int, o: int, **kw: object) -> c.Estimate:
     return c.Estimate(model, i, o, **kw)  # type: ignore[arg-type]
 
 
-def V(n: int, period: str | None) -> c.Volume:
+def V(n: int | Decimal, period: str | None) -> c.Volume:
     return c.Volume(n, period)
 
 
@@ -86,6 +86,19 @@ PHRASINGS: list[tuple[str, c.Command]] = [
     ("gpt-4o 1000 500 x 100", E("gpt-4o", 1000, 500, volume=V(100, None))),
     ("gpt-4o 1000 500 for 250 requests", E("gpt-4o", 1000, 500, volume=V(250, None))),
     ("10k/day gpt-4o 1000 500", E("gpt-4o", 1000, 500, volume=V(10_000, "day"))),
+    # a period phrase before the number names that number when a pair of counts precedes it
+    ("gpt-4o 1000 500 per day 10k", E("gpt-4o", 1000, 500, volume=V(10_000, "day"))),
+    ("gpt-4o 1000 500 daily 10k", E("gpt-4o", 1000, 500, volume=V(10_000, "day"))),
+    ("gpt-4o 1000 500 10k daily", E("gpt-4o", 1000, 500, volume=V(10_000, "day"))),
+    ("gpt-4o 1000 500 10k per day", E("gpt-4o", 1000, 500, volume=V(10_000, "day"))),
+    ("gpt-4o 1000 500 10k a day", E("gpt-4o", 1000, 500, volume=V(10_000, "day"))),
+    ("gpt-4o 1000/500 per day 10k", E("gpt-4o", 1000, 500, volume=V(10_000, "day"))),
+    ("gpt-4o 1000 in 500 out daily 10k requests", E("gpt-4o", 1000, 500, volume=V(10_000, "day"))),
+    ("gpt-4o 1000 500 per hour 300", E("gpt-4o", 1000, 500, volume=V(300, "hour"))),
+    # fractional rates per second, minute or hour
+    ("gpt-4o 1000 500 x 2.5/s", E("gpt-4o", 1000, 500, volume=V(Decimal("2.5"), "second"))),
+    ("gpt-4o 1000 500 0.5 rpm", E("gpt-4o", 1000, 500, volume=V(Decimal("0.5"), "minute"))),
+    ("gpt-4o 1000 500 1.5k/hour", E("gpt-4o", 1000, 500, volume=V(1500, "hour"))),
     # budget inversion
     (
         "gpt-4o 1000 500 budget 100/day",
@@ -158,6 +171,23 @@ PHRASINGS: list[tuple[str, c.Command]] = [
     ("faq prompt caching", c.Faq("prompt caching")),
     ("How does batch pricing work?", c.Faq("How does batch pricing work?")),
     ("is gpt-4o cheaper than claude?", c.Faq("is gpt-4o cheaper than claude?")),
+    ("any tips to save money on gpt-4o?", c.Faq("any tips to save money on gpt-4o?")),
+    # a question about one model's price: the card, or the estimate its counts describe
+    ("what's the price of gpt-4o?", c.Price("gpt-4o")),
+    ("how much does gpt-4o cost", c.Price("gpt-4o")),
+    ("What’s the pricing for claude sonnet 4.5?", c.Price("claude-sonnet-4-5")),
+    ("what's the cost of gpt-4o for 1000 in 500 out?", E("gpt-4o", 1000, 500)),
+    (
+        "what would gpt-4o cost us at 1000 500 x 10k per day?",
+        E("gpt-4o", 1000, 500, volume=V(10_000, "day")),
+    ),
+    (
+        "how much would 1000 requests on gpt-4o cost?",
+        c.Faq(
+            "how much would 1000 requests on gpt-4o cost?",
+            hint="How many tokens per request? Try `gpt-4o 1000 in 500 out x 1000`.",
+        ),
+    ),
     # team commands (evaluated by a later issue)
     (
         "log gpt-4o 120k 30k #search-team",
@@ -174,6 +204,13 @@ PHRASINGS: list[tuple[str, c.Command]] = [
         c.Digest("on", "llm-costs", "09:00", "Europe/Berlin"),
     ),
     ("digest on <#C0123ABC|llm-costs> at 9am UTC", c.Digest("on", "C0123ABC", "09:00", "UTC")),
+    ("digest on C0123ABC", c.Digest("on", "C0123ABC")),
+    ("digest on G0123456789", c.Digest("on", "G0123456789")),
+    ("digest on #general at 9", c.Digest("on", "general", "09:00")),
+    ("digest on #general at 9am", c.Digest("on", "general", "09:00")),
+    ("digest on #general at 9 pm", c.Digest("on", "general", "21:00")),
+    ("digest on #general at 9:30", c.Digest("on", "general", "09:30")),
+    ("digest on C0123ABC at 21:00", c.Digest("on", "C0123ABC", "21:00")),
     ("digest off", c.Digest("off")),
     ("digest preview", c.Digest("preview")),
 ]
@@ -217,6 +254,14 @@ MISTAKES: list[tuple[str, str]] = [
     ("gpt-4o 1000 500 min context 200k", "only goes with `cheapest`"),
     ("log 1000 500", "one model"),
     ("digest on at 25:00", "didn't understand"),
+    ("digest on #general 9", "didn't understand `9`"),  # a bare hour only after `at`
+    ("digest on CHANNELS", "didn't understand"),  # no digit: a word, not a channel id
+    ("gpt-4o 1000 500 x 2.5/day", "whole number of requests"),
+    ("gpt-4o 1000 500 x 2.5", "whole number of requests"),
+    ("gpt-4o x 1000", "Try `gpt-4o 1000 in 500 out x 1000`"),
+    ("log gtp-4o 1k 1k", "I don't know the model `gtp-4o`. Did you mean `gpt-4o`"),
+    ("gtp-4o 1 2", "I don't know the model `gtp-4o`. Did you mean `gpt-4o`"),
+    ("claude sonet 4 1 2", "I don't know the model `claude sonet 4`. Did you mean"),
     ("digest on Mars/Olympus", "time zone"),
 ]
 
@@ -253,3 +298,13 @@ def test_unknown_model_suggestions_travel_with_the_error(catalog: prices.Catalog
 
 def test_a_mention_prefix_is_ignored(catalog: prices.Catalog) -> None:
     assert parse_command("<@U012AB3CD> gpt-4o 1k 1k", catalog) == E("gpt-4o", 1000, 1000)
+
+
+@pytest.mark.parametrize("text", ["log gtp-4o 1k 1k", "gtp-4o 1 2"])
+def test_misspelt_model_suggestions_come_from_the_name_alone(
+    text: str, catalog: prices.Catalog
+) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_command(text, catalog)
+    assert caught.value.suggestions == catalog.suggest("gtp-4o")
+    assert "gpt-4o" in caught.value.suggestions
