@@ -24,8 +24,10 @@ _VARIANTS = frozenset(
 _SPECIAL = frozenset(
     {"tts", "audio", "realtime", "transcribe", "search", "image", "vision", "embed"}
     | {"embedding", "moderation", "computer", "research", "cyber", "guard", "safeguard"}
-    | {"codex", "instruct", "tool", "rosalind", "reasoning"}
+    | {"instruct", "tool", "rosalind", "reasoning", "voxtral"}
 )
+#: Id parts of code models: suggested only for a code model (mistral-large is no codestral).
+_CODE = frozenset({"codestral", "devstral", "code", "codex", "coder"})
 
 
 def _stem(model_id: str) -> str:
@@ -37,8 +39,11 @@ def _stem(model_id: str) -> str:
 def _kinship(current: Model, other: Model) -> int | None:
     """0: a variant of it (`gpt-4o-mini`); 1: same family; 2: unrelated; None: unsuitable."""
     parts = set(other.id.replace(".", "-").split("-"))
-    if parts & _SPECIAL and not parts <= set(current.id.replace(".", "-").split("-")):
+    mine = set(current.id.replace(".", "-").split("-"))
+    if parts & _SPECIAL and not parts <= mine:
         return None
+    if parts & _CODE and not mine & _CODE:
+        return None  # a general-purpose model is never pointed at a code model
     if other.id.startswith(current.id + "-") and other.id[len(current.id) + 1 :] in _VARIANTS:
         return 0
     return 1 if _stem(other.id) == _stem(current.id) else 2
@@ -87,7 +92,8 @@ def cheaper_alternative(
 
     Preference: a variant of the model (`gpt-4o` -> `gpt-4o-mini`), then the same family
     (`gemini-2.5-pro` -> `gemini-2.5-flash`), then any model saving at least 20%; within a
-    group, the closest in price. Special-purpose models (audio, search, ...) are skipped.
+    group, the closest in price. Special-purpose models (audio, search, ...) are skipped, and
+    code models (codestral, devstral, `-coder`, codex) are offered only for a code model.
     """
     current = est.model
     if est.total == 0:

@@ -23,10 +23,13 @@ from .results import (
     CountResult,
     ErrorResult,
     EstimateResult,
+    FaqMissResult,
     HelpResult,
     ModelsResult,
     PriceResult,
     Result,
+    time_of_day,
+    window_at,
 )
 
 __all__ = ["CHEAPEST_ROWS", "HELP_TEXT", "ask", "evaluate"]
@@ -86,7 +89,8 @@ def _evaluate(command: c.Command, catalog: Catalog, at: datetime | None) -> Resu
             return _count(command, catalog, at)
         case c.Price():
             model = catalog.get(command.model)
-            return PriceResult(model, model.prices_at(at), share=command.share)
+            base, _peaks = time_of_day(model, at)
+            return PriceResult(model, base, share=command.share, at=at)
         case c.Models():
             return _models(command, catalog)
         case c.Help():
@@ -96,6 +100,8 @@ def _evaluate(command: c.Command, catalog: Catalog, at: datetime | None) -> Resu
             if answered is None:  # no FAQ package: the issue says answer with help
                 note = "I can't answer questions yet; here is what I can do."
                 return HelpResult(HELP_TEXT, note=note, share=command.share)
+            if isinstance(answered, FaqMissResult) and command.hint is not None:
+                return ErrorResult(command.hint, share=command.share)
             return answered
         case c.Log() | c.Budget() | c.Digest():
             name = type(command).__name__.lower()
@@ -103,15 +109,21 @@ def _evaluate(command: c.Command, catalog: Catalog, at: datetime | None) -> Resu
 
 
 def _projection(
-    total: Decimal, requests: int | None, period: str | None
+    total: Decimal, requests: int | Decimal | None, period: str | None
 ) -> prices.Projection | None:
     if requests is None or period is None:
         return None
     return prices.project(total, requests, period)
 
 
+def _no_output(model: Model) -> str:
+    return f"Embedding models have no output tokens; give just the input, like `{model.id} 1000`."
+
+
 def _estimate(command: c.Estimate, catalog: Catalog, at: datetime | None) -> EstimateResult:
     model = catalog.get(command.model)
+    if model.kind == "embedding" and command.output_tokens:
+        raise PricesError(_no_output(model))
     est = prices.estimate(
         model,
         command.input_tokens,
@@ -122,7 +134,7 @@ def _estimate(command: c.Estimate, catalog: Catalog, at: datetime | None) -> Est
         catalog=catalog,
         strict=False,  # over the window: priced, with a note saying it can't be one request
     )
-    requests = command.volume.requests if command.volume else None
+    requests: int | Decimal | None = command.volume.requests if command.volume else None
     period = command.volume.period if command.volume else None
     if command.budget is not None:
         period = command.budget.period
@@ -137,7 +149,9 @@ def _estimate(command: c.Estimate, catalog: Catalog, at: datetime | None) -> Est
         projection=projection,
         budget=command.budget,
         alternative=cheaper_alternative(catalog, est, command.batch, at, projection),
-        output_assumed=command.output_assumed,
+        output_assumed=command.output_assumed and model.kind != "embedding",
+        peak=window_at(model, at),
+        peaks=time_of_day(model, at)[1],
         share=command.share,
     )
 
@@ -149,6 +163,9 @@ def _rows(
     skipped: list[tuple[str, str]] = []
     volume = command.volume
     for model in models:
+        if model.kind == "embedding" and command.output_tokens:
+            skipped.append((model.id, "embedding models have no output tokens"))
+            continue
         try:
             est = prices.estimate(
                 model,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prices import format_usd
 
 from . import results as r
-from .reply_style import Parts, Style, count_text, rate_text
+from .reply_style import Parts, Style, count_text, rate_text, window_text
 
 __all__ = ["MODELS_ONE_PROVIDER", "MODELS_PER_PROVIDER", "models_parts", "price_parts"]
 
@@ -37,6 +37,13 @@ def price_parts(res: r.PriceResult, s: Style) -> Parts:
             for name, rate in tier.rates.items()
         )
         body.append(f"• prompts {over} {_n(tier.threshold_input_tokens)} tokens: {rates}")
+    for peak in res.time_of_day:
+        q = peak.prices
+        body.append(
+            f"• peak hours {window_text(peak.window)}: input {format_usd(q.input_per_mtok)}, "
+            f"output {format_usd(q.output_per_mtok)}, cached input "
+            f"{_rate(q.cached_input_per_mtok).removesuffix('/M')}"
+        )
     window = f"{_n(model.context_window)} tokens" if model.context_window else "not published"
     limit = f", max output {_n(model.max_output_tokens)}" if model.max_output_tokens else ""
     body.append(f"Context window: {window}{limit}")

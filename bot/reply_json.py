@@ -6,19 +6,42 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from prices import Model, PriceSet, usd_string
+from prices import Model, PriceSet, TimeWindow, usd_string
 
 from . import results as r
 
-__all__ = ["price_fields", "to_json"]
+__all__ = ["price_fields", "requests_value", "to_json"]
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else usd_string(value)
 
 
-def price_fields(model: Model, p: PriceSet) -> dict[str, Any]:
-    """The fields of `prices show MODEL --json`."""
+def requests_value(requests: int | Decimal | None) -> int | str | None:
+    """JSON `requests`: an int when whole, else an exact decimal string (`"2.5"`)."""
+    if requests is None or isinstance(requests, int):
+        return requests
+    if requests == requests.to_integral_value():
+        return int(requests)
+    return f"{requests.normalize():f}"
+
+
+def window_fields(window: TimeWindow) -> dict[str, Any]:
+    """A time-of-day window: UTC `start`/`end` (`HH:MM`, end exclusive) and `weekdays`."""
+    return {
+        "start": f"{window.start:%H:%M}",
+        "end": f"{window.end:%H:%M}",
+        "weekdays": [_DAYS[d] for d in sorted(window.weekdays)],
+    }
+
+
+def price_fields(
+    model: Model, p: PriceSet, time_of_day: tuple[r.PeakRate, ...] = ()
+) -> dict[str, Any]:
+    """The fields of `prices show MODEL --json`, plus `time_of_day`: the peak-hour rates that
+    replace these inside daily UTC windows (empty for most models)."""
     return {
         "model": model.id,
         "provider": model.provider,
@@ -46,6 +69,15 @@ def price_fields(model: Model, p: PriceSet) -> dict[str, Any]:
         },
         "as_of": model.checked.isoformat(),
         "source": model.source,
+        "time_of_day": [
+            {
+                **window_fields(peak.window),
+                "input_per_mtok": usd_string(peak.prices.input_per_mtok),
+                "output_per_mtok": usd_string(peak.prices.output_per_mtok),
+                "cached_input_per_mtok": _money(peak.prices.cached_input_per_mtok),
+            }
+            for peak in time_of_day
+        ],
     }
 
 
@@ -59,7 +91,7 @@ def _estimate(res: r.EstimateResult) -> dict[str, Any]:
         "output_tokens": est.output_tokens,
         "cached_input_tokens": est.cached_input_tokens,
         "batch": est.batch,
-        "requests": res.requests,
+        "requests": requests_value(res.requests),
         "period": res.period,
         "cost_per_request": {
             "input": usd_string(est.input_cost + est.cache_write_cost),
@@ -71,14 +103,18 @@ def _estimate(res: r.EstimateResult) -> dict[str, Any]:
     if res.projection is not None:
         data["cost_per_day"] = usd_string(res.projection.per_day)
         data["cost_per_month"] = usd_string(res.projection.per_month)
+    if (total := res.volume_total) is not None:
+        data["cost_total"] = usd_string(total)  # `x 100`: the one-off total
     data["prices"] = {
         "input_per_mtok": usd_string(est.rates.input_per_mtok),
         "output_per_mtok": usd_string(est.rates.output_per_mtok),
         "cached_input_per_mtok": _money(est.rates.cached_input_per_mtok),
     }
     data["as_of"] = est.as_of.isoformat()
-    if est.notes:
-        data["warnings"] = list(est.notes)
+    if res.peak is not None:
+        data["peak_window"] = window_fields(res.peak)  # priced at these peak-hour rates
+    if res.warnings:
+        data["warnings"] = list(res.warnings)
     return data
 
 
@@ -126,7 +162,10 @@ def to_json(result: r.Result) -> dict[str, Any]:
                 "cost_as_input": usd_string(result.cost_as_input),
             }
         case r.PriceResult():
-            return {"kind": result.kind, **price_fields(result.model, result.prices)}
+            return {
+                "kind": result.kind,
+                **price_fields(result.model, result.prices, result.time_of_day),
+            }
         case r.ModelsResult():
             models = [m for _, group in result.groups for m in group]
             return {

@@ -10,9 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from prices import format_usd
+from prices import TimeWindow, format_usd
 
-__all__ = ["PLAIN", "SLACK", "Parts", "Style", "count_text", "mrkdwn_escape", "rate_text"]
+__all__ = [
+    "PLAIN",
+    "SLACK",
+    "Parts",
+    "Style",
+    "count_text",
+    "mrkdwn_escape",
+    "plural",
+    "rate_text",
+    "window_text",
+]
 
 
 def mrkdwn_escape(text: str) -> str:
@@ -57,10 +67,39 @@ class Parts:
 
 
 def count_text(count: int | Decimal) -> str:
-    """A count with thousands separators (two decimals when fractional)."""
+    """A count with thousands separators (up to two decimals when fractional: `2.5`)."""
     if isinstance(count, Decimal) and count != count.to_integral_value():
-        return f"{count.quantize(Decimal('0.01')):,}"
+        shown = count.quantize(Decimal("0.01"))
+        if shown == 0:
+            return f"{count.normalize():f}"  # a tiny rate stays visible, never "0"
+        return f"{shown.normalize():,f}"
     return f"{int(count):,}"
+
+
+def plural(count: int | Decimal, noun: str, nouns: str | None = None) -> str:
+    """`1 token`, `2 tokens`, `2.5 requests`: a formatted count with its noun."""
+    return f"{count_text(count)} {noun if count == 1 else (nouns or noun + 's')}"
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def window_text(window: TimeWindow) -> str:
+    """`01:00-04:00 UTC, Mon-Fri`: a time-of-day window as people read it."""
+    hours = f"{window.start:%H:%M}-{window.end:%H:%M} UTC"
+    days = sorted(window.weekdays)
+    if len(days) == 7:
+        return f"{hours}, every day"
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    shown = ", ".join(
+        _DAYS[run[0]] if len(run) == 1 else f"{_DAYS[run[0]]}-{_DAYS[run[-1]]}" for run in runs
+    )
+    return f"{hours}, {shown}"
 
 
 def rate_text(rate: Decimal | None) -> str:

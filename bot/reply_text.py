@@ -12,7 +12,17 @@ from prices import format_percent, format_usd
 
 from . import results as r
 from .reply_cards import models_parts, price_parts
-from .reply_style import PLAIN, SLACK, Parts, Style, count_text, mrkdwn_escape, rate_text
+from .reply_style import (
+    PLAIN,
+    SLACK,
+    Parts,
+    Style,
+    count_text,
+    mrkdwn_escape,
+    plural,
+    rate_text,
+    window_text,
+)
 
 __all__ = ["PLAIN", "SLACK", "Parts", "Style", "mrkdwn_escape", "parts_of"]
 
@@ -27,14 +37,14 @@ def _volume_line(res: r.EstimateResult, s: Style) -> str | None:
         return None
     if res.period is None:
         total = format_usd(est.total * res.requests)
-        return f"For {_n(res.requests)} requests: {s.bold(total)} in total"
+        return f"For {plural(res.requests, 'request')}: {s.bold(total)} in total"
     if proj is None:  # pragma: no cover - a period always comes with a projection
         return None
     money = (
         f"{s.bold(format_usd(proj.per_day))} per day, "
         f"{s.bold(format_usd(proj.per_month))} per month (a month = 30 days)"
     )
-    rate = f"{_n(res.requests)} requests per {res.period}"
+    rate = f"{plural(res.requests, 'request')} per {res.period}"
     if res.period != "day":
         rate += f" ({_n(proj.requests_per_day)} per day)"
     if res.budget is not None:
@@ -52,8 +62,9 @@ def _estimate(res: r.EstimateResult, s: Style) -> Parts:
     batch = ", batch API" if est.batch else ""
     plain = est.input_tokens - est.cached_input_tokens - est.cache_write_tokens
     body = [
-        f"{s.bold(s.esc(model.id))} ({s.esc(model.provider)}): {_n(est.input_tokens)} input "
-        f"tokens{cached}, {_n(est.output_tokens)} output tokens{batch}",
+        f"{s.bold(s.esc(model.id))} ({s.esc(model.provider)}): "
+        f"{plural(est.input_tokens, 'input token')}{cached}, "
+        f"{plural(est.output_tokens, 'output token')}{batch}",
         f"• uncached input: {_n(plain)} × {_rate(rates.input_per_mtok)} = "
         f"{format_usd(est.input_cost)}",
         f"• cached input: {_n(est.cached_input_tokens)} × {_rate(rates.cached_input_per_mtok)} = "
@@ -94,11 +105,31 @@ def _estimate(res: r.EstimateResult, s: Style) -> Parts:
             "You gave one number, so I read it as input and assumed 0 output tokens; "
             "add one like `500 out`."
         )
-    notes.extend(s.esc(note) for note in est.notes)
+    notes.extend(_time_of_day_notes(res))
+    if isinstance(res.requests, Decimal) and res.period is not None:
+        notes.append(
+            f"The rate is fractional, so requests per day and month are averages "
+            f"({_n(res.requests)} per {res.period})."
+        )
+    notes.extend(s.esc(warning) for warning in res.warnings)
     per = f"{format_usd(est.total)} per request"
     if res.projection is not None:
         per += f", {format_usd(res.projection.per_month)} per month"
     return Parts(f"{model.id}: {per}", body, None, notes)
+
+
+def _time_of_day_notes(res: r.EstimateResult) -> list[str]:
+    """Which time-of-day rate priced the request, and the other rates of the day."""
+    if res.peak is not None:
+        return [f"Priced at the peak-hour rate ({window_text(res.peak)})."]
+    if not res.peaks:
+        return []
+    windows = "; ".join(
+        f"{window_text(p.window)}: input {format_usd(p.prices.input_per_mtok)}, output "
+        f"{format_usd(p.prices.output_per_mtok)} per 1M"
+        for p in res.peaks
+    )
+    return [f"Priced at the standard rate; peak hours cost more ({windows})."]
 
 
 def _compare(res: r.CompareResult, s: Style) -> Parts:
@@ -128,7 +159,8 @@ def _compare(res: r.CompareResult, s: Style) -> Parts:
     table = "\n".join(
         "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)).rstrip() for line in lines
     )
-    usage = f"{_n(res.input_tokens)} input + {_n(res.output_tokens)} output tokens"
+    tokens = "token" if res.input_tokens + res.output_tokens == 1 else "tokens"
+    usage = f"{_n(res.input_tokens)} input + {_n(res.output_tokens)} output {tokens}"
     if res.cached_input_tokens:
         usage += f" ({_n(res.cached_input_tokens)} input cached)"
     if res.batch:
@@ -140,7 +172,7 @@ def _compare(res: r.CompareResult, s: Style) -> Parts:
     ]
     notes = []
     if res.requests is not None and res.period is not None:
-        notes.append(f"At {_n(res.requests)} requests per {res.period}; a month = 30 days.")
+        notes.append(f"At {plural(res.requests, 'request')} per {res.period}; a month = 30 days.")
     for model_id, why in res.skipped:
         notes.append(f"{s.esc(model_id)} left out: {s.esc(why)}")
     as_of = max(row.estimate.as_of for row in res.rows)
@@ -152,13 +184,14 @@ def _count(res: r.CountResult, s: Style) -> Parts:
     count = res.count
     exact = "exact" if count.exact else "approximate"
     body = [
-        f"{s.bold(_n(count.tokens))} tokens for {s.esc(res.model.id)} ({s.esc(count.encoding)}, "
-        f"{exact}) in {_n(res.chars)} characters",
+        f"{s.bold(_n(count.tokens))} {'token' if count.tokens == 1 else 'tokens'} for "
+        f"{s.esc(res.model.id)} ({s.esc(count.encoding)}, {exact}) in "
+        f"{plural(res.chars, 'character')}",
         f"As input: {s.bold(format_usd(res.cost_as_input))} at "
         f"{_rate(res.model.current.input_per_mtok)}",
     ]
     notes = [s.esc(n) for n in (count.note, res.note) if n]
-    return Parts(f"{res.model.id}: {count.tokens:,} tokens", body, None, notes)
+    return Parts(f"{res.model.id}: {plural(count.tokens, 'token')}", body, None, notes)
 
 
 def _faq_miss(res: r.FaqMissResult, s: Style) -> Parts:

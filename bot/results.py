@@ -8,7 +8,7 @@ renders them as plain text, Block Kit and JSON. Every result has `kind` (the JSO
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -28,10 +28,13 @@ __all__ = [
     "FaqResult",
     "HelpResult",
     "ModelsResult",
+    "PeakRate",
     "PriceResult",
     "Result",
     "ask",
     "evaluate",
+    "time_of_day",
+    "window_at",
 ]
 
 
@@ -40,7 +43,7 @@ def _fields(
     model: str | None = None,
     input_tokens: int | None = None,
     output_tokens: int | None = None,
-    requests: int | None = None,
+    requests: int | Decimal | None = None,
     cost_usd: Decimal | None = None,
 ) -> dict[str, Any]:
     return {
@@ -48,9 +51,53 @@ def _fields(
         "model": model,
         "input_tokens": input_tokens,
         "output_tokens": output_tokens,
-        "requests": requests,
+        # The query log keeps whole request counts; a fractional rate (`2.5/s`) is left out.
+        "requests": requests if isinstance(requests, int) else None,
         "cost_usd": cost_usd,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class PeakRate:
+    """Rates that apply inside a daily UTC window (DeepSeek's peak hours)."""
+
+    window: prices.TimeWindow
+    prices: prices.PriceSet
+
+
+def _utc(at: datetime | None) -> datetime:
+    when = at if at is not None else datetime.now(UTC)
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
+
+
+def time_of_day(
+    model: prices.Model, at: datetime | None = None
+) -> tuple[prices.PriceSet, tuple[PeakRate, ...]]:
+    """The rates in force on the day of `at` outside any window, and the windowed rates that
+    replace them at certain hours (the entries after that base, as `Model.prices_at` reads
+    the history: the last active entry wins)."""
+    if len(model.history) == 1:
+        return model.history[0].prices, ()
+    day = _utc(at).astimezone(UTC).date()
+    dated = [p.starts is None or p.starts <= day for p in model.history]
+    base = max((i for i, p in enumerate(model.history) if p.window is None and dated[i]), default=0)
+    peaks = tuple(
+        PeakRate(p.window, p.prices)
+        for i, p in enumerate(model.history)
+        if i > base and p.window is not None and dated[i]
+    )
+    return model.history[base].prices, peaks
+
+
+def window_at(model: prices.Model, at: datetime | None = None) -> prices.TimeWindow | None:
+    """The time-of-day window whose rates `Model.prices_at(at)` returns, or None."""
+    if len(model.history) == 1:
+        return None
+    when = _utc(at)
+    for period in reversed(model.history):
+        if period.active(when):
+            return period.window
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +119,9 @@ class EstimateResult:
 
     kind: ClassVar[str] = "estimate"
     estimate: prices.Estimate
-    requests: int | None = None
-    """Requests per `period` (given, or fitted to a budget); a total when `period` is None."""
+    requests: int | Decimal | None = None
+    """Requests per `period` (given, or fitted to a budget); a total when `period` is None.
+    An int, or an exact fractional Decimal for a rate like `2.5/s`."""
     period: str | None = None
     projection: prices.Projection | None = None
     """Per day and per month, when a volume per period was given or fitted."""
@@ -82,6 +130,10 @@ class EstimateResult:
     alternative: Alternative | None = None
     output_assumed: bool = False
     """One bare number was read as input with 0 output; the reply says so."""
+    peak: prices.TimeWindow | None = None
+    """The time-of-day window whose (peak) rates priced this request, if any."""
+    peaks: tuple[PeakRate, ...] = ()
+    """The model's time-of-day rates on that day, when it has any."""
     share: bool = False
 
     @property
@@ -95,6 +147,17 @@ class EstimateResult:
         if self.requests is None or self.period is not None:
             return None
         return self.estimate.total * self.requests
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Plain sentences the reply must show: a deprecated model, an impossible request."""
+        model = self.estimate.model
+        deprecated = (
+            (f"{model.id} is deprecated by its provider; see `price {model.id}`.",)
+            if model.deprecated
+            else ()
+        )
+        return deprecated + self.estimate.notes
 
     def log_fields(self) -> dict[str, Any]:
         """Query-log columns; `cost_usd` is per request."""
@@ -126,7 +189,7 @@ class CompareResult:
     rows: tuple[CompareRow, ...]
     cached_input_tokens: int = 0
     batch: bool = False
-    requests: int | None = None
+    requests: int | Decimal | None = None
     period: str | None = None
     skipped: tuple[tuple[str, str], ...] = ()
     """(model id, why it could not be priced for this usage)."""
@@ -173,8 +236,15 @@ class PriceResult:
     kind: ClassVar[str] = "price"
     model: prices.Model
     prices: prices.PriceSet
-    """The prices in force now."""
+    """The prices in force now (outside any time-of-day window)."""
     share: bool = False
+    at: datetime | None = None
+    """When the card is for (default now): picks the time-of-day rates shown."""
+
+    @property
+    def time_of_day(self) -> tuple[PeakRate, ...]:
+        """The model's peak-hour rates in force on the card's day, if it has any."""
+        return time_of_day(self.model, self.at)[1]
 
     @property
     def as_of(self) -> date:

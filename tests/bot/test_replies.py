@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -196,8 +197,9 @@ def test_json_fields_per_kind(catalog: prices.Catalog, encodings: dict[str, str]
     assert set(price) == {
         "kind", "model", "provider", "aliases", "input_per_mtok", "output_per_mtok",
         "cached_input_per_mtok", "cache_write_per_mtok", "context_window", "max_output_tokens",
-        "tiers", "batch", "as_of", "source",
+        "tiers", "batch", "as_of", "source", "time_of_day",
     }  # fmt: skip
+    assert price["time_of_day"] == []
     error = render_json(ask("gtp-4o 1k 1k", catalog))
     assert set(error) == {"kind", "error", "suggestions"} and "gpt-4o" in error["suggestions"]
     assert set(render_json(ask("help", catalog))) == {"kind", "text"}
@@ -225,3 +227,196 @@ def test_stored_faq_mrkdwn_is_unmarked_for_a_terminal_and_kept_for_slack() -> No
     plain = render_text(result)
     assert "• Input (prefill): one parallel pass; `snake_case` stays" in plain
     assert "*Input (prefill)*" in render_text(result, slack=True)
+
+
+ODD_MODELS = """\
+provider: mistral
+name: Mistral
+source: https://example.test/mistral/pricing
+models:
+  mistral-large:
+    name: Mistral Large
+    context_window: 128000
+    checked: 2026-10-15
+    prices: {input_per_mtok: 2, output_per_mtok: 6}
+  mistral-medium:
+    name: Mistral Medium
+    context_window: 128000
+    checked: 2026-10-15
+    prices: {input_per_mtok: 3, output_per_mtok: 9}
+  ministral-8b:
+    name: Ministral 8B
+    context_window: 128000
+    checked: 2026-10-15
+    prices: {input_per_mtok: 0.15, output_per_mtok: 0.15}
+  codestral-2508:
+    name: Codestral
+    context_window: 128000
+    checked: 2026-10-15
+    prices: {input_per_mtok: 0.3, output_per_mtok: 0.9}
+  devstral-small:
+    name: Devstral Small
+    context_window: 128000
+    checked: 2026-10-15
+    prices: {input_per_mtok: 0.1, output_per_mtok: 0.3}
+  codestral-latest:
+    name: Codestral Latest
+    context_window: 128000
+    checked: 2026-10-15
+    prices: {input_per_mtok: 1, output_per_mtok: 3}
+  mistral-old:
+    name: Mistral Old
+    context_window: 128000
+    checked: 2026-10-15
+    deprecated: true
+    prices: {input_per_mtok: 3, output_per_mtok: 9}
+  mistral-tiny-old:
+    name: Mistral Tiny Old
+    context_window: 128000
+    checked: 2026-10-15
+    deprecated: true
+    prices: {input_per_mtok: 0.01, output_per_mtok: 0.01}
+  mistral-embed:
+    name: Mistral Embed
+    kind: embedding
+    context_window: 8192
+    checked: 2026-10-15
+    prices: {input_per_mtok: 0.1, output_per_mtok: 0}
+"""
+PEAK_MODELS = """\
+provider: deepseek
+name: DeepSeek
+source: https://example.test/deepseek/pricing
+models:
+  peak-flash:
+    name: Peak Flash
+    context_window: 128000
+    checked: 2026-10-15
+    prices:
+      - {input_per_mtok: 0.15, cached_input_per_mtok: 0.003, output_per_mtok: 0.6}
+      - window: {start: "01:00", end: "04:00", days: [mon, tue, wed, thu, fri]}
+        input_per_mtok: 0.3
+        cached_input_per_mtok: 0.006
+        output_per_mtok: 1.2
+"""
+#: A Monday inside the peak window, and the same hour on a Saturday (off-peak all day).
+MONDAY_PEAK = datetime(2026, 11, 30, 2, 30, tzinfo=UTC)
+SATURDAY = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def odd_catalog(tmp_path_factory: pytest.TempPathFactory) -> prices.Catalog:
+    """Deprecated, code, embedding and time-of-day priced models, frozen for these tests."""
+    folder = tmp_path_factory.mktemp("odd_catalog")
+    (folder / "mistral.yaml").write_text(ODD_MODELS, encoding="utf-8")
+    (folder / "deepseek.yaml").write_text(PEAK_MODELS, encoding="utf-8")
+    return prices.load_catalog(data_dir=folder)
+
+
+def test_deprecated_model_estimates_say_so_everywhere(odd_catalog: prices.Catalog) -> None:
+    result = ask("mistral-old 1000 500", odd_catalog)
+    assert isinstance(result, EstimateResult)
+    warning = "mistral-old is deprecated by its provider; see `price mistral-old`."
+    assert warning in render_text(result)
+    assert warning in json.dumps(render_blocks(result))
+    assert render_json(result)["warnings"] == [warning]
+    assert "warnings" not in render_json(ask("mistral-large 1000 500", odd_catalog))
+
+
+def test_cheaper_alternative_is_never_deprecated_and_not_a_code_model(
+    odd_catalog: prices.Catalog,
+) -> None:
+    # mistral-tiny-old (deprecated), devstral and codestral are cheaper than mistral-large, and
+    # codestral is the closest in price: the general-purpose ministral-8b is suggested instead.
+    result = ask("mistral-old 1000 500", odd_catalog)
+    assert isinstance(result, EstimateResult) and result.alternative is not None
+    assert not result.alternative.model.deprecated
+    large = ask("mistral-large 1000 500", odd_catalog)
+    assert isinstance(large, EstimateResult) and large.alternative is not None
+    assert large.alternative.model.id == "ministral-8b"
+    # A code model may suggest another code model.
+    code = ask("codestral-latest 1000 500", odd_catalog)
+    assert isinstance(code, EstimateResult) and code.alternative is not None
+    assert code.alternative.model.id in ("codestral-2508", "devstral-small")
+
+
+def test_price_card_shows_time_of_day_rates(odd_catalog: prices.Catalog) -> None:
+    result = ask("price peak-flash", odd_catalog, at=MONDAY_PEAK)
+    text = render_text(result)
+    assert "• input $0.15, output $0.60" in text  # the card's base rates, even during peak
+    assert "peak hours 01:00-04:00 UTC, Mon-Fri: input $0.30, output $1.20" in text
+    data = render_json(result)
+    assert data["input_per_mtok"] == "0.15"
+    assert data["time_of_day"] == [
+        {
+            "start": "01:00",
+            "end": "04:00",
+            "weekdays": ["mon", "tue", "wed", "thu", "fri"],
+            "input_per_mtok": "0.3",
+            "output_per_mtok": "1.2",
+            "cached_input_per_mtok": "0.006",
+        }
+    ]
+
+
+def test_estimate_in_a_peak_window_says_peak_hour_rate(odd_catalog: prices.Catalog) -> None:
+    peak = ask("peak-flash 1000 500", odd_catalog, at=MONDAY_PEAK)
+    assert isinstance(peak, EstimateResult)
+    assert peak.estimate.rates.input_per_mtok == Decimal("0.3")
+    assert "peak-hour rate (01:00-04:00 UTC, Mon-Fri)" in render_text(peak)
+    assert render_json(peak)["peak_window"]["start"] == "01:00"
+    calm = ask("peak-flash 1000 500", odd_catalog, at=SATURDAY)
+    assert isinstance(calm, EstimateResult) and calm.peak is None
+    assert "Priced at the standard rate; peak hours cost more" in render_text(calm)
+    assert "peak_window" not in render_json(calm)
+
+
+def test_embedding_models_refuse_output_tokens(odd_catalog: prices.Catalog) -> None:
+    result = ask("mistral-embed 1000 500", odd_catalog)
+    assert isinstance(result, ErrorResult)
+    assert result.message == (
+        "Embedding models have no output tokens; give just the input, like `mistral-embed 1000`."
+    )
+    ok = ask("mistral-embed 1000", odd_catalog)
+    assert isinstance(ok, EstimateResult)
+    assert "assumed 0 output tokens" not in render_text(ok)
+
+
+def test_singular_counts_read_right(
+    mini_catalog: prices.Catalog, encodings: dict[str, str]
+) -> None:
+    count = render_text(ask("count gpt-4o hello", mini_catalog))
+    assert "1 token for gpt-4o" in count and "1 tokens" not in count
+    one = render_text(ask("gpt-4o 1 1 x 1", mini_catalog))
+    assert "1 input token, 1 output token" in one
+    assert "For 1 request:" in one
+    assert "At 1 request per day" in render_text(ask("gpt-4o 1 1 x 1/day", mini_catalog))
+
+
+def test_one_off_total_is_in_the_json(mini_catalog: prices.Catalog) -> None:
+    result = ask("gpt-4o 1000 500 x 100", mini_catalog)
+    assert "$0.75 in total" in render_text(result)
+    data = render_json(result)
+    assert data["cost_total"] == "0.75" and data["requests"] == 100
+    assert "cost_total" not in render_json(ask("gpt-4o 1000 500 x 100/day", mini_catalog))
+
+
+def test_fractional_rates_are_priced_exactly(mini_catalog: prices.Catalog) -> None:
+    result = ask("gpt-4o 1000 500 x 2.5/s", mini_catalog)
+    assert isinstance(result, EstimateResult)
+    assert result.requests == Decimal("2.5")
+    data = render_json(result)
+    assert data["requests"] == "2.5" and data["period"] == "second"
+    assert _money(data["cost_per_day"]) == Decimal("0.0075") * 216_000
+    text = render_text(result)
+    assert "At 2.5 requests per second (216,000 per day)" in text
+    assert "requests per day and month are averages" in text
+    assert result.log_fields()["requests"] is None  # the query log keeps whole counts only
+    hourly = render_json(ask("gpt-4o 1000 500 x 0.3/hour", mini_catalog))
+    assert _money(hourly["cost_per_day"]) == Decimal("0.0075") * Decimal("7.2")
+
+
+def test_question_with_volume_but_no_tokens_says_what_to_type(catalog: prices.Catalog) -> None:
+    result = ask("how much would 1000 requests on gpt-4o cost?", catalog)
+    assert isinstance(result, ErrorResult)
+    assert "Try `gpt-4o 1000 in 500 out x 1000`" in result.message
