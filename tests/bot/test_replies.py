@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import prices
 from bot import commands as c
 from bot.replies import render_blocks, render_json, render_text
-from bot.results import ErrorResult, EstimateResult, Result, ask, evaluate
+from bot.results import CompareResult, ErrorResult, EstimateResult, Result, ask, evaluate
 
 ESTIMATE_SNAPSHOT = """\
 gpt-4o: $0.0075 per request, $2,250.00 per month
@@ -420,3 +420,10 @@ def test_question_with_volume_but_no_tokens_says_what_to_type(catalog: prices.Ca
     result = ask("how much would 1000 requests on gpt-4o cost?", catalog)
     assert isinstance(result, ErrorResult)
     assert "Try `gpt-4o 1000 in 500 out x 1000`" in result.message
+
+
+def test_compare_leaves_out_embeddings_given_output_tokens(odd_catalog: prices.Catalog) -> None:
+    result = ask("compare mistral-embed mistral-large 1000 500", odd_catalog)
+    assert isinstance(result, CompareResult)
+    assert [row.model.id for row in result.rows] == ["mistral-large"]
+    assert "mistral-embed left out: embedding models have no output tokens" in render_text(result)
