@@ -31,7 +31,7 @@ from .parse import parse_command
 from .pipeline import Asker, Reply, answer, log_reply
 from .replies import render_json, render_text
 from .respond import is_count as _is_count
-from .results import ErrorResult, ModelsResult, PriceResult, Result
+from .results import ErrorResult, ModelsResult, PriceResult, Result, time_of_day
 from .runtime import Runtime
 
 __all__ = ["HISTORY_FILE", "build_parser", "cmd_ask", "cmd_console", "main", "run_console"]
@@ -214,7 +214,8 @@ def _prices_show(args: argparse.Namespace) -> int:
     except prices.UnknownModel as exc:
         result = ErrorResult(exc.message, exc.suggestions)
     else:
-        result = PriceResult(model, model.current)
+        base, _peaks = time_of_day(model, None)  # the standard rates, even during peak hours
+        result = PriceResult(model, base)
     return _emit(result, args.json, sys.stdout)
 
 
