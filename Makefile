@@ -33,13 +33,14 @@ lint: install
 
 types: install
 	$(BIN)/mypy prices faq bot
+	$(BIN)/mypy tests bench
 
 check: lint types test
 
 bench: install
 	$(BIN)/python bench/estimate.py
 	$(BIN)/python bench/ask.py
-	$(BIN)/python bench/faq.py
+	$(BIN)/python bench/faq_match.py
 	$(BIN)/python bench/ack.py
 	$(BIN)/python bench/ledger.py
 

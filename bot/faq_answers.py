@@ -39,7 +39,7 @@ def answer_question(
     """Match `question` against the stored FAQ; None when the FAQ package is unavailable."""
     try:
         from faq.errors import FaqError
-        from faq.match import Match, match
+        from faq.matcher import Match, match
     except ImportError:
         return None
     found = match(question)

@@ -74,7 +74,7 @@ def looks_like_question(text: str) -> bool:
     question word, or a leading `faq`.
     """
     try:
-        from faq.match import looks_like_question as faq_rule
+        from faq.matcher import looks_like_question as faq_rule
     except ImportError:  # the FAQ package is optional for the parser
         words = re.findall(r"[a-z0-9]+", text.lower().replace("'", ""))
         return bool(words) and (words[0] == "faq" or "?" in text or words[0] in _QUESTION_WORDS)

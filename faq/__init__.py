@@ -8,7 +8,7 @@ May import `prices`; never `bot`, Slack or the database. The bot records misses.
 """
 
 from faq.errors import EntryError, FaqError, NoMatch, RenderError
-from faq.match import Match, Matcher, Miss, default_matcher, looks_like_question, match, normalise
+from faq.matcher import Match, Matcher, Miss, default_matcher, looks_like_question, match, normalise
 from faq.render import PLACEHOLDERS, RenderedAnswer, ask, render
 from faq.store import (
     MAX_ANSWER_CHARS,

@@ -1,6 +1,6 @@
 """Text to canonical terms: phrase folding, stopwords, a light stemmer, synonyms, typo distance.
 
-The vocabulary it applies lives in `faq.vocabulary`; `faq.match` ranks the terms. Pure
+The vocabulary it applies lives in `faq.vocabulary`; `faq.matcher` ranks the terms. Pure
 functions over strings, so the same normalisation serves the index and the question.
 """
 

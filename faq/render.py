@@ -37,7 +37,7 @@ from decimal import Decimal, InvalidOperation
 
 import prices
 from faq.errors import NoMatch, RenderError
-from faq.match import Match, match
+from faq.matcher import Match, match
 from faq.store import MAX_ANSWER_CHARS, Entry, load_entries
 
 __all__ = ["PLACEHOLDERS", "RenderedAnswer", "ask", "render"]

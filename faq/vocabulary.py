@@ -1,6 +1,6 @@
 """The FAQ matcher's reviewed vocabulary: phrases, synonyms, stopwords and off-topic words.
 
-Data, not logic: `faq.normalisation` applies it and `faq.match` decides with it. Edit it when a
+Data, not logic: `faq.normalisation` applies it and `faq.matcher` decides with it. Edit it when a
 logged miss shows a general gap (a synonym people use, a phrase that means one thing); never
 to fit one evaluation phrasing. Canonical terms are the synonym map's keys plus the phrase
 replacements (`modelname`, `systemprompt`, `longcontext` ...).
@@ -218,7 +218,7 @@ OFF_TOPIC = wordlist(
 # Terms about Slack or the bot in general: they rank, but prove nothing about the topic.
 WEAK = wordlist("channel bot post team app api llm model message user workspace")
 
-# A text opening with one of these is routed to the FAQ (`faq.match.looks_like_question`).
+# A text opening with one of these is routed to the FAQ (`faq.matcher.looks_like_question`).
 QUESTION_WORDS = wordlist(
     "what whats why how hows when which should can could does do did is are isnt will would "
     "explain where who whos"

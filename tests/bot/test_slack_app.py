@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,7 @@ def test_bad_input_gets_one_friendly_sentence(
     assert rows[0].outcome == "error"
 
 
-BAD_SIGNATURES = {
+BAD_SIGNATURES: dict[str, Callable[[str], dict[str, str]]] = {
     "missing-headers": lambda body: {},
     "tampered-body": lambda body: sign(body.replace("1000", "9000")),
     "wrong-secret": lambda body: sign(body, secret="wrong-secret"),
@@ -121,7 +122,7 @@ def test_slacks_published_signing_example_is_accepted(
         "0885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d"
         "2c447fce8b6703c"
     )
-    headers = {
+    headers: dict[str, str | Sequence[str]] = {
         "content-type": "application/x-www-form-urlencoded",
         "x-slack-request-timestamp": "1531420618",
         "x-slack-signature": "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503",

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from faq import Match, get_entry, match
-from faq.match import default_matcher
+from faq.matcher import default_matcher
 
 EVAL_PATH = Path(__file__).with_name("eval_questions.yaml")
 ON_TOPIC_BLOCKS = ("questions", "fresh", "fresh2")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from faq import Match, Matcher, Miss, get_entry, looks_like_question, match, normalise
-from faq.match import default_matcher
+from faq.matcher import default_matcher
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Benchmark the FAQ matcher: time per question over the evaluation set; median and p99.
 
-Run: `python bench/faq.py` (or `make bench`). Target: p99 under 1 ms. It prints figures and
+Run: `python bench/faq_match.py` (or `make bench`). Target: p99 under 1 ms. It prints figures and
 asserts nothing: timing belongs in a benchmark, not in a test.
 
 Each question is timed cold (typo-correction cache cleared, as for a first-time question)
@@ -19,7 +19,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from faq.match import Matcher, default_matcher
+from faq.matcher import Matcher, default_matcher
 from faq.render import render
 
 EVAL_PATH = Path(__file__).resolve().parent.parent / "tests" / "faq" / "eval_questions.yaml"
