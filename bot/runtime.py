@@ -6,6 +6,7 @@ SQLite connections are per thread (Bolt runs listeners in a thread pool).
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -25,6 +26,19 @@ __all__ = ["Runtime", "utc_now"]
 def utc_now() -> datetime:
     """The current time, timezone-aware UTC (the production clock)."""
     return datetime.now(UTC)
+
+
+def _warm_faq() -> None:
+    """Load the FAQ entries and build the matcher's index (~50 ms) before the first question.
+
+    A broken FAQ must not stop the bot (pricing works without it): the answer path reports it.
+    """
+    try:
+        import faq
+
+        faq.default_matcher()
+    except Exception:
+        logging.getLogger("tokencost").exception("FAQ could not be loaded at start-up")
 
 
 @dataclass
@@ -52,8 +66,9 @@ class Runtime:
             catalog = prices.load_catalog(overrides=settings.prices_overrides)
         else:
             catalog = prices.default_catalog()
-        if encodings:
+        if encodings:  # a long-running bot: pay every one-time cost now, not in a reply
             prices.load_encodings()
+            _warm_faq()
         open_db(settings.db_path).close()
         return cls(settings=settings, catalog=catalog, clock=clock)
 
