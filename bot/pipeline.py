@@ -11,7 +11,6 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from functools import cached_property
 from typing import Any, Protocol
 
@@ -115,8 +114,3 @@ def log_reply(runtime: Runtime, reply: Reply) -> None:
         runtime.log_query(reply.record)
     except Exception:
         log.exception("query log write failed (kind=%s); the reply was sent", reply.kind)
-
-
-def cost_or_none(value: Decimal | None) -> Decimal | None:
-    """Costs are logged only when known and non-negative."""
-    return value if value is not None and value >= 0 else None

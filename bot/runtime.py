@@ -100,12 +100,6 @@ class Runtime:
             writer = self._writer
         writer.submit(record)
 
-    def flush_query_log(self) -> None:
-        """Wait until every queued query-log row is stored."""
-        writer = self._writer
-        if writer is not None:
-            writer.flush()
-
     def close(self) -> None:
         """Close this runtime's connections that no other live thread may still be using.
 
