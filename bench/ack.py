@@ -6,7 +6,7 @@
    count `WEB_CONCURRENCY` gives), its Web API pointed at a fake Slack started here so
    `auth.test` is answered, its query log in a temporary SQLite file.
 2. Bare: `bench/bare_bolt.py`, a Bolt app whose `/tokencost` acks a fixed string, served by the
-   same `bot.server.serve_http` with the same thread count.
+   same `bot.slack.server.serve_http` with the same thread count.
 
 Both get the same signed `/tokencost gpt-4o 1000 in 500 out x 10k/day` requests over 50
 keep-alive connections on 127.0.0.1, after a warm-up; latency is measured from sending a
@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
-from bot.serve import http_threads  # noqa: E402
+from bot.slack.serve import http_threads  # noqa: E402
 from tests.bot.slack_requests import command_body, sign  # noqa: E402
 from tests.fake_slack import FakeSlack  # noqa: E402
 

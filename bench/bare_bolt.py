@@ -2,7 +2,7 @@
 
     python bench/bare_bolt.py PORT SLACK_API_URL SIGNING_SECRET THREADS
 
-Served by `bot.server.serve_http` (gunicorn, one gthread worker), exactly as production
+Served by `bot.slack.server.serve_http` (gunicorn, one gthread worker), exactly as production
 serves ours, so the benchmark compares the apps and not the servers.
 """
 
@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.server import serve_http  # noqa: E402
+from bot.slack.server import serve_http  # noqa: E402
 
 BOT_TOKEN = "xoxb-bench-bare"
 FIXED_REPLY = "gpt-4o: $0.0075 per call, $75.00 per day"

@@ -2,7 +2,7 @@
 
     python bench/ledger.py [--events 20000] [--rows 1000000]
 
-1. Ingestion: the real ``TokencostWSGI`` served by gunicorn (``bot.server.serve_http``) in a
+1. Ingestion: the real ``TokencostWSGI`` served by gunicorn (``bot.slack.server.serve_http``) in a
    child process on 127.0.0.1, fed batches of 1,000 JSON events over one keep-alive
    connection; then the same rows through a bare sqlite-utils ``insert_all`` for comparison.
 2. Digest: 1,000,000 synthetic ledger rows over 90 days (bulk-inserted directly), then
@@ -30,12 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import prices  # noqa: E402
-from bot.digest import build_digest  # noqa: E402
-from bot.digest_render import render_digest  # noqa: E402
-from bot.ledger import price_events  # noqa: E402
-from bot.ledger_store import _INSERT_USAGE, _usage_params  # noqa: E402
-from bot.store import format_utc, open_db  # noqa: E402
-from bot.usage_fields import event_from_fields  # noqa: E402
+from bot.digest.build import build_digest  # noqa: E402
+from bot.digest.render import render_digest  # noqa: E402
+from bot.ledger.fields import event_from_fields  # noqa: E402
+from bot.ledger.pricing import price_events  # noqa: E402
+from bot.store.db import format_utc, open_db  # noqa: E402
+from bot.store.usage import _INSERT_USAGE, _usage_params  # noqa: E402
 
 TOKEN = "bench-token"
 BATCH = 1000
@@ -45,11 +45,11 @@ NOW = datetime(2026, 11, 3, 8, tzinfo=UTC)
 
 def serve(port: int, db_path: str) -> None:
     """Child process: the real app under gunicorn, ingestion on."""
-    from bot.app import build_app
     from bot.config import Settings
-    from bot.ingest import make_usage_route
+    from bot.ledger.ingest import make_usage_route
     from bot.runtime import Runtime
-    from bot.server import TokencostWSGI, serve_http
+    from bot.slack.app import build_app
+    from bot.slack.server import TokencostWSGI, serve_http
 
     settings = Settings(db_path=Path(db_path), ingest_token=TOKEN, signing_secret="bench",
                         bot_token="xoxb-bench")  # fmt: skip

@@ -1,10 +1,10 @@
-"""`python -m bot`: the `tokencost` command line (see `bot.cli`)."""
+"""`python -m bot`: the `tokencost` command line (see `bot.cli.main`)."""
 
 from __future__ import annotations
 
 import sys
 
-from .cli import main
+from bot.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

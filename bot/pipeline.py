@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Protocol
 
-from .querylog import QueryRecord
-from .runtime import Runtime
+from bot.runtime import Runtime
+from bot.store.queries import QueryRecord
 
 __all__ = ["Asker", "Reply", "answer", "log_reply"]
 
@@ -93,7 +93,7 @@ def answer(
 
     `resolve_channel` turns a `#name` into a channel id (the Slack edge supplies one).
     """
-    from .respond import respond_to  # the command language: parse -> evaluate -> render
+    from bot.respond import respond_to  # the command language: parse -> evaluate -> render
 
     started = time.perf_counter()
     reply = respond_to(runtime, text, asker, resolve_channel)
@@ -104,7 +104,7 @@ def answer(
 
 
 def log_reply(runtime: Runtime, reply: Reply) -> None:
-    """Queue a reply's query-log row for the background writer (`bot.querylog_writer`).
+    """Queue a reply's query-log row for the background writer (`bot.store.query_writer`).
 
     Never raises: a failed write is logged there and never fails or delays the reply.
     """

@@ -1,7 +1,7 @@
 """The command language wired to the store: parse, evaluate, render, and the log row.
 
-Pricing commands go to `bot.evaluate` (pure); `log`, `budget` and `digest` go to
-`bot.usage_commands` (they read and write the store); questions go to the FAQ, whose misses
+Pricing commands go to `bot.answers.evaluate` (pure); `log`, `budget` and `digest` go to
+`bot.ledger.commands` (they read and write the store); questions go to the FAQ, whose misses
 are recorded so the digest can show what people could not get answered.
 """
 
@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from . import commands as c
-from .errors import ParseError
-from .parse import COUNT_WORDS, parse_command
-from .pipeline import Asker, Reply
-from .querylog import QueryRecord, record_faq_miss
-from .replies import render_blocks, render_json, render_text
-from .results import ErrorResult, FaqMissResult, FaqResult, Result, evaluate
-from .runtime import Runtime
-from .store import text_fingerprint
-from .usage_commands import LedgerOutcome, run_budget, run_digest, run_log
+from bot.answers.results import ErrorResult, FaqMissResult, FaqResult, Result, evaluate
+from bot.language import commands as c
+from bot.language.errors import ParseError
+from bot.language.parse import COUNT_WORDS, parse_command
+from bot.ledger.commands import LedgerOutcome, run_budget, run_digest, run_log
+from bot.pipeline import Asker, Reply
+from bot.render.replies import render_blocks, render_json, render_text
+from bot.runtime import Runtime
+from bot.store.db import text_fingerprint
+from bot.store.queries import QueryRecord, record_faq_miss
 
 __all__ = ["ChannelResolver", "is_count", "respond_to"]
 
@@ -34,7 +34,7 @@ log = logging.getLogger("tokencost.respond")
 
 @dataclass(frozen=True)
 class _ResultRenderings:
-    """A priced result rendered by `bot.replies`, on demand."""
+    """A priced result rendered by `bot.render.replies`, on demand."""
 
     result: Result
 

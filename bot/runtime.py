@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import prices
-
-from .config import Settings
-from .querylog import QueryRecord
-from .querylog_writer import QueryLogWriter
-from .store import Database, open_db
+from bot.config import Settings
+from bot.store.db import Database, open_db
+from bot.store.queries import QueryRecord
+from bot.store.query_writer import QueryLogWriter
 
 __all__ = ["Runtime", "utc_now"]
 

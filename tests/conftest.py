@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Database, open_db
+from bot.store.db import Database, open_db
 from tests.fake_slack import FakeSlack
 
 # -- environment -----------------------------------------------------------------------------

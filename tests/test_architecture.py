@@ -42,5 +42,5 @@ def test_layers_point_one_way(package: str) -> None:
 
 def test_the_check_can_fail(tmp_path: Path) -> None:
     bad = tmp_path / "m.py"
-    bad.write_text("import slack_bolt\nfrom bot.app import x\n")
+    bad.write_text("import slack_bolt\nfrom bot.slack.app import x\n")
     assert _imports(bad) == {"slack_bolt", "bot"}

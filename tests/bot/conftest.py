@@ -9,9 +9,9 @@ import pytest
 from slack_bolt import App
 
 import prices
-from bot.app import build_app
 from bot.config import Settings
 from bot.runtime import Runtime
+from bot.slack.app import build_app
 from tests.bot.slack_requests import BOT_TOKEN, SIGNING_SECRET
 from tests.fake_slack import FakeSlack
 

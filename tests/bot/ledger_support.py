@@ -8,13 +8,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import prices
-from bot.budget_store import set_budget
 from bot.config import Settings
-from bot.ledger import record_events
-from bot.querylog import QueryRecord, record_faq_miss, record_query
+from bot.ledger.fields import UsageEvent
+from bot.ledger.pricing import record_events
 from bot.runtime import Runtime
-from bot.store import Database, open_db
-from bot.usage_fields import UsageEvent
+from bot.store.budgets import set_budget
+from bot.store.db import Database, open_db
+from bot.store.queries import QueryRecord, record_faq_miss, record_query
 
 CATALOG_DIR = Path(__file__).parent / "ledger_catalog"
 NOW = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 import prices
-from bot.cli import main, run_console
+from bot.cli.main import main, run_console
 from bot.config import Settings
-from bot.querylog import recent_queries
 from bot.runtime import Runtime
-from bot.store import open_db
+from bot.store.db import open_db
+from bot.store.queries import recent_queries
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -204,7 +204,7 @@ def test_console_history_keeps_commands_but_not_count_lines(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_db: Path
 ) -> None:
     readline = pytest.importorskip("readline")
-    from bot import cli
+    from bot.cli import main as cli
 
     readline.clear_history()
     lines = iter(

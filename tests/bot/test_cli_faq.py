@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 import faq
-from bot.cli import main
-from bot.cli_faq import _faq_list
-from bot.querylog import record_faq_vote
-from bot.store import open_db
+from bot.cli.faq import _faq_list
+from bot.cli.main import main
+from bot.store.db import open_db
+from bot.store.queries import record_faq_vote
 
 UNANSWERABLE = "what does it cost"
 """On topic but too vague to answer: a miss with suggestions."""

@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.digest import build_digest
-from bot.digest_render import render_digest, sparkline
-from bot.ledger import record_events
-from bot.querylog import record_faq_miss
-from bot.store import Database
-from bot.usage_fields import UsageEvent
+from bot.digest.build import build_digest
+from bot.digest.render import render_digest, sparkline
+from bot.ledger.fields import UsageEvent
+from bot.ledger.pricing import record_events
+from bot.store.db import Database
+from bot.store.queries import record_faq_miss
 from tests.bot.ledger_support import NOW, ledger_catalog, seed_ledger
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -10,20 +10,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest import build_digest
-from bot.digest_clock import run_clock, run_tick
-from bot.digest_post import (
+from bot.digest.build import build_digest
+from bot.digest.clock import run_clock, run_tick
+from bot.digest.post import (
     METADATA_EVENT,
     build_post_client,
     post_due_digests,
     send_digest_message,
     send_digests,
 )
-from bot.digest_render import render_digest
-from bot.digest_store import claim_digest, get_digest, set_subscription
-from bot.ledger import record_events
+from bot.digest.render import render_digest
+from bot.ledger.fields import UsageEvent
+from bot.ledger.pricing import record_events
 from bot.runtime import Runtime
-from bot.usage_fields import UsageEvent
+from bot.store.digests import claim_digest, get_digest, set_subscription
 from tests.bot.ledger_support import NOW, Clock, make_runtime, seed_ledger
 from tests.fake_slack import FakeSlack
 

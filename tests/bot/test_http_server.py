@@ -30,10 +30,10 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 
 from bot.config import Settings
-from bot.querylog import QueryRecord, recent_queries
 from bot.runtime import Runtime
-from bot.serve import build_wsgi
-from bot.store import connect
+from bot.slack.serve import build_wsgi
+from bot.store.db import connect
+from bot.store.queries import QueryRecord, recent_queries
 from tests.bot.slack_requests import (
     BOT_TOKEN,
     SIGNING_SECRET,

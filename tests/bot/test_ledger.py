@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.ledger import UsageRefused, price_event, record_events
-from bot.store import open_db
-from bot.usage_fields import EventProblems, UsageEvent, event_from_fields
+from bot.ledger.fields import EventProblems, UsageEvent, event_from_fields
+from bot.ledger.pricing import UsageRefused, price_event, record_events
+from bot.store.db import open_db
 from tests.bot.ledger_support import NOW, ledger_catalog
 
 CATALOG = ledger_catalog()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from bot import migrations
-from bot.store import Database, connect, open_db
+from bot.store import migrations
+from bot.store.db import Database, connect, open_db
 
 ALL = ["m001_create_tables", "m002_create_indexes"]
 TABLES = {

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 import prices
-from bot import commands as c
-from bot.errors import ParseError
-from bot.parse import MAX_COMMAND_CHARS, parse_command
+from bot.language import commands as c
+from bot.language.errors import ParseError
+from bot.language.parse import MAX_COMMAND_CHARS, parse_command
 
 
 def E(model: str, i: int, o: int, **kw: object) -> c.Estimate:

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import prices
-from bot import commands as c
-from bot.command_text import format_command
-from bot.errors import ParseError
-from bot.lexing import canonical_name
-from bot.parse import parse_command
+from bot.language import commands as c
+from bot.language.errors import ParseError
+from bot.language.format import format_command
+from bot.language.lexing import canonical_name
+from bot.language.parse import parse_command
 
 CATALOG = prices.default_catalog()
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.querylog import QueryRecord, recent_queries
-from bot.querylog_writer import QueryLogWriter
-from bot.store import Database, connect, open_db
+from bot.store.db import Database, connect, open_db
+from bot.store.queries import QueryRecord, recent_queries
+from bot.store.query_writer import QueryLogWriter
 
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
 

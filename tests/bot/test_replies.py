@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import prices
-from bot import commands as c
-from bot.replies import render_blocks, render_json, render_text
-from bot.results import CompareResult, ErrorResult, EstimateResult, Result, ask, evaluate
+from bot.answers.results import CompareResult, ErrorResult, EstimateResult, Result, ask, evaluate
+from bot.language import commands as c
+from bot.render.replies import render_blocks, render_json, render_text
 
 ESTIMATE_SNAPSHOT = """\
 gpt-4o: $0.0075 per request, $2,250.00 per month
@@ -220,8 +220,8 @@ def test_every_result_has_log_fields(catalog: prices.Catalog) -> None:
 
 
 def test_stored_faq_mrkdwn_is_unmarked_for_a_terminal_and_kept_for_slack() -> None:
-    from bot.replies import render_text
-    from bot.results import FaqResult
+    from bot.answers.results import FaqResult
+    from bot.render.replies import render_text
 
     result = FaqResult("x", "Why?", "• *Input (prefill)*: one _parallel_ pass; `snake_case` stays")
     plain = render_text(result)

@@ -13,10 +13,10 @@ import pytest
 from slack_bolt import App
 from slack_bolt.request import BoltRequest
 
-from bot.app import build_app
 from bot.config import Settings
-from bot.querylog import recent_queries
 from bot.runtime import Runtime
+from bot.slack.app import build_app
+from bot.store.queries import recent_queries
 from tests.bot.slack_requests import (
     BOT_TOKEN,
     action_body,

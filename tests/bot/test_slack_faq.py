@@ -16,8 +16,8 @@ import pytest
 from slack_bolt import App
 
 import faq
-from bot.querylog import FaqVoteTally, faq_vote_tallies, recent_faq_misses, recent_queries
 from bot.runtime import Runtime
+from bot.store.queries import FaqVoteTally, faq_vote_tallies, recent_faq_misses, recent_queries
 from tests.bot.slack_requests import (
     action_body,
     command_body,

@@ -10,14 +10,27 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.budget_store import (
+from bot.store.budgets import (
     claim_budget_alert,
     delete_budget,
     list_budgets,
     period_window,
     set_budget,
 )
-from bot.digest_store import (
+from bot.store.db import (
+    Database,
+    StoreError,
+    decimal_text,
+    format_utc,
+    from_nanousd,
+    mark_event_seen,
+    open_db,
+    parse_utc,
+    prune_seen_events,
+    text_fingerprint,
+    to_nanousd,
+)
+from bot.store.digests import (
     DigestClaim,
     claim_digest,
     disable_subscription,
@@ -30,17 +43,7 @@ from bot.digest_store import (
     mark_digest_skipped,
     set_subscription,
 )
-from bot.ledger_store import (
-    UsageRejected,
-    UsageRow,
-    daily_spend,
-    insert_usage,
-    month_to_date,
-    spend_by_model,
-    spend_by_tag,
-    spend_total,
-)
-from bot.querylog import (
+from bot.store.queries import (
     QueryRecord,
     faq_vote_tallies,
     query_activity,
@@ -50,18 +53,15 @@ from bot.querylog import (
     record_faq_vote,
     record_query,
 )
-from bot.store import (
-    Database,
-    StoreError,
-    decimal_text,
-    format_utc,
-    from_nanousd,
-    mark_event_seen,
-    open_db,
-    parse_utc,
-    prune_seen_events,
-    text_fingerprint,
-    to_nanousd,
+from bot.store.usage import (
+    UsageRejected,
+    UsageRow,
+    daily_spend,
+    insert_usage,
+    month_to_date,
+    spend_by_model,
+    spend_by_tag,
+    spend_total,
 )
 
 NOW = datetime(2025, 6, 15, 9, 30, tzinfo=UTC)

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli_ledger import add_subcommands
-from bot.commands import Budget, Digest, Log, Money
-from bot.digest_store import get_subscription
-from bot.ingest import make_usage_route
+from bot.cli.ledger import add_subcommands
+from bot.language.commands import Budget, Digest, Log, Money
+from bot.ledger.commands import run_budget, run_digest, run_log
+from bot.ledger.csv_import import import_usage_csv
+from bot.ledger.ingest import make_usage_route
 from bot.pipeline import Asker, answer
 from bot.runtime import Runtime
-from bot.usage_commands import run_budget, run_digest, run_log
-from bot.usage_import import import_usage_csv
+from bot.store.digests import get_subscription
 from tests.bot.ledger_support import INGEST_TOKEN, Clock, make_runtime, seed_ledger
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Database
-from bot.usage_import import ImportRefused, import_usage_csv
+from bot.ledger.csv_import import ImportRefused, import_usage_csv
+from bot.store.db import Database
 from tests.bot.ledger_support import NOW, ledger_catalog
 
 CATALOG = ledger_catalog()

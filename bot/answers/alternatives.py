@@ -1,0 +1,129 @@
+"""The cheaper model an estimate mentions: same provider, same kind, fits the same request."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
+
+import prices
+from bot.answers.results import Alternative
+from prices import Catalog, Model, PricesError
+
+__all__ = ["cheaper_alternative"]
+
+#: A cheaper model from another family is suggested only when it saves at least this much.
+_MIN_SAVING = Decimal("0.2")
+#: Last id segments that name a size or speed variant of a model family.
+_VARIANTS = frozenset(
+    {"mini", "nano", "pro", "flash", "lite", "small", "medium", "large", "turbo", "fast"}
+    | {"plus", "max", "micro", "haiku", "sonnet", "opus", "chat", "instant", "air"}
+)
+#: Id parts of special-purpose models that are no drop-in alternative for a chat model.
+_SPECIAL = frozenset(
+    {"tts", "audio", "realtime", "transcribe", "search", "image", "vision", "embed"}
+    | {"embedding", "moderation", "computer", "research", "cyber", "guard", "safeguard"}
+    | {"instruct", "tool", "rosalind", "reasoning", "voxtral"}
+)
+#: Id parts of code models: suggested only for a code model (mistral-large is no codestral).
+_CODE = frozenset({"codestral", "devstral", "code", "codex", "coder"})
+
+
+def _stem(model_id: str) -> str:
+    """The id without a trailing variant word: `gemini-2.5-flash` -> `gemini-2.5`."""
+    head, _, last = model_id.rpartition("-")
+    return head if head and last in _VARIANTS else model_id
+
+
+def _kinship(current: Model, other: Model) -> int | None:
+    """0: a variant of it (`gpt-4o-mini`); 1: same family; 2: unrelated; None: unsuitable."""
+    parts = set(other.id.replace(".", "-").split("-"))
+    mine = set(current.id.replace(".", "-").split("-"))
+    if parts & _SPECIAL and not parts <= mine:
+        return None
+    if parts & _CODE and not mine & _CODE:
+        return None  # a general-purpose model is never pointed at a code model
+    if other.id.startswith(current.id + "-") and other.id[len(current.id) + 1 :] in _VARIANTS:
+        return 0
+    return 1 if _stem(other.id) == _stem(current.id) else 2
+
+
+@lru_cache(maxsize=2048)
+def _candidates(catalog: Catalog, key: str) -> tuple[tuple[int, Model], ...]:
+    """The provider's models that could stand in for `key`, with their kinship (cached)."""
+    current = catalog.get(key)
+    found = []
+    for other in catalog.by_provider(current.provider):
+        if other is current or other.deprecated or other.kind != current.kind:
+            continue
+        kin = _kinship(current, other)
+        if kin is None or (current.context_window and not other.context_window):
+            continue
+        found.append((kin, other))
+    return tuple(sorted(found, key=lambda pair: pair[0]))  # closest kin first
+
+
+def _may_be_cheaper(other: Model, est: prices.Estimate, batch: bool, at: datetime | None) -> bool:
+    """False when no rate of `other` undercuts the rates `est` used: it can't be cheaper."""
+    rates = other.prices_at(at)
+    if batch:
+        if rates.batch is None:
+            return False
+        rates = rates.batch
+    used = est.rates
+    cached = rates.cached_input_per_mtok or rates.input_per_mtok
+    used_cached = used.cached_input_per_mtok or used.input_per_mtok
+    return (
+        rates.input_per_mtok < used.input_per_mtok
+        or rates.output_per_mtok < used.output_per_mtok
+        or (est.cached_input_tokens > 0 and cached < used_cached)
+    )
+
+
+def cheaper_alternative(
+    catalog: Catalog,
+    est: prices.Estimate,
+    batch: bool,
+    at: datetime | None,
+    projection: prices.Projection | None,
+) -> Alternative | None:
+    """The cheaper model to mention: same provider and kind, not deprecated, same request fits.
+
+    Preference: a variant of the model (`gpt-4o` -> `gpt-4o-mini`), then the same family
+    (`gemini-2.5-pro` -> `gemini-2.5-flash`), then any model saving at least 20%; within a
+    group, the closest in price. Special-purpose models (audio, search, ...) are skipped, and
+    code models (codestral, devstral, `-coder`, codex) are offered only for a code model.
+    """
+    current = est.model
+    if est.total == 0:
+        return None
+    found: list[tuple[int, Decimal, Model]] = []
+    for kin, other in _candidates(catalog, current.key):
+        if found and kin > min(f[0] for f in found):
+            break  # candidates come closest kin first: a more distant one can't win
+        if not _may_be_cheaper(other, est, batch, at):
+            continue
+        try:
+            alt = prices.estimate(
+                other,
+                est.input_tokens,
+                est.output_tokens,
+                est.cached_input_tokens if other.current.cached_input_per_mtok is not None else 0,
+                batch=batch,
+                at=at,
+            )
+        except PricesError:
+            continue
+        if alt.total >= est.total:
+            continue
+        if kin == 2 and 1 - alt.total / est.total < _MIN_SAVING:
+            kin = 3
+        found.append((kin, alt.total, other))
+    if not found:
+        return None
+    best = min(kin for kin, _, _ in found)
+    _, total, model = max((f for f in found if f[0] == best), key=lambda f: (f[1], f[2].id))
+    per_month = None
+    if projection is not None:
+        per_month = total * projection.requests_per_day * 30
+    return Alternative(model, total, per_month, 1 - total / est.total)

@@ -1,0 +1,273 @@
+"""Commands to results: price them with `prices`, answer questions with `faq`.
+
+`evaluate` never raises for anything a user can type: pricing errors (unknown model, usage
+that cannot be a real request) come back as `ErrorResult`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import ROUND_FLOOR, Decimal
+
+import prices
+from bot.answers.alternatives import cheaper_alternative
+from bot.answers.faq import answer_question
+from bot.answers.results import (
+    CompareResult,
+    CompareRow,
+    CountResult,
+    ErrorResult,
+    EstimateResult,
+    FaqMissResult,
+    HelpResult,
+    ModelsResult,
+    PriceResult,
+    Result,
+    time_of_day,
+    window_at,
+)
+from bot.language import commands as c
+from bot.language.errors import ParseError
+from bot.language.parse import parse_command
+from prices import Catalog, Model, PricesError, default_catalog
+
+__all__ = ["CHEAPEST_ROWS", "HELP_TEXT", "ask", "evaluate"]
+
+#: Rows a `cheapest` answer shows.
+CHEAPEST_ROWS = 10
+
+HELP_TEXT = """\
+Estimate what an LLM API call costs. Examples:
+• `gpt-4o 1000 500`: 1,000 input and 500 output tokens (one bare number = input only)
+• `gpt-4o 1000 in 500 out x 10k/day`: per request, per day and per month (a month = 30 days)
+• `gpt-4.1 5000 in 1000 out cached 4000`, `gpt-4o 1000 500 batch`
+• `gpt-4o 1000 500 budget $100/day`: how many requests a budget buys
+• `compare gpt-4o gpt-4o-mini claude-3-5-haiku 2000 400`, `gpt-4o vs claude-sonnet-4 1k 1k`
+• `cheapest 1000 500 [provider] [min context 200k]`
+• `count gpt-4o <pasted text>`: tokens in a text
+• `price gpt-4o`: a model's price card; `models [provider]`: what I know
+• a question, like `why is output more expensive?`
+Numbers: `1000`, `1,000`, `1k`, `1.5k`, `2M`. Volumes: `x 10k/day`, `300/hour`, `5 rps`, \
+`50k requests/month`. Add `share` to post the answer for everyone."""
+
+# TODO(issue 6): `log`, `budget` and `digest` need the store; until then they answer this.
+_NOT_YET = "`{}` is not available yet; it comes with the usage ledger."
+
+
+def ask(text: str, catalog: Catalog | None = None, *, at: datetime | None = None) -> Result:
+    """Parse and evaluate `text` as typed after `/tokencost`; never raises for user input."""
+    catalog = catalog or default_catalog()
+    try:
+        command = parse_command(text, catalog)
+    except ParseError as exc:
+        return ErrorResult(exc.message, exc.suggestions)
+    return evaluate(command, catalog, at=at)
+
+
+def evaluate(
+    command: c.Command, catalog: Catalog | None = None, *, at: datetime | None = None
+) -> Result:
+    """The result of one command, priced at `at` (default now)."""
+    catalog = catalog or default_catalog()
+    try:
+        return _evaluate(command, catalog, at)
+    except PricesError as exc:
+        suggestions = getattr(exc, "suggestions", ())
+        return ErrorResult(exc.message, tuple(suggestions), share=command.share)
+
+
+def _evaluate(command: c.Command, catalog: Catalog, at: datetime | None) -> Result:
+    match command:
+        case c.Estimate():
+            return _estimate(command, catalog, at)
+        case c.Compare():
+            return _compare(command, catalog, at)
+        case c.Cheapest():
+            return _cheapest(command, catalog, at)
+        case c.Count():
+            return _count(command, catalog, at)
+        case c.Price():
+            model = catalog.get(command.model)
+            base, _peaks = time_of_day(model, at)
+            return PriceResult(model, base, share=command.share, at=at)
+        case c.Models():
+            return _models(command, catalog)
+        case c.Help():
+            return HelpResult(HELP_TEXT, share=command.share)
+        case c.Faq():
+            answered = answer_question(command.question, catalog, share=command.share)
+            if answered is None:  # no FAQ package: the issue says answer with help
+                note = "I can't answer questions yet; here is what I can do."
+                return HelpResult(HELP_TEXT, note=note, share=command.share)
+            if isinstance(answered, FaqMissResult) and command.hint is not None:
+                return ErrorResult(command.hint, share=command.share)
+            return answered
+        case c.Log() | c.Budget() | c.Digest():
+            name = type(command).__name__.lower()
+            return ErrorResult(_NOT_YET.format(name), share=command.share)
+
+
+def _projection(
+    total: Decimal, requests: int | Decimal | None, period: str | None
+) -> prices.Projection | None:
+    if requests is None or period is None:
+        return None
+    return prices.project(total, requests, period)
+
+
+def _no_output(model: Model) -> str:
+    return f"Embedding models have no output tokens; give just the input, like `{model.id} 1000`."
+
+
+def _estimate(command: c.Estimate, catalog: Catalog, at: datetime | None) -> EstimateResult:
+    model = catalog.get(command.model)
+    if model.kind == "embedding" and command.output_tokens:
+        raise PricesError(_no_output(model))
+    est = prices.estimate(
+        model,
+        command.input_tokens,
+        command.output_tokens,
+        command.cached_input_tokens,
+        batch=command.batch,
+        at=at,
+        catalog=catalog,
+        strict=False,  # over the window: priced, with a note saying it can't be one request
+    )
+    requests: int | Decimal | None = command.volume.requests if command.volume else None
+    period = command.volume.period if command.volume else None
+    if command.budget is not None:
+        period = command.budget.period
+        if est.total == 0:
+            raise PricesError(f"{model.id} is free at these rates, so any volume fits a budget.")
+        requests = int((command.budget.usd / est.total).to_integral_value(ROUND_FLOOR))
+    projection = _projection(est.total, requests, period)
+    return EstimateResult(
+        estimate=est,
+        requests=requests,
+        period=period,
+        projection=projection,
+        budget=command.budget,
+        alternative=cheaper_alternative(catalog, est, command.batch, at, projection),
+        output_assumed=command.output_assumed and model.kind != "embedding",
+        peak=window_at(model, at),
+        peaks=time_of_day(model, at)[1],
+        share=command.share,
+    )
+
+
+def _rows(
+    models: list[Model], command: c.Compare | c.Cheapest, cached: int, at: datetime | None
+) -> tuple[list[CompareRow], list[tuple[str, str]]]:
+    rows: list[CompareRow] = []
+    skipped: list[tuple[str, str]] = []
+    volume = command.volume
+    for model in models:
+        if model.kind == "embedding" and command.output_tokens:
+            skipped.append((model.id, "embedding models have no output tokens"))
+            continue
+        try:
+            est = prices.estimate(
+                model,
+                command.input_tokens,
+                command.output_tokens,
+                cached,
+                batch=command.batch,
+                at=at,
+            )
+        except PricesError as exc:
+            skipped.append((model.id, exc.message))
+            continue
+        projection = _projection(
+            est.total, volume.requests if volume else None, volume.period if volume else None
+        )
+        rows.append(CompareRow(model, est, projection.per_month if projection else None))
+    rows.sort(key=lambda r: (r.estimate.total, r.model.id))
+    return rows, skipped
+
+
+def _compare(command: c.Compare, catalog: Catalog, at: datetime | None) -> CompareResult:
+    models = [catalog.get(name) for name in command.models]
+    rows, skipped = _rows(models, command, command.cached_input_tokens, at)
+    if not rows:
+        raise PricesError(f"None of those models can price this request: {skipped[0][1]}")
+    return CompareResult(
+        models=tuple(m.id for m in models),
+        input_tokens=command.input_tokens,
+        output_tokens=command.output_tokens,
+        rows=tuple(rows),
+        cached_input_tokens=command.cached_input_tokens,
+        batch=command.batch,
+        requests=command.volume.requests if command.volume else None,
+        period=command.volume.period if command.volume else None,
+        skipped=tuple(skipped),
+        share=command.share,
+    )
+
+
+#: The largest request `cheapest` offers a model with an unknown context window for.
+UNKNOWN_WINDOW_MAX_TOKENS = 8_192
+
+
+def _cheapest(command: c.Cheapest, catalog: Catalog, at: datetime | None) -> CompareResult:
+    pool = catalog.by_provider(command.provider) if command.provider else catalog.models
+    if not pool:
+        known = ", ".join(catalog.providers())
+        raise PricesError(f"I don't know the provider `{command.provider}`; try one of: {known}.")
+    need = command.min_context or 0
+    size = command.input_tokens + command.output_tokens
+    candidates = [
+        m
+        for m in pool
+        if m.kind == "chat"
+        and not m.deprecated
+        and (need == 0 or (m.context_window or 0) >= need)
+        # A model whose window nobody documented is only offered for requests that fit
+        # every current model; a big prompt needs a window we know.
+        and (m.context_window is not None or size <= UNKNOWN_WINDOW_MAX_TOKENS)
+    ]
+    rows, _skipped = _rows(candidates, command, 0, at)
+    if not rows:
+        raise PricesError("No model fits that request; try fewer tokens or a smaller context.")
+    rows = rows[:CHEAPEST_ROWS]
+    title = "Cheapest" + (f" of {command.provider}" if command.provider else "")
+    if command.min_context:
+        title += f", {command.min_context:,}+ token context"
+    return CompareResult(
+        models=tuple(r.model.id for r in rows),
+        input_tokens=command.input_tokens,
+        output_tokens=command.output_tokens,
+        rows=tuple(rows),
+        batch=command.batch,
+        requests=command.volume.requests if command.volume else None,
+        period=command.volume.period if command.volume else None,
+        title=title,
+        share=command.share,
+    )
+
+
+def _count(command: c.Count, catalog: Catalog, at: datetime | None) -> CountResult:
+    model = catalog.get(command.model)
+    counted = prices.count_tokens(command.text, model)
+    est = prices.estimate(model, counted.tokens, 0, at=at, catalog=catalog, strict=False)
+    cost = est.total
+    note = None
+    if est.notes:
+        note = (
+            f"That's more than {model.id}'s context window of {model.context_window or 0:,} tokens."
+        )
+    return CountResult(model, counted, cost, len(command.text), note, share=command.share)
+
+
+def _models(command: c.Models, catalog: Catalog) -> ModelsResult:
+    if command.provider is not None:
+        models = catalog.by_provider(command.provider)
+        if not models:
+            known = ", ".join(catalog.providers())
+            raise PricesError(
+                f"I don't know the provider `{command.provider}`; try one of: {known}."
+            )
+        return ModelsResult(
+            models[0].provider, ((models[0].provider, models),), share=command.share
+        )
+    groups = tuple((p, catalog.by_provider(p)) for p in catalog.providers())
+    return ModelsResult(None, groups, share=command.share)

@@ -1,0 +1,61 @@
+"""The bridge to the FAQ package: a question in, a `FaqResult` or `FaqMissResult` out.
+
+Kept apart so the rest of `bot` works (answering with help) while `faq` is absent or broken.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from bot.answers.results import FaqMissResult, FaqResult
+from prices import Catalog
+
+if TYPE_CHECKING:
+    from faq.render import RenderedAnswer
+
+__all__ = ["answer_question"]
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=256)
+def _render(entry_id: str, catalog: Catalog, day: date) -> RenderedAnswer:
+    """A rendered answer, cached per catalog and UTC day (live figures change with prices,
+    which change by date; `day` in the key expires the cache at midnight)."""
+    from faq.render import render
+    from faq.store import get_entry
+
+    del day
+    return render(get_entry(entry_id), catalog)
+
+
+def answer_question(
+    question: str, catalog: Catalog, *, share: bool = False
+) -> FaqResult | FaqMissResult | None:
+    """Match `question` against the stored FAQ; None when the FAQ package is unavailable."""
+    try:
+        from faq.errors import FaqError
+        from faq.matcher import Match, match
+    except ImportError:
+        return None
+    found = match(question)
+    if not isinstance(found, Match):
+        return FaqMissResult(question, found.suggestions, found.off_topic, share=share)
+    try:
+        rendered = _render(found.entry.id, catalog, datetime.now(UTC).date())
+    except FaqError:
+        # A live figure could not be filled (a model left the catalog): offer the entry
+        # rather than show half an answer. The FAQ's own tests catch this in CI.
+        log.exception("FAQ entry %s did not render", found.entry.id)
+        return FaqMissResult(question, ((found.entry.id, found.entry.question),), share=share)
+    return FaqResult(
+        rendered.id,
+        rendered.question,
+        rendered.text,
+        asked=question,
+        related=rendered.related,
+        share=share,
+    )

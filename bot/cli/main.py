@@ -1,0 +1,351 @@
+"""`tokencost` (also `python -m bot`): ask, console, prices, serve.
+
+One `cmd_*` function per subcommand, registered in `build_parser()`; add a subcommand by
+writing its `cmd_*` and one `_add_*` block. Every `cmd_*` takes the parsed arguments and
+returns the exit status. Users never see a traceback: unexpected errors print a short
+reference and are logged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import sys
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+import prices
+from bot.answers.results import ErrorResult, ModelsResult, PriceResult, Result, time_of_day
+from bot.cli.faq import add_faq_subcommand
+from bot.cli.ledger import add_subcommands as add_ledger_subcommands
+from bot.cli.queries import add_queries_subcommand
+from bot.config import ConfigError, Settings
+from bot.language.commands import Count, Faq
+from bot.language.errors import ParseError
+from bot.language.parse import parse_command
+from bot.pipeline import Asker, Reply, answer, log_reply
+from bot.render.replies import render_json, render_text
+from bot.respond import is_count as _is_count
+from bot.runtime import Runtime
+
+__all__ = ["HISTORY_FILE", "build_parser", "cmd_ask", "cmd_console", "main", "run_console"]
+
+log = logging.getLogger("tokencost.cli")
+
+#: Console history, kept between sessions (only for an interactive terminal).
+HISTORY_FILE = Path.home() / ".tokencost_history"
+_PROMPT = "tokencost> "
+_QUIT = frozenset({"quit", "exit", ":q", "q", "bye"})
+
+
+def _emit(result: Result, as_json: bool, out: TextIO) -> int:
+    """Print a result; 1 for an error reply, else 0."""
+    if as_json:
+        print(json.dumps(render_json(result), ensure_ascii=False, indent=2), file=out)
+    else:
+        print(render_text(result), file=out)
+    return 1 if isinstance(result, ErrorResult) else 0
+
+
+def _settings() -> Settings:
+    """Settings from the environment (bot/config.py is the only reader of os.environ)."""
+    return Settings.from_env(os.environ)
+
+
+def _runtime(encodings: bool = True) -> Runtime:
+    """The runtime for CLI commands: catalog (with overrides), database, optional tokenizers."""
+    return Runtime.start(_settings(), encodings=encodings)
+
+
+def _print_reply(reply: Reply, as_json: bool, out: TextIO) -> int:
+    """Print a pipeline reply; 1 for an error reply, else 0."""
+    if as_json:
+        print(json.dumps(reply.data, ensure_ascii=False, indent=2), file=out)
+    else:
+        print(reply.text, file=out)
+    return 1 if reply.is_error else 0
+
+
+def _needs_encodings(text: str, catalog: prices.Catalog) -> bool:
+    """Only `count` and FAQ answers count tokens; tiktoken costs ~0.7 s an estimate doesn't need."""
+    try:
+        return isinstance(parse_command(text, catalog), Count | Faq)
+    except ParseError:
+        return False
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer one text as if typed after `/tokencost` (logged with surface `cli`)."""
+    text = " ".join(args.text)
+    if not args.text and not sys.stdin.isatty():
+        text = sys.stdin.read()
+    runtime = _runtime(encodings=False)
+    try:
+        if _needs_encodings(text, runtime.catalog):
+            prices.load_encodings()  # once, before answering; never per request
+        reply = answer(runtime, text, Asker(surface="cli", user_id="cli"))
+        log_reply(runtime, reply)
+        return _print_reply(reply, args.json, sys.stdout)
+    finally:
+        runtime.close()
+
+
+def _strip_prefix(line: str) -> str:
+    stripped = line.strip()
+    if stripped.lower().startswith("/tokencost"):
+        stripped = stripped[len("/tokencost") :].strip()
+    return stripped
+
+
+def run_console(read: Callable[[str], str], out: TextIO, runtime: Runtime) -> int:
+    """The read-answer loop: `read(prompt)` gives a line, raises EOFError at the end."""
+    print("tokencost console: type a command (`help` for examples), `quit` to leave.", file=out)
+    asker = Asker(surface="cli", user_id="cli")
+    while True:
+        try:
+            line = read(_PROMPT)
+        except EOFError:
+            print(file=out)
+            return 0
+        except KeyboardInterrupt:
+            print("^C", file=out)
+            continue
+        text = _strip_prefix(line)
+        if text.lower() in _QUIT:
+            return 0
+        if not line.strip():
+            continue
+        try:
+            reply = answer(runtime, text, asker)
+            print(reply.text, file=out)
+            log_reply(runtime, reply)
+        except Exception:  # one bad line must not end the session
+            ref = uuid.uuid4().hex[:6]
+            log.exception("console answer failed (ref %s)", ref)
+            print(f"Something went wrong (ref {ref}); try another command.", file=out)
+
+
+def _with_readline() -> Callable[[], None]:
+    """Turn on line editing and history; returns the function that saves the history."""
+    try:
+        import readline
+    except ImportError:  # e.g. Windows without pyreadline: plain input() still works
+        return lambda: None
+    with contextlib.suppress(OSError):  # first run, or unreadable: start empty
+        readline.read_history_file(HISTORY_FILE)
+    readline.set_history_length(1000)
+
+    def save() -> None:
+        try:
+            readline.write_history_file(HISTORY_FILE)
+        except OSError as exc:
+            log.warning("could not save console history to %s: %s", HISTORY_FILE, exc)
+
+    return save
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    """An interactive prompt over the same language as `/tokencost`."""
+    del args
+    runtime = _runtime()
+    try:
+        return run_console_interactive(runtime)
+    finally:
+        runtime.close()
+
+
+def _catalog() -> prices.Catalog:
+    """The catalog with the operator's overrides file, if one is configured."""
+    overrides = _settings().prices_overrides
+    return prices.load_catalog(overrides=overrides) if overrides else prices.default_catalog()
+
+
+def _prices_list(args: argparse.Namespace) -> int:
+    catalog = _catalog()
+    if args.provider:
+        models = catalog.by_provider(args.provider)
+        if not models:
+            known = ", ".join(catalog.providers())
+            error = ErrorResult(
+                f"I don't know the provider `{args.provider}`; try one of: {known}."
+            )
+            return _emit(error, args.json, sys.stdout)
+        groups = ((models[0].provider, models),)
+        result = ModelsResult(models[0].provider, groups)
+    else:
+        result = ModelsResult(None, tuple((p, catalog.by_provider(p)) for p in catalog.providers()))
+    if args.json:
+        return _emit(result, True, sys.stdout)
+    rows = [("model", "provider", "input/M", "cached/M", "output/M", "context")]
+    for _provider, models in result.groups:
+        for m in models:
+            p = m.current
+            cached = prices.format_usd(p.cached_input_per_mtok) if p.cached_input_per_mtok else "-"
+            window = f"{m.context_window:,}" if m.context_window else "-"
+            rows.append(
+                (
+                    m.id + (" (deprecated)" if m.deprecated else ""),
+                    m.provider,
+                    prices.format_usd(p.input_per_mtok),
+                    cached,
+                    prices.format_usd(p.output_per_mtok),
+                    window,
+                )
+            )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+    print(f"{len(rows) - 1} models; USD per 1M tokens; checked up to {catalog.as_of.isoformat()}.")
+    return 0
+
+
+def _prices_show(args: argparse.Namespace) -> int:
+    catalog = _catalog()
+    name = " ".join(args.model)
+    result: Result
+    try:
+        model = catalog.get(name)
+    except prices.UnknownModel as exc:
+        result = ErrorResult(exc.message, exc.suggestions)
+    else:
+        base, _peaks = time_of_day(model, None)  # the standard rates, even during peak hours
+        result = PriceResult(model, base)
+    return _emit(result, args.json, sys.stdout)
+
+
+def cmd_prices(args: argparse.Namespace) -> int:
+    """`prices list` and `prices show`: the catalog, without the command language."""
+    handler: Callable[[argparse.Namespace], int] = args.prices_func
+    return handler(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the Slack bot when credentials are set; otherwise say so and start the console."""
+    from bot.slack.serve import serve
+
+    runtime = _runtime()
+    try:
+        if serve(runtime):
+            return 0
+        return run_console_interactive(runtime)
+    finally:
+        runtime.close()
+
+
+def run_console_interactive(runtime: Runtime) -> int:
+    """The console on this terminal, with line editing and history when interactive."""
+    save = _with_readline() if sys.stdin.isatty() else (lambda: None)
+    try:
+        return run_console(_read_private, sys.stdout, runtime)
+    finally:
+        save()
+
+
+def _read_private(prompt: str) -> str:
+    """`input()`, but a `count` line (pasted text) never stays in the saved history."""
+    line = input(prompt)
+    if _is_count(_strip_prefix(line)):
+        try:
+            import readline
+        except ImportError:  # no readline: no history either
+            return line
+        length = readline.get_current_history_length()
+        if length:
+            readline.remove_history_item(length - 1)
+    return line
+
+
+def cmd_runtime(args: argparse.Namespace) -> int:
+    """Subcommands that need the runtime (ledger, digest, clock): `handler(args, runtime)`."""
+    runtime = _runtime(encodings=False)
+    try:
+        handler: Callable[[argparse.Namespace, Runtime], int] = args.handler
+        return handler(args, runtime)
+    finally:
+        runtime.close()
+
+
+def _add_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print one JSON object (DESIGN §3)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser: one subparser per command, each with `func=cmd_*`."""
+    parser = argparse.ArgumentParser(
+        prog="tokencost", description="What will this LLM API call cost? Estimates, FAQ, prices."
+    )
+    parser.add_argument("--debug", action="store_true", help="log details and tracebacks")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p_ask = sub.add_parser("ask", help="answer TEXT as if typed after /tokencost")
+    p_ask.add_argument("text", nargs="*", metavar="TEXT", help="e.g. gpt-4o 1000 500 x 10k/day")
+    _add_json(p_ask)
+    p_ask.set_defaults(func=cmd_ask)
+
+    p_console = sub.add_parser("console", help="interactive prompt (no Slack needed)")
+    p_console.set_defaults(func=cmd_console)
+
+    p_prices = sub.add_parser("prices", help="the price catalog")
+    prices_sub = p_prices.add_subparsers(dest="prices_command", metavar="list|show", required=True)
+    p_list = prices_sub.add_parser("list", help="every model with its prices")
+    p_list.add_argument("--provider", help="only this provider (openai, anthropic, ...)")
+    _add_json(p_list)
+    p_list.set_defaults(func=cmd_prices, prices_func=_prices_list)
+    p_show = prices_sub.add_parser("show", help="one model's price card")
+    p_show.add_argument("model", nargs="+", metavar="MODEL")
+    _add_json(p_show)
+    p_show.set_defaults(func=cmd_prices, prices_func=_prices_show)
+
+    p_serve = sub.add_parser("serve", help="run the Slack bot (or the console without credentials)")
+    p_serve.set_defaults(func=cmd_serve)
+
+    add_queries_subcommand(sub)
+    add_faq_subcommand(sub)
+    add_ledger_subcommands(sub)
+    for name in ("usage", "digest", "clock"):
+        sub.choices[name].set_defaults(func=cmd_runtime)
+    return parser
+
+
+def _quiet_logging(debug: bool) -> None:
+    """Tracebacks only with `--debug`: users see a short reference instead."""
+    if debug:
+        logging.basicConfig(level=logging.DEBUG)
+    elif not logging.getLogger().handlers:
+        logging.getLogger("tokencost").addHandler(logging.NullHandler())
+        logging.getLogger("tokencost").propagate = False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status (0 answer, 1 error reply, 2 usage)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _quiet_logging(args.debug)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    try:
+        return func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `tokencost prices list | head`: the reader left, not an error
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 0
+    except ConfigError as exc:
+        print(f"tokencost: {exc}", file=sys.stderr)
+        return 2
+    except prices.CatalogError as exc:
+        print(f"tokencost: the price data is invalid: {exc.message}", file=sys.stderr)
+        return 2
+    except Exception:
+        ref = uuid.uuid4().hex[:6]
+        log.exception("tokencost %s failed (ref %s)", getattr(args, "command", "?"), ref)
+        print(f"Something went wrong (ref {ref}).", file=sys.stderr)
+        return 2

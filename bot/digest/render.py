@@ -1,0 +1,183 @@
+"""Render a ``Digest`` as a plain-text fallback and Block Kit, within Slack's limits.
+
+Limits kept (slack-facts §1.6): at most 50 blocks (we use under 12), section text at most
+3,000 characters, header at most 150, no table block (so the one-table rule cannot bite), and
+every list capped at ``bot.digest.build.TOP`` with "+N more". User-typed text (tags, questions) is
+escaped for mrkdwn (only ``& < >``) and shortened. The digest says plainly that its costs are
+estimates at list prices.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+import prices
+from bot.digest.build import BudgetStatus, Digest, PriceChange
+from bot.store.usage import SpendGroup
+
+__all__ = ["DISCLAIMER", "render_digest", "sparkline"]
+
+DISCLAIMER = (
+    "Costs are estimates at list prices from tokencost's price table, for the usage teams "
+    "reported; your provider's invoice is the bill."
+)
+SECTION_MAX = 3000
+HEADER_MAX = 150
+QUESTION_MAX = 150
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[Decimal]) -> str:
+    """One bar per value, scaled to the largest; zero is the lowest bar, any spend is higher."""
+    top = max(values, default=Decimal(0))
+    if top <= 0:
+        return _BARS[0] * len(values)
+    levels = len(_BARS) - 1
+    return "".join(
+        _BARS[0] if v <= 0 else _BARS[int((v / top * levels).to_integral_value(ROUND_CEILING))]
+        for v in values
+    )
+
+
+def _day(d: date) -> str:
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def _short_day(d: date) -> str:
+    return f"{d.day} {d:%b}"
+
+
+def _tokens(n: int) -> str:
+    for size, suffix in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "k")):
+        if n >= size:
+            value = (Decimal(n) / size).quantize(Decimal("0.1"))
+            return f"{value.normalize():f}{suffix}"
+    return str(n)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _signed_percent(ratio: Decimal) -> str:
+    text = prices.format_percent(ratio)
+    return text if text.startswith("-") else "+" + text
+
+
+def _groups(groups: tuple[SpendGroup, ...], more: int, total: Decimal, tags: bool) -> str:
+    if not groups:
+        return "none"
+    parts = []
+    for group in groups:
+        name = ("#" + group.key if group.key else "untagged") if tags else str(group.key)
+        share = f" ({prices.format_percent(group.cost_usd / total)})" if total else ""
+        parts.append(f"{name} {prices.format_usd(group.cost_usd)}{share}")
+    return ", ".join(parts) + (f", +{more} more" if more else "")
+
+
+def _budget(status: BudgetStatus) -> str:
+    budget = status.budget
+    who = "#" + budget.tag if budget.tag else "workspace"
+    mark = ", over budget" if status.ratio >= 1 else ", over 80%" if status.ratio >= 0.8 else ""
+    return (
+        f"{who} {prices.format_usd(budget.amount_usd)}/{budget.period}: "
+        f"{prices.format_usd(status.spent_usd)} ({prices.format_percent(status.ratio)}{mark})"
+    )
+
+
+def _change(change: PriceChange) -> str:
+    parts = []
+    for name, label in (("input_per_mtok", "input"), ("output_per_mtok", "output")):
+        old, new = change.before.rate(name), change.after.rate(name)
+        if old != new and old is not None and new is not None:
+            parts.append(f"{label} {prices.format_usd(old)} → {prices.format_usd(new)}")
+    what = ", ".join(parts) or "other rates changed"
+    return f"{change.model} from {_short_day(change.starts)}: {what} per MTok"
+
+
+def _lines(digest: Digest) -> dict[str, str]:
+    """The digest's statements, by section, as plain text (mrkdwn-escaped later)."""
+    spend = digest.spend
+    ratio = digest.change_ratio
+    versus = (
+        f"{_signed_percent(ratio)} vs the 7-day average ({prices.format_usd(digest.average_usd)})"
+        if ratio is not None
+        else "no spend in the 7 days before to compare with"
+    )
+    calls = f"{spend.rows:,} reported call{'s' if spend.rows != 1 else ''}"
+    lines = {
+        "spend": f"Spend: {prices.format_usd(spend.cost_usd)} across {calls} "
+        f"({_tokens(spend.input_tokens)} input, {_tokens(spend.output_tokens)} output tokens); "
+        f"{versus}.",
+        "models": "Top models: " + _groups(digest.top_models, digest.more_models,
+                                           spend.cost_usd, tags=False),
+        "tags": "Top tags: " + _groups(digest.top_tags, digest.more_tags, spend.cost_usd,
+                                       tags=True),
+        "month": f"Month to date: {prices.format_usd(digest.month_to_date_usd)}; "
+        f"forecast for {digest.day:%B}: {prices.format_usd(digest.forecast_usd)} "
+        "at the daily rate so far.",
+    }  # fmt: skip
+    if digest.budgets:
+        lines["budgets"] = "Budgets: " + "; ".join(_budget(s) for s in digest.budgets) + "."
+    values = [d.cost_usd for d in digest.daily]
+    peak = max(digest.daily, key=lambda d: (d.cost_usd, d.day))
+    lines["spark"] = (
+        f"Last {len(values)} days: {sparkline(values)} "
+        f"({_short_day(digest.daily[0].day)} to {_short_day(digest.day)}; "
+        f"peak {prices.format_usd(peak.cost_usd)} on {_short_day(peak.day)})"
+    )
+    activity = digest.activity
+    asked = ", ".join(f"{model} ({n})" for model, n in activity.top_models) or "none"
+    lines["activity"] = (
+        f"Estimates asked: {activity.queries:,} by {activity.people:,} "
+        f"{'person' if activity.people == 1 else 'people'}; most asked: {asked}."
+    )
+    if digest.faq_misses:
+        shown = [_shorten(q) for q in digest.faq_misses]
+        more = f" (+{digest.more_faq_misses} more)" if digest.more_faq_misses else ""
+        lines["faq"] = "Questions the FAQ could not answer: " + "; ".join(
+            f'"{q}"' for q in shown
+        ) + more  # fmt: skip
+    if digest.price_changes:
+        lines["prices"] = "Price changes: " + "; ".join(map(_change, digest.price_changes)) + "."
+    return lines
+
+
+def _shorten(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= QUESTION_MAX else flat[: QUESTION_MAX - 1] + "…"
+
+
+def _section(text: str) -> dict[str, Any]:
+    if len(text) > SECTION_MAX:
+        text = text[: SECTION_MAX - 1] + "…"
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _bold_label(line: str) -> str:
+    label, sep, rest = line.partition(": ")
+    return f"*{_escape(label)}:* {_escape(rest)}" if sep else _escape(line)
+
+
+def render_digest(digest: Digest) -> tuple[str, list[dict[str, Any]]]:
+    """Return ``(text fallback, blocks)`` for ``chat.postMessage``."""
+    title = f"LLM spend digest for {_day(digest.day)} ({digest.timezone})"
+    lines = _lines(digest)
+    text = "\n".join([title, *lines.values(), DISCLAIMER])
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": title[:HEADER_MAX]}},
+        _section(_bold_label(lines["spend"])),
+        _section("\n".join(_bold_label(lines[k]) for k in ("models", "tags"))),
+        _section("\n".join(_bold_label(lines[k]) for k in ("month", "budgets") if k in lines)),
+    ]
+    spark_label, _, spark_rest = lines["spark"].partition(": ")
+    bars, _, caption = spark_rest.partition(" ")
+    blocks.append(_section(f"*{spark_label}:* `{bars}` {_escape(caption)}"))
+    blocks.append(_section(_bold_label(lines["activity"])))
+    for key in ("faq", "prices"):
+        if key in lines:
+            blocks.append(_section(_bold_label(lines[key])))
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": DISCLAIMER}]})
+    return text, blocks

@@ -1,0 +1,114 @@
+"""The lookup commands: `count MODEL <text>` (verbatim text) and `models [provider]`, and
+the "did you mean" error every command gives for a word that may be a misspelt model."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot.language import commands as c
+from bot.language.errors import ParseError
+from bot.language.lexing import Word, canonical_name, lex, resolve_span, split_words
+from prices import Catalog
+from prices.catalog import PROVIDER_PREFIXES
+from prices.tokens import MAX_TEXT_CHARS
+
+__all__ = ["COUNT_SKIP", "MODELS_WORDS", "parse_count", "parse_models", "unknown_words_error"]
+
+#: Words between `count` and the model name that carry no meaning.
+COUNT_SKIP = frozenset({"tokens", "token", "for", "in", "with", "of", "the", "using", "on"})
+#: First words that ask for the model list.
+MODELS_WORDS = frozenset({"models", "list", "ls", "providers", "catalog"})
+
+
+def parse_count(catalog: Catalog, text: str) -> c.Count:
+    """`count MODEL <text>`: everything after the model name is the text, verbatim."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise ParseError(f"That text is over {MAX_TEXT_CHARS:,} characters; count it in parts.")
+    head_end = split_words(text[:200])[0].end
+    words = split_words(text[head_end : head_end + 400])
+    i = 0
+    while i < len(words) and words[i].text.lower() in COUNT_SKIP:
+        i += 1
+    span = resolve_span(catalog, words, i) if i < len(words) else None
+    if span is None:
+        shown = f" `{words[i].text}`" if i < len(words) else ""
+        suggestions = catalog.suggest(words[i].text) if i < len(words) else ()
+        hint = (
+            (" Did you mean " + " or ".join(f"`{s}`" for s in suggestions) + "?")
+            if suggestions
+            else ""
+        )
+        raise ParseError(
+            f"Which model's tokenizer? I don't know{shown or ' that'}; "
+            f"write `count gpt-4o <text>`.{hint}",
+            suggestions,
+        )
+    model, j = span
+    body = text[head_end + words[j - 1].end :]
+    # The separator is the blanks after the name (a `:` glued to the name went with it).
+    body = body.lstrip(" \t").removeprefix("\n") if body.strip() else ""
+    if not body.strip():
+        raise ParseError("Paste the text after the model name: `count gpt-4o Hello, world`.")
+    return c.Count(canonical_name(catalog, model), body)
+
+
+def parse_models(catalog: Catalog, words: list[Word]) -> c.Models:
+    items = [it for it in lex(catalog, words) if it.kind not in ("filler",)]
+    providers = [it.word for it in items if it.kind == "provider"]
+    known = set(catalog.providers())
+    for it in items:
+        name = it.text.lower()
+        if it.kind == "word" and name not in MODELS_WORDS and name not in known:
+            raise ParseError(
+                f"I don't know the provider `{it.text}`; try one of: {', '.join(sorted(known))}.",
+                tuple(sorted(known)),
+            )
+        if it.kind == "word" and name in known:
+            providers.append(name)
+    if len(set(providers)) > 1:
+        raise ParseError("List one provider at a time, like `models anthropic`.")
+    share = any(it.kind == "flag" and it.word == "share" for it in items)
+    return c.Models(providers[0] if providers else None, share=share)
+
+
+@lru_cache(maxsize=1024)
+def _suggest(catalog: Catalog, name: str) -> tuple[str, ...]:
+    """`Catalog.suggest`, remembered: the same typo comes back often."""
+    return catalog.suggest(name)
+
+
+#: A word that may continue a model name spelt out in words (`sonet 4`, `4.5`, `70b`).
+_NAME_PART = re.compile(r"\d{1,2}(?:\.\d)?|\d{1,3}b")
+
+
+def unknown_words_error(
+    catalog: Catalog, unknown: list[str], words: list[Word], example: str
+) -> ParseError:
+    """The error for words we could not place: a near-miss model, or plain confusion."""
+    first = unknown[0]
+    # The run of words around the first unknown one, as a model name (`claude sonet 4`).
+    idx = next((i for i, w in enumerate(words) if w.text == first), None)
+    if idx is None:  # part of a glued word (`×0<`): nothing to suggest from
+        return ParseError(f"I didn't understand `{first}`; try `{example}` or `help`.")
+    run = [first]
+    if idx > 0 and words[idx - 1].text.lower() in PROVIDER_PREFIXES:  # `claude sonet 4`
+        run.insert(0, words[idx - 1].text)
+    for w in words[idx + 1 : idx + 4]:
+        if w.text in unknown:
+            run.append(w.text)
+        elif _NAME_PART.fullmatch(w.text.lower()) and not any(ch.isdigit() for ch in "".join(run)):
+            # One version number completes a name that has none yet (`claude sonet 4`); after
+            # that, bare numbers are counts (`gtp-4o 1 2`, `claude sonet 4 1 2`).
+            run.append(w.text)
+        else:
+            break
+    for size in range(len(run), 0, -1):
+        suggestions = _suggest(catalog, "-".join(run[:size]))
+        if suggestions:
+            shown = " or ".join(f"`{s}`" for s in suggestions)
+            name = " ".join(run[:size])
+            return ParseError(
+                f"I don't know the model `{name}`. Did you mean {shown}?", suggestions
+            )
+    return ParseError(f"I didn't understand `{first}`; try `{example}` or `help`.")

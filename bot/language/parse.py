@@ -1,0 +1,298 @@
+"""Slash-command text -> a typed `Command`, or a `ParseError` with a helpful sentence.
+
+Pure: the only input besides the text is the price catalog (to recognise model names).
+The first word picks the command (`compare`, `count`, `price`, ...); anything else is read as
+an estimate, and text that is no command but reads like a question becomes `Faq`.
+See DESIGN.md §2 for the grammar.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.language import commands as c
+from bot.language.admin import parse_budget, parse_digest, parse_log
+from bot.language.errors import ParseError
+from bot.language.grammar import EXAMPLE, Usage, read_usage
+from bot.language.lexing import Word, lex, lex_word, split_words
+from bot.language.lookup import MODELS_WORDS, parse_count, parse_models, unknown_words_error
+from prices import Catalog, default_catalog
+
+__all__ = [
+    "COUNT_WORDS",
+    "MAX_COMMAND_CHARS",
+    "MAX_COMPARE",
+    "looks_like_question",
+    "parse_command",
+]
+
+#: Longest text accepted, except pasted text for `count` (up to prices' MAX_TEXT_CHARS).
+MAX_COMMAND_CHARS = 4000
+#: Most models one `compare` prices.
+MAX_COMPARE = 10
+
+_PREFIX = re.compile(r"^\s*(?:/tokencost\b|<@[A-Z0-9]+(?:\|[^>]*)?>)[\s:,]*", re.IGNORECASE)
+_QUESTION_WORDS = frozenset(
+    [
+        "what",
+        "whats",
+        "why",
+        "how",
+        "hows",
+        "when",
+        "which",
+        "should",
+        "can",
+        "could",
+        "does",
+        "do",
+        "did",
+        "is",
+        "are",
+        "isnt",
+        "will",
+        "would",
+        "explain",
+        "where",
+        "who",
+        "whos",
+    ]
+)
+_HELP = frozenset({"help", "?", "h", "-h", "--help", "usage", "commands", "start", "hi", "hello"})
+_COMPARE = frozenset({"compare", "cmp", "comparison", "diff"})
+_CHEAPEST = frozenset({"cheapest", "cheap", "cheaper", "lowest", "cheapest-model"})
+#: First words of a `count` command: everything after the model is pasted text, never kept.
+COUNT_WORDS = frozenset({"count", "tokenize", "tokenise", "tokens", "tokenizer"})
+_PRICE = frozenset({"price", "prices", "pricing", "card", "info", "rates", "rate"})
+
+
+def looks_like_question(text: str) -> bool:
+    """Whether text that is no command should go to the FAQ.
+
+    Uses the FAQ's own rule when the `faq` package is importable, else: a `?`, a leading
+    question word, or a leading `faq`.
+    """
+    try:
+        from faq.matcher import looks_like_question as faq_rule
+    except ImportError:  # the FAQ package is optional for the parser
+        words = re.findall(r"[a-z0-9]+", text.lower().replace("'", ""))
+        return bool(words) and (words[0] == "faq" or "?" in text or words[0] in _QUESTION_WORDS)
+    return faq_rule(text)
+
+
+def parse_command(text: str, catalog: Catalog | None = None) -> c.Command:
+    """Parse what a user typed after `/tokencost`; raises `ParseError` for anything else."""
+    catalog = catalog or default_catalog()
+    raw = _PREFIX.sub("", text, count=1).lstrip()
+    text = raw.rstrip()
+    words = split_words(text)
+    if not words:
+        return c.Help()
+    head = words[0].text.lower()
+    if head in COUNT_WORDS:
+        return parse_count(catalog, raw)  # the pasted text is kept verbatim
+    if len(text) > MAX_COMMAND_CHARS:
+        raise ParseError(
+            f"That's {len(text):,} characters; commands are at most {MAX_COMMAND_CHARS:,} "
+            "(only `count MODEL <text>` takes long text)."
+        )
+    if head in _HELP or (head == "faq" and len(words) == 1):
+        return c.Help(share=_shared(words))
+    if head == "faq":
+        return c.Faq(text[words[1].start :].strip())
+    if head in ("log", "budget", "digest"):
+        if head == "log":
+            return parse_log(catalog, words[1:])
+        if head == "budget":
+            return parse_budget(catalog, words[1:])
+        return parse_digest(catalog, words[1:])
+    try:
+        return _parse_priced(catalog, head, words)
+    except ParseError as exc:
+        if looks_like_question(text):
+            return _question(catalog, text, words)
+        if _is_prose(catalog, words):
+            return c.Faq(text)
+        if isinstance(exc, _UnknownWords):
+            raise unknown_words_error(catalog, exc.usage.unknown, words, EXAMPLE) from None
+        raise
+
+
+#: Words a question about one model's price may hold besides the model and its usage
+#: (`what's the price of gpt-4o?`, `how much would gpt-4o cost us for 1000 in 500 out?`).
+#: Any other word (`why`, `cheaper`, `tips`) makes it a question for the FAQ.
+_PRICE_QUESTION = frozenset(
+    " ".join(
+        (
+            "what whats how much does do would will is are was the a an its price prices pricing",
+            "cost costs of for on it per current currently now today rate rates charge charges",
+            "tell me show give us i we you pay to use using run running be can could please",
+            "token tokens with at",
+        )
+    ).split()
+)
+
+
+def _plain_word(text: str) -> str:
+    return text.lower().replace("'", "").replace("\u2019", "")
+
+
+def _question(catalog: Catalog, text: str, words: list[Word]) -> c.Command:
+    """A question that names exactly one model and asks only its price: the price card, or
+    the estimate its counts describe. Everything else goes to the FAQ, with the estimate's
+    error as the hint for when the FAQ has no answer (`how much would 1000 requests on gpt-4o
+    cost?` needs token counts)."""
+    try:
+        items = lex(catalog, words)
+    except ParseError:
+        return c.Faq(text)
+    models = {it.word for it in items if it.kind == "model"}
+    if len(models) != 1 or any(it.kind in ("provider", "vs") for it in items):
+        return c.Faq(text)
+    if any(it.kind == "word" and _plain_word(it.text) not in _PRICE_QUESTION for it in items):
+        return c.Faq(text)
+    kept = [w for w in words if _plain_word(w.text) not in _PRICE_QUESTION or _grammar(w)]
+    try:
+        command = _from_usage(catalog, read_usage(lex(catalog, kept)), kept)
+    except ParseError as exc:
+        numbers = any(it.kind in ("num", "pair", "bound") for it in items)
+        return c.Faq(text, hint=exc.message if numbers else None)
+    return command if isinstance(command, c.Estimate | c.Price) else c.Faq(text)
+
+
+def _grammar(word: Word) -> bool:
+    """Whether a word means something to the grammar (`a day`, `per hour`, `in`)."""
+    return any(it.kind not in ("word", "filler") for it in lex_word(word.text))
+
+
+def _shared(words: list[Word]) -> bool:
+    return any(w.text.lower() in ("share", "--share", "public") for w in words)
+
+
+def _is_prose(catalog: Catalog, words: list[Word]) -> bool:
+    """Three or more words with no model and no number: a statement-question for the FAQ."""
+    if len(words) < 3:
+        return False
+    items = lex(catalog, words)
+    return not any(it.kind in ("model", "num", "pair", "bound", "usd") for it in items)
+
+
+def _parse_priced(catalog: Catalog, head: str, words: list[Word]) -> c.Command:
+    """Estimate, compare, cheapest, price and models: the commands that read a usage."""
+    rest = words[1:]
+    if head in MODELS_WORDS or (len(words) == 2 and words[1].text.lower() == "models"):
+        return parse_models(catalog, words)
+    if head in _CHEAPEST:
+        return _parse_cheapest(read_usage(lex(catalog, rest)))
+    if head in _COMPARE:
+        usage = read_usage(lex(catalog, rest))
+        usage.versus = True
+        return _from_usage(catalog, usage, words)
+    if head in _PRICE:
+        usage = read_usage(lex(catalog, rest))
+        return _from_usage(catalog, usage, rest, price_only=usage.numbers == 0)
+    return _from_usage(catalog, read_usage(lex(catalog, words)), words)
+
+
+def _parse_cheapest(usage: Usage) -> c.Cheapest:
+    if usage.unknown:
+        raise ParseError(
+            f"I didn't understand `{usage.unknown[0]}`; try `cheapest 1000 500 anthropic "
+            "min context 200k`."
+        )
+    if usage.input_tokens is None:
+        raise ParseError("How many tokens? Try `cheapest 1000 in 500 out`.")
+    if len(set(usage.providers)) > 1:
+        raise ParseError("Give at most one provider, like `cheapest 1000 500 anthropic`.")
+    if usage.models or usage.budget or usage.cached_input_tokens:
+        raise ParseError("`cheapest` takes token counts, a provider and a context size only.")
+    return c.Cheapest(
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens or 0,
+        provider=usage.providers[0] if usage.providers else None,
+        min_context=usage.min_context,
+        batch=usage.batch,
+        volume=usage.volume,
+        share=usage.share,
+    )
+
+
+class _UnknownWords(ParseError):
+    """Words we could not place; the real message (with "did you mean", which costs a fuzzy
+    search) is built only if the text turns out not to be a question."""
+
+    def __init__(self, usage: Usage) -> None:
+        super().__init__(f"I didn't understand `{usage.unknown[0]}`.")
+        self.usage = usage
+
+
+def _from_usage(
+    catalog: Catalog,
+    usage: Usage,
+    words: list[Word],
+    *,
+    price_only: bool = False,
+) -> c.Command:
+    """Turn a read usage into an estimate, a compare or a price card."""
+    if usage.unknown:
+        raise _UnknownWords(usage)
+    if usage.providers and not usage.models:
+        raise ParseError(f"Which model of {usage.providers[0]}? Try `models {usage.providers[0]}`.")
+    if not usage.models:
+        raise ParseError(f"Which model? Start with its name, like `{EXAMPLE}`.")
+    if usage.min_context is not None:
+        raise ParseError(
+            "A minimum context only goes with `cheapest`: `cheapest 1000 500 min context 200k`."
+        )
+    if usage.tag is not None:
+        raise ParseError("Tags (`#team`) go with `log` and `budget`, not with estimates.")
+    if len(usage.models) > 1 or usage.versus:
+        return _compare(usage)
+    model = usage.models[0]
+    if usage.input_tokens is None and usage.output_tokens is None:
+        nothing_else = not (
+            usage.batch or usage.volume or usage.budget or usage.cached_input_tokens
+        )
+        if price_only or nothing_else:
+            return c.Price(model, share=usage.share)
+        volume = ""
+        if usage.volume is not None:
+            per = f"/{usage.volume.period}" if usage.volume.period else ""
+            volume = f" x {usage.volume.requests}{per}"
+        raise ParseError(f"How many tokens per request? Try `{model} 1000 in 500 out{volume}`.")
+    if usage.volume is not None and usage.budget is not None:
+        raise ParseError("Give a volume or a budget, not both.")
+    return c.Estimate(
+        model=model,
+        input_tokens=usage.input_tokens or 0,
+        output_tokens=usage.output_tokens or 0,
+        cached_input_tokens=usage.cached_input_tokens or 0,
+        batch=usage.batch,
+        volume=usage.volume,
+        budget=usage.budget,
+        output_assumed=usage.output_tokens is None,
+        share=usage.share,
+    )
+
+
+def _compare(usage: Usage) -> c.Compare:
+    if len(usage.models) < 2:
+        raise ParseError("Compare at least two models, like `gpt-4o vs claude-sonnet-4 1k 1k`.")
+    if len(usage.models) > MAX_COMPARE:
+        raise ParseError(
+            f"I compare at most {MAX_COMPARE} models at once; you gave {len(usage.models)}."
+        )
+    if usage.input_tokens is None and usage.output_tokens is None:
+        names = " ".join(usage.models)
+        raise ParseError(f"How many tokens? Try `compare {names} 1000 500`.")
+    if usage.budget is not None:
+        raise ParseError("A budget goes with one model: `gpt-4o 1000 500 budget $100/day`.")
+    return c.Compare(
+        models=tuple(usage.models),
+        input_tokens=usage.input_tokens or 0,
+        output_tokens=usage.output_tokens or 0,
+        cached_input_tokens=usage.cached_input_tokens or 0,
+        batch=usage.batch,
+        volume=usage.volume,
+        share=usage.share,
+    )

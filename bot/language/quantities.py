@@ -1,0 +1,117 @@
+"""Numbers, periods and money as people type them: `1,000`, `1.5k`, `2M`, `/day`, `$100`.
+
+Pure functions over one word at a time; `bot.language.lexing` uses them to classify words.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+__all__ = [
+    "MAX_BUDGET_USD",
+    "MAX_REQUESTS_PER_DAY",
+    "PERIOD_ADVERBS",
+    "PERIOD_WORDS",
+    "RATE_UNITS",
+    "SCALE_WORDS",
+    "parse_number",
+    "parse_period",
+    "parse_usd",
+    "whole",
+]
+
+#: Volumes above this many requests a day are refused as typos (about 11,600 a second).
+MAX_REQUESTS_PER_DAY = 10**9
+#: Budgets above this many USD are refused as typos.
+MAX_BUDGET_USD = Decimal(10**9)
+
+#: Words and abbreviations for each period, as they follow `per`, `a` or `/`.
+PERIOD_WORDS: dict[str, str] = {
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "second"),
+    **dict.fromkeys(("min", "mins", "minute", "minutes"), "minute"),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "hour"),
+    **dict.fromkeys(("d", "day", "days"), "day"),
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), "week"),
+    **dict.fromkeys(("mo", "mon", "mth", "mths", "month", "months"), "month"),
+}
+#: `daily`, `a day`: words that name a period on their own.
+PERIOD_ADVERBS: dict[str, str] = {
+    "hourly": "hour",
+    "daily": "day",
+    "weekly": "week",
+    "monthly": "month",
+}
+#: Rate units that carry their own period: `5 rps`.
+RATE_UNITS: dict[str, str] = {
+    "rps": "second",
+    "qps": "second",
+    "rpm": "minute",
+    "qpm": "minute",
+    "rph": "hour",
+    "rpd": "day",
+}
+#: Scale words written apart from the number: `1.2 million`.
+SCALE_WORDS: dict[str, int] = {
+    "k": 1000,
+    "thousand": 1000,
+    "m": 1_000_000,
+    "mm": 1_000_000,
+    "mil": 1_000_000,
+    "million": 1_000_000,
+    "millions": 1_000_000,
+}
+
+_SUFFIX = {"k": 1000, "m": 1_000_000, "mm": 1_000_000, "mil": 1_000_000}
+_NUMBER = re.compile(
+    r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?P<frac>\d+))?(?P<suffix>k|m|mm|mil)?",
+    re.IGNORECASE,
+)
+_USD = re.compile(r"(?:\$|usd)?(?P<num>[\d.,]+[km]?)(?:\$|usd|dollars?)?", re.IGNORECASE)
+
+
+def parse_number(word: str) -> Decimal | None:
+    """The value of a number word (`1,000`, `1.5k`, `2M`, `.5m`), or None if it is not one.
+
+    Refuses `1.000` (a thousands separator or a decimal point? ambiguous) by returning None.
+    """
+    match = _NUMBER.fullmatch(word)
+    if match is None or (match["int"] is None and match["frac"] is None):
+        return None
+    whole_part = (match["int"] or "0").replace(",", "")
+    frac = match["frac"]
+    suffix = (match["suffix"] or "").lower()
+    if frac is not None and not suffix and len(frac) == 3 and match["int"] and "," not in word:
+        return None  # `1.000`: European thousands or a decimal? Ask instead of guessing.
+    try:
+        value = Decimal(f"{whole_part}.{frac}" if frac is not None else whole_part)
+    except InvalidOperation:  # pragma: no cover - the regex only lets digits through
+        return None
+    return value * _SUFFIX.get(suffix, 1)
+
+
+def parse_period(word: str) -> str | None:
+    """The period a word names after `per`/`a`/`/` (`day`, `hr`, `mo`), or None."""
+    return PERIOD_WORDS.get(word.lower())
+
+
+def parse_usd(word: str) -> Decimal | None:
+    """A dollar amount written with a currency mark (`$100`, `100usd`, `$1.5k`), else None."""
+    lower = word.lower()
+    if not ("$" in lower or "usd" in lower or "dollar" in lower):
+        return None
+    match = _USD.fullmatch(lower)
+    if match is None:
+        return None
+    number = match["num"]
+    value = parse_number(number)
+    if value is None and re.fullmatch(r"\d+\.\d{3}", number):
+        value = Decimal(number)  # `$1.005` is unambiguous with a currency mark
+    return value
+
+
+def whole(value: Decimal) -> int | None:
+    """The int of an integral Decimal, or None when it has a fractional part."""
+    if value != value.to_integral_value():
+        return None
+    return int(value)

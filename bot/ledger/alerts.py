@@ -1,0 +1,108 @@
+"""Budget alerts: at 80% and at 100% of a budget, one message per budget and period, ever.
+
+Checked on every clock tick. Periods (day, week from Monday, calendar month) follow the
+workspace timezone (``TOKENCOST_TIMEZONE``). An alert goes to the digest channels of the
+budget's team; a budget with no subscribed channel waits until one exists.
+
+Once, not twice: ``claim_budget_alert`` is an insert-or-ignore on (budget, period, threshold),
+so two clocks never both send it. When crossing 100% the 80% alert is claimed too (one message
+says it all). If no channel accepted the message the claim is released and the next tick
+tries again. A process dying between the claim and the post loses that alert (at most once,
+by choice: a missed alert still shows in the digest's budget line, a repeated one is noise).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
+from sqlite_utils import Database
+
+import prices
+from bot.runtime import Runtime
+from bot.store.budgets import (
+    Budget,
+    claim_budget_alert,
+    list_budgets,
+    period_window,
+    release_budget_alert,
+)
+from bot.store.digests import list_subscriptions
+from bot.store.usage import spend_total
+
+__all__ = ["THRESHOLDS_PCT", "AlertOutcome", "alert_text", "post_budget_alerts"]
+
+log = logging.getLogger("tokencost.budget")
+
+THRESHOLDS_PCT = (80, 100)
+"""Percentages of a budget that trigger an alert, lowest first."""
+
+
+@dataclass(frozen=True)
+class AlertOutcome:
+    """One alert sent (or that could not be)."""
+
+    budget_id: int
+    period_start: date
+    threshold_pct: int
+    spent_usd: Decimal
+    channels: tuple[str, ...]
+    """Channels it was posted to; empty when every post failed (it will be retried)."""
+
+
+def alert_text(budget: Budget, spent_usd: Decimal, threshold_pct: int, period_start: date) -> str:
+    """The alert message, plain text that also reads well as mrkdwn."""
+    who = f"#{budget.tag}" if budget.tag else "The workspace"
+    ratio = spent_usd / budget.amount_usd
+    verb = "is over" if threshold_pct >= 100 else "has used"
+    amount = prices.format_usd(budget.amount_usd)
+    return (
+        f"Budget alert: {who} {verb} {prices.format_percent(ratio)} of its {amount}/"
+        f"{budget.period} budget: {prices.format_usd(spent_usd)} since "
+        f"{period_start.day} {period_start:%b}. Costs are estimates at list prices."
+    )
+
+
+def _channels(db: Database, budget: Budget) -> list[str]:
+    return [s.channel_id for s in list_subscriptions(db, team_id=budget.team_id or None)]
+
+
+def _post(client: WebClient, channels: list[str], text: str) -> tuple[str, ...]:
+    posted = []
+    for channel in channels:
+        try:
+            client.chat_postMessage(channel=channel, text=text, unfurl_links=False)
+            posted.append(channel)
+        except (SlackClientError, OSError) as exc:
+            log.warning("budget alert to %s failed: %s", channel, exc)
+    return tuple(posted)
+
+
+def post_budget_alerts(runtime: Runtime, client: WebClient, now: datetime) -> list[AlertOutcome]:
+    """Send the 80% / 100% alerts that are due and not yet sent; return what was attempted."""
+    db = runtime.db()
+    tz = ZoneInfo(runtime.settings.timezone)
+    outcomes = []
+    for budget in list_budgets(db):
+        start, end = period_window(budget.period, now, tz)
+        spent = spend_total(db, start, end, budget.tag).cost_usd
+        reached = [t for t in THRESHOLDS_PCT if spent * 100 >= budget.amount_usd * t]
+        channels = _channels(db, budget) if reached else []
+        if not reached or not channels:
+            continue
+        top = reached[-1]
+        first = start.astimezone(tz).date()
+        if not claim_budget_alert(db, budget.id, first, top, now):
+            continue  # already sent this period
+        for lower in reached[:-1]:
+            claim_budget_alert(db, budget.id, first, lower, now)
+        posted = _post(client, channels, alert_text(budget, spent, top, first))
+        if not posted:
+            release_budget_alert(db, budget.id, first, top)
+        outcomes.append(AlertOutcome(budget.id, first, top, spent, posted))
+    return outcomes

@@ -1,0 +1,234 @@
+"""Reported usage as people and exporters send it: field names, values, and their checks.
+
+One reported event is a mapping of fields, from a JSON object (``POST /usage``) or a CSV row
+(``tokencost usage import``). Our names and the OpenTelemetry GenAI semantic-convention names
+are both accepted (https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/):
+
+====================== ============================================================
+ours                   OpenTelemetry
+====================== ============================================================
+model (required)       gen_ai.response.model, else gen_ai.request.model
+input_tokens           gen_ai.usage.input_tokens (the whole prompt, cached included)
+output_tokens          gen_ai.usage.output_tokens
+cached_input_tokens    gen_ai.usage.cache_read.input_tokens
+timestamp              (ISO 8601 with a timezone, or a bare date = midnight UTC;
+                       default: when it arrives)
+tag, user, id          (``id`` is the idempotency key)
+====================== ============================================================
+
+Other dotted names (``gen_ai.system``, ``server.address``...) are ignored, so an exporter's whole
+attribute set can be posted as is; an unknown plain name is refused with a "did you mean",
+because a typo such as ``input_token`` would otherwise store a silent zero.
+
+Token counts are read the same way on every surface (CSV, ``POST /usage``, ``usage add``):
+ints, integral floats, and text such as ``1200``, ``1,200``, ``1_200``, ``1.5k`` or ``2M``
+(``bot.language.quantities.parse_number``). A bare date (``2026-11-28``) is midnight UTC that day.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from bot.language.quantities import parse_number, whole
+
+__all__ = [
+    "FIELDS",
+    "MAX_TEXT_CHARS",
+    "EventProblems",
+    "UsageEvent",
+    "event_from_fields",
+    "plural",
+]
+
+FIELDS = (
+    "model",
+    "input_tokens",
+    "output_tokens",
+    "cached_input_tokens",
+    "timestamp",
+    "tag",
+    "user",
+    "id",
+)
+"""Our field names, in the order of the CSV header."""
+
+_OTEL = {
+    "gen_ai.request.model": "model",
+    "gen_ai.response.model": "model",
+    "gen_ai.usage.input_tokens": "input_tokens",
+    "gen_ai.usage.output_tokens": "output_tokens",
+    "gen_ai.usage.cache_read.input_tokens": "cached_input_tokens",
+}
+# gen_ai.response.model names the model that actually answered (often a dated id), so it wins.
+_OTEL_ORDER = ("gen_ai.response.model", "gen_ai.request.model")
+
+MAX_TEXT_CHARS = 200
+"""Longest ``model``, ``tag``, ``user`` or ``id`` accepted, in characters."""
+
+_FUTURE_SLACK = timedelta(days=1)
+"""Timestamps further ahead of the server's clock than this are refused as mistakes."""
+
+_BARE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIMESTAMP_EXAMPLE = "like 2026-11-02T14:30:00Z, or 2026-11-02 for midnight UTC"
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``1 row``, ``2 rows``, ``1,000 rows``: a count with its noun in the right number."""
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
+
+
+@dataclass(frozen=True)
+class UsageEvent:
+    """One reported LLM call (or a total over several), checked but not yet priced."""
+
+    model: str
+    """The model name as reported (resolved against the catalog when priced)."""
+    occurred_utc: datetime
+    """When the usage happened (timezone-aware)."""
+    input_tokens: int = 0
+    """The whole prompt, cached part included."""
+    output_tokens: int = 0
+    cached_input_tokens: int = 0
+    """The cached part of ``input_tokens``."""
+    tag: str | None = None
+    """Team or feature tag, without a leading ``#``."""
+    user: str | None = None
+    event_id: str | None = None
+    """Idempotency key; None means the event is always new."""
+
+
+class EventProblems(Exception):
+    """An event's fields are wrong; ``problems`` lists every user-safe reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = tuple(problems)
+
+
+def _merge_names(fields: Mapping[str, object], problems: list[str]) -> dict[str, object]:
+    merged: dict[str, object] = {}
+    for name, value in fields.items():
+        if name in FIELDS:
+            merged[name] = value
+        elif name not in _OTEL and "." not in name:
+            close = difflib.get_close_matches(name, FIELDS, n=1)
+            hint = f"; did you mean {close[0]}?" if close else f"; known: {', '.join(FIELDS)}"
+            problems.append(f"unknown field {name[:40]!r}{hint}")
+    otel = [n for n in _OTEL_ORDER if fields.get(n) not in (None, "")]
+    otel += [n for n in _OTEL if n not in _OTEL_ORDER and fields.get(n) not in (None, "")]
+    for name in otel:
+        ours = _OTEL[name]
+        value = fields[name]
+        current = merged.get(ours)
+        if current in (None, ""):
+            merged[ours] = value
+        elif ours != "model" and current != value and str(current) != str(value):
+            problems.append(f"{ours} and {name} disagree ({current!r} vs {value!r})")
+    return merged
+
+
+def _count(name: str, value: object, problems: list[str]) -> int:
+    if value is None or value == "":
+        return 0
+    number: int | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str):
+        text = value.strip().replace("_", "")
+        negative = text.startswith("-")
+        parsed = parse_number(text[1:] if negative else text)
+        number = whole(parsed) if parsed is not None else None
+        if number is not None and negative:
+            number = -number
+    if number is None:
+        problems.append(
+            f"{name} must be a whole number of tokens (like 1200, 1,200 or 1.5k), "
+            f"not {str(value)[:40]!r}"
+        )
+        return 0
+    if number < 0:
+        problems.append(f"{name} can't be negative ({number:,})")
+    return number
+
+
+def _text(name: str, value: object, problems: list[str]) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        problems.append(f"{name} must be text")
+        return None
+    text = str(value).strip()
+    if name == "tag":
+        text = text.lstrip("#")
+    if len(text) > MAX_TEXT_CHARS:
+        problems.append(f"{name} is longer than {MAX_TEXT_CHARS} characters")
+        return None
+    return text or None
+
+
+def _timestamp(value: object, now: datetime, problems: list[str]) -> datetime:
+    if value is None or value == "":
+        return now
+    if not isinstance(value, str):
+        problems.append(f"timestamp must be ISO 8601 text, {_TIMESTAMP_EXAMPLE}")
+        return now
+    text = value.strip()
+    try:
+        if _BARE_DATE.fullmatch(text):  # a day without a time: midnight UTC, on every surface
+            moment = datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
+        else:
+            moment = datetime.fromisoformat(text)
+    except ValueError:
+        problems.append(f"timestamp {value[:40]!r} is not an ISO 8601 time ({_TIMESTAMP_EXAMPLE})")
+        return now
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        problems.append(f"timestamp {value[:40]!r} needs a timezone (Z or +01:00)")
+        return now
+    if moment > now + _FUTURE_SLACK:
+        problems.append(f"timestamp {value[:40]!r} is in the future")
+    return moment
+
+
+def event_from_fields(fields: Mapping[str, object], now: datetime) -> UsageEvent:
+    """Check one event's fields and return it; raise ``EventProblems`` listing every problem.
+
+    Token counts take ints, integral floats and number text (``1,200``, ``1.5k``; OTLP/JSON
+    sends int64 as text); a bare date is midnight UTC; ``now`` is the default timestamp and
+    the reference for "in the future".
+    """
+    problems: list[str] = []
+    merged = _merge_names(fields, problems)
+    model = _text("model", merged.get("model"), problems)
+    if model is None and not any(p.startswith("model") for p in problems):
+        problems.append("model is required (or gen_ai.request.model)")
+    counts = {
+        name: _count(name, merged.get(name), problems)
+        for name in ("input_tokens", "output_tokens", "cached_input_tokens")
+    }
+    if counts["cached_input_tokens"] > counts["input_tokens"] >= 0:
+        problems.append(
+            f"cached_input_tokens ({counts['cached_input_tokens']:,}) is part of the prompt, "
+            f"so it can't exceed input_tokens ({counts['input_tokens']:,})"
+        )
+    event_id = _text("id", merged.get("id"), problems)
+    event = UsageEvent(
+        model=model or "",
+        occurred_utc=_timestamp(merged.get("timestamp"), now, problems),
+        input_tokens=counts["input_tokens"],
+        output_tokens=counts["output_tokens"],
+        cached_input_tokens=counts["cached_input_tokens"],
+        tag=_text("tag", merged.get("tag"), problems),
+        user=_text("user", merged.get("user"), problems),
+        event_id=event_id,
+    )
+    if problems:
+        raise EventProblems(problems)
+    return event

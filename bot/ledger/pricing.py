@@ -1,0 +1,143 @@
+"""Pricing reported usage into ledger rows: one path for HTTP, Slack ``log``, CLI and CSV.
+
+Each event is priced with ``prices.estimate(..., at=event time)``: the price in force when the
+usage happened, not today's. The row keeps the per-MTok rates it was charged and the date
+those prices took effect, so a later catalog change never rewrites history.
+
+A ledger row may total several calls (``log gpt-4o 120k 30k`` is a day's usage), so the
+per-request limits (context window, max output) are not applied to it. Long-context tiers are
+applied to the row as reported: send one event per call when a tier matters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlite_utils import Database
+
+import prices
+from bot.ledger.fields import UsageEvent
+from bot.store.usage import InsertResult, UsageRow, insert_usage
+
+__all__ = ["PricedBatch", "UsageRefused", "price_event", "price_events", "record_events"]
+
+
+class UsageRefused(Exception):
+    """A batch of usage was refused and nothing was stored.
+
+    ``errors`` holds ``(index, message)`` for every problem, index 0-based into the batch.
+    """
+
+    def __init__(self, errors: Sequence[tuple[int, str]]) -> None:
+        super().__init__("; ".join(f"#{index}: {message}" for index, message in errors))
+        self.errors = tuple(errors)
+
+
+@dataclass(frozen=True)
+class PricedBatch:
+    """Ledger rows ready to insert, with what they cost."""
+
+    rows: tuple[UsageRow, ...]
+    cost_usd: Decimal
+    """Sum of the rows' costs (duplicates included), unrounded."""
+
+
+def _unbounded(model: prices.Model) -> prices.Model:
+    # A ledger row may total many calls: drop the per-request limits, keep the prices.
+    if model.context_window is None and model.max_output_tokens is None:
+        return model
+    return dataclasses.replace(model, context_window=None, max_output_tokens=None)
+
+
+def _price_start(model: prices.Model, at: datetime) -> date:
+    """The first day of the price entry in force at ``at`` (the model's check date if undated)."""
+    for period in reversed(model.history):
+        if period.active(at):
+            return period.starts or model.checked
+    return model.history[0].starts or model.checked
+
+
+def price_event(
+    catalog: prices.Catalog, event: UsageEvent, source: str, model: prices.Model | None = None
+) -> UsageRow:
+    """Price one event at the prices in force at its own timestamp.
+
+    Raises ``prices.UnknownModel`` (with suggestions) or ``prices.BadUsage``.
+    ``model`` skips the catalog lookup when the caller already resolved it.
+    """
+    resolved = model or catalog.get(event.model)
+    at = event.occurred_utc.astimezone(UTC)
+    estimate = prices.estimate(
+        _unbounded(resolved),
+        event.input_tokens,
+        event.output_tokens,
+        event.cached_input_tokens,
+        at=at,
+        catalog=catalog,
+    )
+    rates = estimate.rates
+    return UsageRow(
+        model=resolved.id,
+        provider=resolved.provider,
+        cost_usd=estimate.total,
+        occurred_utc=at,
+        input_tokens=event.input_tokens,
+        output_tokens=event.output_tokens,
+        cached_input_tokens=event.cached_input_tokens,
+        event_key=event.event_id,
+        input_per_mtok=rates.input_per_mtok,
+        output_per_mtok=rates.output_per_mtok,
+        cached_input_per_mtok=rates.cached_input_per_mtok if event.cached_input_tokens else None,
+        price_as_of=_price_start(resolved, at),
+        tag=event.tag,
+        user=event.user,
+        source=source,
+    )
+
+
+def price_events(
+    catalog: prices.Catalog,
+    events: Sequence[UsageEvent | None],
+    source: str,
+    errors: list[tuple[int, str]] | None = None,
+) -> PricedBatch:
+    """Price a batch; every failure is appended to ``errors`` as ``(index, message)``.
+
+    ``None`` entries (events that already failed their field checks) are passed over. Raises
+    ``UsageRefused`` at the end if ``errors`` is non-empty, so the caller sees every problem.
+    """
+    errors = [] if errors is None else errors
+    models: dict[str, prices.Model] = {}
+    rows: list[UsageRow] = []
+    for index, event in enumerate(events):
+        if event is None:
+            continue
+        try:
+            model = models.get(event.model)
+            if model is None:
+                model = models[event.model] = catalog.get(event.model)
+            rows.append(price_event(catalog, event, source, model))
+        except prices.PricesError as exc:
+            errors.append((index, exc.message))
+    if errors:
+        raise UsageRefused(sorted(errors))
+    return PricedBatch(tuple(rows), sum((row.cost_usd for row in rows), Decimal(0)))
+
+
+def record_events(
+    db: Database,
+    catalog: prices.Catalog,
+    events: Sequence[UsageEvent],
+    source: str,
+    now: datetime,
+) -> tuple[InsertResult, PricedBatch]:
+    """Price and store a batch all-or-nothing; a repeated ``event_id`` is stored once.
+
+    Raises ``UsageRefused`` listing every problem, with nothing stored.
+    """
+    batch = price_events(catalog, events, source)
+    return insert_usage(db, batch.rows, now), batch

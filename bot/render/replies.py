@@ -1,0 +1,121 @@
+"""One result, three renderings: plain text (CLI and Slack's fallback), Block Kit, JSON.
+
+    text = render_text(result)                # the CLI
+    text = render_text(result, slack=True)    # Slack's `text` fallback (mrkdwn, escaped)
+    blocks = render_blocks(result)            # Slack `blocks`, checked against Slack's limits
+    data = render_json(result)                # `--json` (DESIGN.md §3)
+
+Block Kit is built with `slack_sdk.models.blocks`, whose `to_dict()` validates the limits
+(https://docs.slack.dev/reference/block-kit/blocks): 50 blocks a message, 3,000 characters a
+section, 150 a header. We cut long content ourselves so a reply never fails those checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.answers.results import Result
+from bot.render.data import to_json
+from bot.render.style import PLAIN, SLACK, Parts, mrkdwn_escape
+from bot.render.text import parts_of
+
+__all__ = [
+    "MAX_BLOCKS",
+    "MAX_HEADER_CHARS",
+    "MAX_SECTION_CHARS",
+    "mrkdwn_escape",
+    "render_blocks",
+    "render_json",
+    "render_text",
+]
+
+MAX_BLOCKS = 50
+MAX_SECTION_CHARS = 3000
+MAX_HEADER_CHARS = 150
+#: Context blocks take at most 10 elements.
+_MAX_CONTEXT_ELEMENTS = 10
+_SECTION_BUDGET = MAX_SECTION_CHARS - 100  # room for the code fence and a "cut" marker
+
+
+def render_text(result: Result, *, slack: bool = False) -> str:
+    """The reply as text: plain for a terminal, or escaped mrkdwn for Slack's fallback."""
+    style = SLACK if slack else PLAIN
+    parts = parts_of(result, style)
+    lines: list[str] = []
+    if parts.title:
+        lines.append(style.bold(style.esc(parts.title)))
+    lines += parts.body
+    if parts.table is not None:
+        lines.append(f"```\n{parts.table}\n```" if slack else parts.table)
+    lines += parts.notes
+    return "\n".join(lines)
+
+
+def render_json(result: Result) -> dict[str, Any]:
+    """The reply as the JSON object of `--json`."""
+    return to_json(result)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _sections(lines: list[str]) -> list[SectionBlock]:
+    """Lines packed into as few sections as fit Slack's per-section limit."""
+    sections: list[SectionBlock] = []
+    chunk: list[str] = []
+    size = 0
+    for line in lines:
+        line = _cut(line, _SECTION_BUDGET)
+        if chunk and size + len(line) + 1 > _SECTION_BUDGET:
+            sections.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
+            chunk, size = [], 0
+        chunk.append(line)
+        size += len(line) + 1
+    if chunk:
+        sections.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
+    return sections
+
+
+def _table(table: str) -> SectionBlock:
+    """A monospace table in a code block: renders everywhere (a `table` block may not)."""
+    rows = table.splitlines()
+    kept: list[str] = []
+    for row in rows:
+        if sum(len(k) + 1 for k in kept) + len(row) > _SECTION_BUDGET:
+            kept.append(f"… {len(rows) - len(kept)} more rows")
+            break
+        kept.append(row)
+    return SectionBlock(text=MarkdownTextObject(text="```\n" + "\n".join(kept) + "\n```"))
+
+
+def blocks_of(parts: Parts) -> list[Block]:
+    """Block Kit blocks for reply parts, within Slack's limits."""
+    blocks: list[Block] = []
+    if parts.title:
+        title = _cut(parts.title, MAX_HEADER_CHARS)
+        blocks.append(HeaderBlock(text=PlainTextObject(text=title, emoji=True)))
+    blocks += _sections(parts.body)
+    if parts.table is not None:
+        blocks.append(_table(parts.table))
+    notes = [_cut(n, 2000) for n in parts.notes[:_MAX_CONTEXT_ELEMENTS]]
+    if notes:
+        context = ContextBlock(elements=[MarkdownTextObject(text=n) for n in notes])
+        if len(blocks) >= MAX_BLOCKS:
+            blocks = blocks[: MAX_BLOCKS - 1]
+        blocks.append(context)
+    return blocks[:MAX_BLOCKS]
+
+
+def render_blocks(result: Result) -> list[dict[str, Any]]:
+    """The reply as Block Kit dicts (validated by slack_sdk on the way out)."""
+    return [block.to_dict() for block in blocks_of(parts_of(result, SLACK))]

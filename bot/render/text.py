@@ -1,0 +1,240 @@
+"""The words of every reply, as parts (title, body, table, notes) shared by text and Block Kit.
+
+Estimates, comparisons, counts, help, errors and FAQ answers here; price cards and model
+lists in `bot.render.cards`; the `Style` (plain or escaped mrkdwn) in `bot.render.style`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.answers import results as r
+from bot.render.cards import models_parts, price_parts
+from bot.render.style import (
+    PLAIN,
+    SLACK,
+    Parts,
+    Style,
+    count_text,
+    mrkdwn_escape,
+    plural,
+    rate_text,
+    window_text,
+)
+from prices import format_percent, format_usd
+
+__all__ = ["PLAIN", "SLACK", "Parts", "Style", "mrkdwn_escape", "parts_of"]
+
+
+_n = count_text
+_rate = rate_text
+
+
+def _volume_line(res: r.EstimateResult, s: Style) -> str | None:
+    est, proj = res.estimate, res.projection
+    if res.requests is None:
+        return None
+    if res.period is None:
+        total = format_usd(est.total * res.requests)
+        return f"For {plural(res.requests, 'request')}: {s.bold(total)} in total"
+    if proj is None:  # pragma: no cover - a period always comes with a projection
+        return None
+    money = (
+        f"{s.bold(format_usd(proj.per_day))} per day, "
+        f"{s.bold(format_usd(proj.per_month))} per month (a month = 30 days)"
+    )
+    rate = f"{plural(res.requests, 'request')} per {res.period}"
+    if res.period != "day":
+        rate += f" ({_n(proj.requests_per_day)} per day)"
+    if res.budget is not None:
+        budget = f"{format_usd(res.budget.usd)} per {res.budget.period}"
+        if res.requests == 0:
+            return f"A budget of {budget} doesn't cover one request ({format_usd(est.total)})."
+        return f"A budget of {budget} buys {s.bold(rate)}: {money}"
+    return f"At {rate}: {money}"
+
+
+def _estimate(res: r.EstimateResult, s: Style) -> Parts:
+    est = res.estimate
+    model, rates = est.model, est.rates
+    cached = f" ({_n(est.cached_input_tokens)} cached)" if est.cached_input_tokens else ""
+    batch = ", batch API" if est.batch else ""
+    plain = est.input_tokens - est.cached_input_tokens - est.cache_write_tokens
+    body = [
+        f"{s.bold(s.esc(model.id))} ({s.esc(model.provider)}): "
+        f"{plural(est.input_tokens, 'input token')}{cached}, "
+        f"{plural(est.output_tokens, 'output token')}{batch}",
+        f"• uncached input: {_n(plain)} × {_rate(rates.input_per_mtok)} = "
+        f"{format_usd(est.input_cost)}",
+        f"• cached input: {_n(est.cached_input_tokens)} × {_rate(rates.cached_input_per_mtok)} = "
+        f"{format_usd(est.cached_input_cost)}",
+        f"• output: {_n(est.output_tokens)} × {_rate(rates.output_per_mtok)} = "
+        f"{format_usd(est.output_cost)}",
+        f"Per request: {s.bold(format_usd(est.total))}",
+    ]
+    if est.cache_write_tokens:
+        body.insert(
+            3, f"• cache writes: {_n(est.cache_write_tokens)} = {format_usd(est.cache_write_cost)}"
+        )
+    if (volume := _volume_line(res, s)) is not None:
+        body.append(volume)
+    if (alt := res.alternative) is not None:
+        figure = (
+            format_usd(alt.per_month) + " per month"
+            if alt.per_month is not None
+            else (format_usd(alt.total) + " per request")
+        )
+        body.append(
+            f"Cheaper at {s.esc(model.provider)}: {s.bold(s.esc(alt.model.id))}: {figure}, "
+            f"{format_percent(alt.saving)} less"
+        )
+    notes = [
+        f"Prices per 1M tokens{' (batch)' if est.batch else ''}, as of {est.as_of.isoformat()}: "
+        f"input {format_usd(rates.input_per_mtok)}, cached input "
+        f"{_rate(rates.cached_input_per_mtok).removesuffix('/M')}, output "
+        f"{format_usd(rates.output_per_mtok)}"
+    ]
+    if est.tier is not None:
+        notes.append(
+            f"The prompt is over {_n(est.tier.threshold_input_tokens)} tokens, so the whole "
+            "request is billed at the long-context rate."
+        )
+    if res.output_assumed:
+        notes.append(
+            "You gave one number, so I read it as input and assumed 0 output tokens; "
+            "add one like `500 out`."
+        )
+    notes.extend(_time_of_day_notes(res))
+    if isinstance(res.requests, Decimal) and res.period is not None:
+        notes.append(
+            f"The rate is fractional, so requests per day and month are averages "
+            f"({_n(res.requests)} per {res.period})."
+        )
+    notes.extend(s.esc(warning) for warning in res.warnings)
+    per = f"{format_usd(est.total)} per request"
+    if res.projection is not None:
+        per += f", {format_usd(res.projection.per_month)} per month"
+    return Parts(f"{model.id}: {per}", body, None, notes)
+
+
+def _time_of_day_notes(res: r.EstimateResult) -> list[str]:
+    """Which time-of-day rate priced the request, and the other rates of the day."""
+    if res.peak is not None:
+        return [f"Priced at the peak-hour rate ({window_text(res.peak)})."]
+    if not res.peaks:
+        return []
+    windows = "; ".join(
+        f"{window_text(p.window)}: input {format_usd(p.prices.input_per_mtok)}, output "
+        f"{format_usd(p.prices.output_per_mtok)} per 1M"
+        for p in res.peaks
+    )
+    return [f"Priced at the standard rate; peak hours cost more ({windows})."]
+
+
+def _compare(res: r.CompareResult, s: Style) -> Parts:
+    cheapest = res.rows[0].estimate.total
+    monthly = any(row.per_month is not None for row in res.rows)
+    header = [
+        "model",
+        "provider",
+        "per request",
+        *(["per month"] if monthly else []),
+        "vs cheapest",
+    ]
+    lines = [header]
+    for row in res.rows:
+        total = row.estimate.total
+        if total == cheapest:
+            diff = "cheapest"
+        elif cheapest == 0:
+            diff = f"+{format_usd(total)}"
+        else:
+            diff = (
+                f"+{format_usd(total - cheapest)} ({(total / cheapest).quantize(Decimal('0.1'))}×)"
+            )
+        month = [format_usd(row.per_month)] if row.per_month is not None else []
+        lines.append([row.model.id, row.model.provider, format_usd(total), *month, diff])
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    table = "\n".join(
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)).rstrip() for line in lines
+    )
+    tokens = "token" if res.input_tokens + res.output_tokens == 1 else "tokens"
+    usage = f"{_n(res.input_tokens)} input + {_n(res.output_tokens)} output {tokens}"
+    if res.cached_input_tokens:
+        usage += f" ({_n(res.cached_input_tokens)} input cached)"
+    if res.batch:
+        usage += ", batch API"
+    first = res.rows[0]
+    body = [
+        f"Cheapest: {s.bold(s.esc(first.model.id))} ({s.esc(first.model.provider)}) at "
+        f"{s.bold(format_usd(first.estimate.total))} per request"
+    ]
+    notes = []
+    if res.requests is not None and res.period is not None:
+        notes.append(f"At {plural(res.requests, 'request')} per {res.period}; a month = 30 days.")
+    for model_id, why in res.skipped:
+        notes.append(f"{s.esc(model_id)} left out: {s.esc(why)}")
+    as_of = max(row.estimate.as_of for row in res.rows)
+    notes.append(f"Prices as of {as_of.isoformat()}.")
+    return Parts(f"{res.title}: {usage}", body, s.esc(table), notes)
+
+
+def _count(res: r.CountResult, s: Style) -> Parts:
+    count = res.count
+    exact = "exact" if count.exact else "approximate"
+    body = [
+        f"{s.bold(_n(count.tokens))} {'token' if count.tokens == 1 else 'tokens'} for "
+        f"{s.esc(res.model.id)} ({s.esc(count.encoding)}, {exact}) in "
+        f"{plural(res.chars, 'character')}",
+        f"As input: {s.bold(format_usd(res.cost_as_input))} at "
+        f"{_rate(res.model.current.input_per_mtok)}",
+    ]
+    notes = [s.esc(n) for n in (count.note, res.note) if n]
+    return Parts(f"{res.model.id}: {plural(count.tokens, 'token')}", body, None, notes)
+
+
+def _faq_miss(res: r.FaqMissResult, s: Style) -> Parts:
+    if res.off_topic or not res.suggestions:
+        return Parts(
+            "",
+            [
+                "That doesn't look like a question I can answer about LLM costs; "
+                "type `help` for what I can do."
+            ],
+        )
+    body = ["I don't have a stored answer for that yet. The closest questions I know:"]
+    body += [f"• {s.esc(question)}" for _id, question in res.suggestions]
+    return Parts("", body, None, ["Ask one of them, or type `help`."])
+
+
+def parts_of(result: r.Result, s: Style) -> Parts:
+    """The parts of any result, styled."""
+    match result:
+        case r.EstimateResult():
+            return _estimate(result, s)
+        case r.CompareResult():
+            return _compare(result, s)
+        case r.CountResult():
+            return _count(result, s)
+        case r.PriceResult():
+            return price_parts(result, s)
+        case r.ModelsResult():
+            return models_parts(result, s)
+        case r.HelpResult():
+            lines = [s.esc(result.note)] if result.note else []
+            return Parts("tokencost help", lines + s.esc(result.text).splitlines())
+        case r.ErrorResult():
+            notes = []
+            if result.suggestions and "Did you mean" not in result.message:
+                notes.append("Did you mean: " + ", ".join(s.esc(x) for x in result.suggestions))
+            notes.append("Type `help` for examples.")
+            return Parts("", [s.esc(result.message)], None, notes)
+        case r.FaqResult():
+            notes = (
+                ["Related: " + " · ".join(s.esc(q) for _i, q in result.related)]
+                if result.related
+                else []
+            )
+            return Parts(result.question, s.stored(result.answer).splitlines(), None, notes)
+        case r.FaqMissResult():
+            return _faq_miss(result, s)

@@ -1,0 +1,80 @@
+"""@-mentions and direct messages: the same language, answered in the thread.
+
+The bot never answers itself or other bots (Bolt drops its own events; we also skip any
+message with a `bot_id` or a subtype). Retried deliveries are answered once: see `dedupe`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import App, BoltResponse, Say
+from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
+
+from bot.pipeline import Asker, answer, log_reply
+from bot.runtime import Runtime
+from bot.slack.decorate import decorate
+from bot.slack.listeners.channels import channel_resolver
+from bot.slack.listeners.guard import apology, log_incident
+from bot.store.db import mark_event_seen
+
+__all__ = ["register", "strip_mention"]
+
+_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+
+
+def strip_mention(text: str) -> str:
+    """The text of a message without the `<@U123>` mentions in it."""
+    return _MENTION.sub(" ", text).strip()
+
+
+def register(app: App, runtime: Runtime) -> None:
+    """Register mention and DM listeners, and the retry dedupe middleware."""
+
+    def dedupe(req: BoltRequest, resp: BoltResponse, next: Any) -> BoltResponse:
+        """Answer each event once, even when Slack retries it.
+
+        Keyed on the top-level `event_id`, which stays the same across retries; a retry whose
+        original never arrived is still answered (slack-facts §6: don't drop on Retry-Num).
+        """
+        body = req.body if isinstance(req.body, dict) else {}
+        event_id = body.get("event_id")
+        if body.get("type") == "event_callback" and isinstance(event_id, str):
+            first = mark_event_seen(runtime.db(), event_id, body.get("team_id"), runtime.clock())
+            if not first:
+                return BoltResponse(status=200, body="")
+        result: BoltResponse = next()
+        return result
+
+    def reply_in_thread(event: dict[str, Any], say: Say, client: WebClient, surface: str) -> None:
+        if event.get("bot_id") or event.get("subtype"):
+            return
+        asker = Asker(
+            surface=surface,
+            team_id=event.get("team"),
+            channel_id=event.get("channel"),
+            user_id=event.get("user"),
+        )
+        thread_ts = event.get("thread_ts") or event.get("ts")
+        try:
+            text = strip_mention(str(event.get("text") or ""))
+            reply = answer(runtime, text, asker, channel_resolver(client))
+            blocks = decorate(reply, surface, text)
+        except Exception as exc:
+            say(text=apology(log_incident(surface, exc)), thread_ts=thread_ts)
+            return
+        say(text=reply.mrkdwn or reply.text, blocks=blocks, thread_ts=thread_ts)
+        log_reply(runtime, reply)
+
+    def handle_app_mention(event: dict[str, Any], say: Say, client: WebClient) -> None:
+        reply_in_thread(event, say, client, "mention")
+
+    def handle_direct_message(event: dict[str, Any], say: Say, client: WebClient) -> None:
+        if event.get("channel_type") == "im":
+            reply_in_thread(event, say, client, "dm")
+
+    app.middleware(dedupe)
+    app.event("app_mention")(handle_app_mention)
+    app.event("message")(handle_direct_message)

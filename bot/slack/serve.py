@@ -1,0 +1,64 @@
+"""`tokencost serve`: pick the mode from the settings and run the bot.
+
+Socket Mode when `SLACK_APP_TOKEN` is set (local, no public URL); HTTP mode behind gunicorn
+when `SLACK_BOT_TOKEN` + `SLACK_SIGNING_SECRET` (or OAuth credentials) are set; with neither,
+say so and return so the caller can start the console.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import TextIO
+
+from bot.config import Settings
+from bot.runtime import Runtime
+from bot.slack.app import build_app
+from bot.slack.server import Route, TokencostWSGI, serve_http
+
+__all__ = ["build_wsgi", "http_threads", "serve"]
+
+log = logging.getLogger("tokencost")
+
+
+def build_wsgi(runtime: Runtime) -> TokencostWSGI:
+    """The whole HTTP surface: Slack, OAuth install pages, `/usage`, `/healthz`."""
+    routes: dict[tuple[str, str], Route] = {}
+    try:
+        from bot.ledger.ingest import make_usage_route
+    except ImportError:  # usage ingestion not installed in this build
+        pass
+    else:
+        routes[("POST", "/usage")] = make_usage_route(runtime)
+    return TokencostWSGI(build_app(runtime), runtime, routes)
+
+
+def http_threads(settings: Settings) -> int:
+    """gunicorn gthread threads for HTTP mode (`WEB_CONCURRENCY` x 4, at least 4)."""
+    return max(4, settings.web_workers * 4)
+
+
+def serve(runtime: Runtime, out: TextIO = sys.stderr) -> bool:
+    """Run Slack-facing mode until stopped; returns False (at once) in console mode."""
+    settings = runtime.settings
+    if settings.mode == "socket":
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        print("tokencost: Socket Mode (SLACK_APP_TOKEN set), connecting to Slack...", file=out)
+        handler = SocketModeHandler(build_app(runtime), settings.app_token)
+        handler.start()  # type: ignore[no-untyped-call]  # slack_bolt leaves start() unannotated
+        return True
+    if settings.mode == "http":
+        print(
+            f"tokencost: HTTP mode on port {settings.port}: POST /slack/events, POST /usage, "
+            "GET /healthz" + (", GET /slack/install" if settings.oauth else ""),
+            file=out,
+        )
+        serve_http(build_wsgi(runtime), settings.port, threads=http_threads(settings))
+        return True
+    print(
+        "tokencost: no Slack credentials (set SLACK_APP_TOKEN + SLACK_BOT_TOKEN for Socket Mode, "
+        "or SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET for HTTP); starting the local console.",
+        file=out,
+    )
+    return False

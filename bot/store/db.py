@@ -1,0 +1,174 @@
+"""The SQLite store: opening the database, shared codecs, and Slack event dedupe.
+
+The store is SQLite through sqlite-utils (only ``bot/`` imports it). Its tables are created by
+``bot.store.migrations``; the typed reads and writes live next to their idea:
+
+- ``bot.store.db`` (this module): ``open_db``, time and money codecs, ``seen_events``.
+- ``bot.store.queries``: the query log, FAQ misses and FAQ votes.
+- ``bot.store.usage``: the usage ledger, spend aggregates, budgets and budget alerts.
+- ``bot.store.digests``: digest subscriptions and the exactly-once digest claims.
+
+Conventions: time is always passed in (``now: datetime``, timezone-aware) and stored as fixed-width
+ISO 8601 UTC text, so string order is time order; money goes in and out as ``Decimal``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from bot.store import migrations
+
+__all__ = [
+    "SEEN_EVENTS_TTL",
+    "Database",
+    "StoreError",
+    "connect",
+    "decimal_text",
+    "format_utc",
+    "from_nanousd",
+    "immediate_transaction",
+    "mark_event_seen",
+    "open_db",
+    "parse_utc",
+    "prune_seen_events",
+    "text_fingerprint",
+    "to_nanousd",
+]
+
+SEEN_EVENTS_TTL = timedelta(hours=1)
+"""How long an event id is remembered; Slack's last retry comes about 5 minutes after the first."""
+
+_NANO = Decimal("1e-9")
+
+
+class StoreError(Exception):
+    """A store operation was refused; ``message`` is safe to show to a user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _enable_wal(db: Database, attempts: int = 50) -> None:
+    """Switch a file to WAL. Changing the journal mode of a fresh file can fail with "database
+    is locked" without waiting on the busy timeout when several processes open it at once, so
+    it is retried briefly; a file already in WAL mode needs no lock at all."""
+    for attempt in range(attempts):
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+
+
+def connect(path: str | Path) -> Database:
+    """Open the SQLite file at ``path`` without migrating it (``open_db`` is the usual entry).
+
+    Creates the parent directory, turns on WAL mode for files and foreign keys for every
+    connection. ``":memory:"`` gives a private in-memory database.
+    """
+    if str(path) == ":memory:":
+        db = Database(memory=True, execute_plugins=False)
+    else:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = Database(path, execute_plugins=False)
+        # WAL lets the web process read while the clock writes: https://sqlite.org/wal.html
+        _enable_wal(db)
+    db.execute("PRAGMA foreign_keys = ON")
+    return db
+
+
+def open_db(path: str | Path) -> Database:
+    """Open (creating if needed) the database at ``path`` and apply pending migrations."""
+    db = connect(path)
+    migrations.apply(db)
+    return db
+
+
+@contextmanager
+def immediate_transaction(db: Database) -> Iterator[Database]:
+    """Run a block in ``BEGIN IMMEDIATE``: the write lock is taken up front, so a
+    read-then-write decision cannot race another connection (it waits on the busy timeout).
+    """
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    db.conn.execute("COMMIT")
+
+
+def format_utc(moment: datetime) -> str:
+    """Format an aware datetime as fixed-width ISO 8601 UTC text.
+
+    For example ``2025-06-01T09:00:00.000000+00:00``; fixed width so text order is time order.
+    Raises ``ValueError`` for a naive datetime: we never guess a timezone.
+    """
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"expected a timezone-aware datetime, got naive {moment.isoformat()}")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def parse_utc(text: str) -> datetime:
+    """Parse text written by ``format_utc`` back into an aware UTC datetime."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def decimal_text(amount: Decimal) -> str:
+    """Render a finite Decimal as plain decimal text (never exponent notation), for TEXT columns."""
+    if not amount.is_finite():
+        raise ValueError(f"money must be a finite Decimal, got {amount}")
+    text = format(amount, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def to_nanousd(amount: Decimal) -> int:
+    """Convert USD to integer nano-USD (1e-9 USD), rounding half-even below that precision."""
+    return int(amount.quantize(_NANO, rounding=ROUND_HALF_EVEN).scaleb(9))
+
+
+def from_nanousd(nanousd: int) -> Decimal:
+    """Convert integer nano-USD back to a USD Decimal (exact)."""
+    return Decimal(nanousd).scaleb(-9)
+
+
+def text_fingerprint(text: str) -> tuple[int, str]:
+    """Return ``(length in characters, sha256 hex)`` of text we must not store (``count``)."""
+    return len(text), hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def mark_event_seen(db: Database, event_id: str, team_id: str | None, now: datetime) -> bool:
+    """Record a Slack ``event_id``; return True the first time, False for a retry already seen.
+
+    Insert-or-ignore on the primary key, so two workers racing on the same retry agree.
+    See slack-facts §6: dedupe on ``event_id``, never drop a request just for X-Slack-Retry-Num.
+    """
+    cursor = db.execute(
+        "INSERT INTO seen_events (event_id, team_id, received_utc) VALUES (?, ?, ?)"
+        " ON CONFLICT (event_id) DO NOTHING",
+        [event_id, team_id, format_utc(now)],
+    )
+    return cursor.rowcount == 1
+
+
+def prune_seen_events(db: Database, now: datetime, ttl: timedelta = SEEN_EVENTS_TTL) -> int:
+    """Delete event ids received more than ``ttl`` before ``now``; return how many went."""
+    cursor = db.execute("DELETE FROM seen_events WHERE received_utc < ?", [format_utc(now - ttl)])
+    return cursor.rowcount

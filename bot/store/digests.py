@@ -1,0 +1,322 @@
+"""Digest subscriptions and the exactly-once claim on each (channel, day) digest.
+
+A digest row moves ``claimed -> posted | failed | skipped``. ``day`` is the local calendar day
+the digest reports on (yesterday, for a morning digest). Posting is guarded by a lease:
+
+- ``claim_digest`` atomically creates or takes over the row. It wins only when there is no row,
+  the row ``failed`` (retried on the next tick, up to ``max_attempts``), or a ``claimed`` lease
+  is older than ``lease`` (its clock crashed). A ``posted`` or ``skipped`` row is never claimed.
+- The winner posts, then ``mark_digest_posted`` / ``mark_digest_failed`` /
+  ``mark_digest_skipped``; these only succeed for the holder of the claim.
+
+Known limit: a clock that dies after Slack accepted the message but before it marked the row
+``posted`` leaves a stale claim, which is posted again once the lease ends. Keep the lease much
+longer than a post with retries takes.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlite_utils import Database
+
+from bot.store.db import StoreError, format_utc, immediate_transaction, parse_utc
+
+__all__ = [
+    "DIGEST_LEASE",
+    "DigestClaim",
+    "DigestRecord",
+    "DigestSubscription",
+    "DueDigest",
+    "claim_digest",
+    "disable_subscription",
+    "due_digests",
+    "get_digest",
+    "get_subscription",
+    "list_subscriptions",
+    "mark_digest_failed",
+    "mark_digest_posted",
+    "mark_digest_skipped",
+    "set_subscription",
+]
+
+DIGEST_LEASE = timedelta(minutes=10)
+"""How long a claim blocks other clocks before it counts as abandoned."""
+
+_LOCAL_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+@dataclass(frozen=True)
+class DigestSubscription:
+    """A channel that gets the daily digest."""
+
+    channel_id: str
+    team_id: str | None
+    local_time: str
+    """``HH:MM``, 24-hour, in ``timezone``."""
+    timezone: str
+    """IANA name, e.g. ``Europe/Berlin``."""
+    enabled: bool
+    created_by: str | None
+    updated_utc: datetime
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The subscription's timezone."""
+        return ZoneInfo(self.timezone)
+
+
+def _subscription_from_row(row: dict[str, Any]) -> DigestSubscription:
+    return DigestSubscription(
+        channel_id=row["channel_id"],
+        team_id=row["team_id"],
+        local_time=row["local_time"],
+        timezone=row["timezone"],
+        enabled=bool(row["enabled"]),
+        created_by=row["created_by"],
+        updated_utc=parse_utc(row["updated_utc"]),
+    )
+
+
+def set_subscription(
+    db: Database,
+    channel_id: str,
+    team_id: str | None,
+    local_time: str,
+    timezone: str,
+    created_by: str | None,
+    now: datetime,
+) -> DigestSubscription:
+    """Subscribe (or re-subscribe, enabling it) a channel at ``local_time`` in ``timezone``."""
+    if not _LOCAL_TIME.match(local_time):
+        raise StoreError(
+            f"A digest time is HH:MM on a 24-hour clock, like 09:00, not {local_time!r}."
+        )
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise StoreError(f"{timezone!r} is not a timezone; use a name like Europe/Berlin.") from exc
+    db.execute(
+        "INSERT INTO digest_subscriptions"
+        " (channel_id, team_id, local_time, timezone, enabled, created_by, updated_utc)"
+        " VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (channel_id) DO UPDATE SET"
+        " team_id = excluded.team_id, local_time = excluded.local_time,"
+        " timezone = excluded.timezone, enabled = 1, created_by = excluded.created_by,"
+        " updated_utc = excluded.updated_utc",
+        [channel_id, team_id, local_time, timezone, created_by, format_utc(now)],
+    )
+    subscription = get_subscription(db, channel_id)
+    if subscription is None:  # pragma: no cover - the row was just written
+        raise StoreError("The digest subscription could not be saved.")
+    return subscription
+
+
+def get_subscription(db: Database, channel_id: str) -> DigestSubscription | None:
+    """Return a channel's subscription (enabled or not), or None."""
+    rows = list(db.query("SELECT * FROM digest_subscriptions WHERE channel_id = ?", [channel_id]))
+    return _subscription_from_row(rows[0]) if rows else None
+
+
+def list_subscriptions(
+    db: Database, team_id: str | None = None, enabled_only: bool = True
+) -> list[DigestSubscription]:
+    """Return subscriptions, optionally for one team, enabled ones only by default."""
+    where, params = ["1 = 1"], []
+    if team_id is not None:
+        where.append("team_id = ?")
+        params.append(team_id)
+    if enabled_only:
+        where.append("enabled = 1")
+    rows = db.query(
+        f"SELECT * FROM digest_subscriptions WHERE {' AND '.join(where)} ORDER BY channel_id",
+        params,
+    )
+    return [_subscription_from_row(row) for row in rows]
+
+
+def disable_subscription(db: Database, channel_id: str, now: datetime) -> bool:
+    """Turn a channel's digest off (settings kept); return whether it was on."""
+    cursor = db.execute(
+        "UPDATE digest_subscriptions SET enabled = 0, updated_utc = ?"
+        " WHERE channel_id = ? AND enabled = 1",
+        [format_utc(now), channel_id],
+    )
+    return cursor.rowcount == 1
+
+
+@dataclass(frozen=True)
+class DigestClaim:
+    """Proof that this caller holds the right to post one (channel, day) digest."""
+
+    channel_id: str
+    day: date
+    claimed_by: str
+    """Who holds the claim (a clock id: host, pid, random)."""
+    attempts: int
+    """1 on the first claim, more on retries."""
+    client_msg_id: str
+    """A stable id for this digest, the same on every attempt (for logs and Slack metadata)."""
+
+
+@dataclass(frozen=True)
+class DigestRecord:
+    """A row of ``digests``."""
+
+    channel_id: str
+    team_id: str | None
+    day: date
+    status: str
+    """``claimed``, ``posted``, ``failed`` or ``skipped``."""
+    claimed_by: str | None
+    claimed_utc: datetime | None
+    attempts: int
+    posted_utc: datetime | None
+    message_ts: str | None
+    last_error: str | None
+    client_msg_id: str | None
+
+
+def _optional_time(text: str | None) -> datetime | None:
+    return None if text is None else parse_utc(text)
+
+
+def get_digest(db: Database, channel_id: str, day: date) -> DigestRecord | None:
+    """Return the digest row for (channel, day), or None if never claimed."""
+    rows = list(
+        db.query(
+            "SELECT * FROM digests WHERE channel_id = ? AND day = ?", [channel_id, day.isoformat()]
+        )
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    return DigestRecord(
+        channel_id=row["channel_id"],
+        team_id=row["team_id"],
+        day=date.fromisoformat(row["day"]),
+        status=row["status"],
+        claimed_by=row["claimed_by"],
+        claimed_utc=_optional_time(row["claimed_utc"]),
+        attempts=row["attempts"],
+        posted_utc=_optional_time(row["posted_utc"]),
+        message_ts=row["message_ts"],
+        last_error=row["last_error"],
+        client_msg_id=row["client_msg_id"],
+    )
+
+
+_CLAIM = (
+    "INSERT INTO digests (channel_id, team_id, day, status, claimed_by, claimed_utc, attempts,"
+    " client_msg_id) VALUES (:channel_id, :team_id, :day, 'claimed', :claimed_by, :now, 1,"
+    " :client_msg_id) ON CONFLICT (channel_id, day) DO UPDATE SET status = 'claimed',"
+    " claimed_by = excluded.claimed_by, claimed_utc = excluded.claimed_utc,"
+    " attempts = digests.attempts + 1, team_id = COALESCE(excluded.team_id, digests.team_id)"
+    " WHERE digests.attempts < :max_attempts AND (digests.status = 'failed'"
+    " OR (digests.status = 'claimed' AND digests.claimed_utc < :stale_before))"
+    " RETURNING attempts, client_msg_id"
+)
+
+
+def claim_digest(
+    db: Database,
+    channel_id: str,
+    day: date,
+    claimed_by: str,
+    now: datetime,
+    team_id: str | None = None,
+    lease: timedelta = DIGEST_LEASE,
+    max_attempts: int = 5,
+) -> DigestClaim | None:
+    """Atomically claim the (channel, day) digest; None when someone else has or had it.
+
+    One upsert under ``BEGIN IMMEDIATE``, so exactly one of two racing clocks wins.
+    """
+    params = {
+        "channel_id": channel_id,
+        "team_id": team_id,
+        "day": day.isoformat(),
+        "claimed_by": claimed_by,
+        "now": format_utc(now),
+        "client_msg_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"tokencost:{channel_id}:{day}")),
+        "max_attempts": max_attempts,
+        "stale_before": format_utc(now - lease),
+    }
+    with immediate_transaction(db):
+        row = db.conn.execute(_CLAIM, params).fetchone()
+    if row is None:
+        return None
+    return DigestClaim(channel_id, day, claimed_by, attempts=row[0], client_msg_id=row[1])
+
+
+def _finish(db: Database, claim: DigestClaim, assignments: str, params: list[Any]) -> bool:
+    cursor = db.execute(
+        f"UPDATE digests SET {assignments} WHERE channel_id = ? AND day = ?"
+        " AND status = 'claimed' AND claimed_by = ?",
+        [*params, claim.channel_id, claim.day.isoformat(), claim.claimed_by],
+    )
+    return cursor.rowcount == 1
+
+
+def mark_digest_posted(db: Database, claim: DigestClaim, message_ts: str, now: datetime) -> bool:
+    """Record the posted message; False if the claim was lost (the lease ran out)."""
+    return _finish(
+        db,
+        claim,
+        "status = 'posted', posted_utc = ?, message_ts = ?, last_error = NULL",
+        [format_utc(now), message_ts],
+    )
+
+
+def mark_digest_failed(db: Database, claim: DigestClaim, error: str) -> bool:
+    """Release the claim as failed, so the next tick retries; ``error`` is a short, safe reason.
+
+    The attempt's time is its ``claimed_utc``.
+    """
+    return _finish(db, claim, "status = 'failed', last_error = ?", [error[:500]])
+
+
+def mark_digest_skipped(db: Database, claim: DigestClaim, reason: str, now: datetime) -> bool:
+    """Close the claim without posting (nothing to say that day); never retried."""
+    return _finish(
+        db,
+        claim,
+        "status = 'skipped', posted_utc = ?, last_error = ?",
+        [format_utc(now), reason[:500]],
+    )
+
+
+@dataclass(frozen=True)
+class DueDigest:
+    """A digest whose local time has come and that is not yet posted, skipped or held."""
+
+    subscription: DigestSubscription
+    day: date
+    """The local day to report on (yesterday in the subscription's timezone)."""
+
+
+def due_digests(db: Database, now: datetime, lease: timedelta = DIGEST_LEASE) -> list[DueDigest]:
+    """Return the digests a clock tick at ``now`` should try to claim and post."""
+    due = []
+    stale_before = now - lease
+    for subscription in list_subscriptions(db):
+        local_now = now.astimezone(subscription.zone)
+        if local_now.strftime("%H:%M") < subscription.local_time:
+            continue
+        day = local_now.date() - timedelta(days=1)
+        record = get_digest(db, subscription.channel_id, day)
+        if (
+            record is None
+            or record.status == "failed"
+            or (
+                record.status == "claimed"
+                and record.claimed_utc is not None
+                and record.claimed_utc < stale_before
+            )
+        ):
+            due.append(DueDigest(subscription, day))
+    return due

@@ -1,0 +1,296 @@
+"""The usage ledger, its spend aggregates, budgets and budget alerts.
+
+Money in the ledger is stored twice, on purpose:
+
+- ``cost_usd`` TEXT is the exact Decimal the row was charged, kept forever for display and audit,
+  together with the per-MTok prices and the ``price_as_of`` date it was charged at.
+- ``cost_nanousd`` INTEGER is the same cost in 1e-9 USD, so ``SUM()`` runs in SQL, exactly and
+  fast over millions of rows (SQLite sums integers exactly; TEXT would be summed as floats).
+  Catalog prices with at most 3 decimals per MTok make it exact; finer prices round half-even
+  to the nano-dollar, an error under $0.0005 per million rows, far below display precision.
+  An int64 of nano-USD holds $9.2 billion, so a SUM cannot overflow for any plausible ledger.
+
+Windows are half-open ``[start, end)`` over ``occurred_utc``, and day windows follow a timezone's
+local midnight, so a digest in Europe/Berlin sums Berlin days.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.store.db import StoreError, decimal_text, format_utc, from_nanousd, to_nanousd
+
+__all__ = [
+    "SOURCES",
+    "DaySpend",
+    "InsertResult",
+    "SpendGroup",
+    "SpendTotal",
+    "UsageRejected",
+    "UsageRow",
+    "daily_spend",
+    "insert_usage",
+    "month_to_date",
+    "spend_by_model",
+    "spend_by_tag",
+    "spend_total",
+]
+
+SOURCES = frozenset({"http", "slack", "cli", "csv"})
+"""Where a usage row was reported from."""
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    """One reported LLM call (or batch of calls) in the ledger."""
+
+    model: str
+    """Canonical model id."""
+    cost_usd: Decimal
+    """The cost at the prices in force on ``occurred_utc``, in USD, unrounded."""
+    occurred_utc: datetime
+    """When the usage happened (timezone-aware)."""
+    input_tokens: int = 0
+    """The whole prompt, cached part included."""
+    output_tokens: int = 0
+    cached_input_tokens: int = 0
+    event_key: str | None = None
+    """Idempotency key: a second row with the same key is not stored. None: always stored."""
+    provider: str | None = None
+    input_per_mtok: Decimal | None = None
+    """USD per million input tokens charged."""
+    output_per_mtok: Decimal | None = None
+    cached_input_per_mtok: Decimal | None = None
+    price_as_of: date | None = None
+    """The date of the price table used."""
+    tag: str | None = None
+    """Team or feature tag (``search-team``)."""
+    user: str | None = None
+    source: str = "http"
+    """One of ``SOURCES``."""
+
+
+@dataclass(frozen=True)
+class InsertResult:
+    """What ``insert_usage`` did."""
+
+    inserted: int
+    duplicates: int
+    """Rows skipped because their ``event_key`` was already stored (or repeated in the batch)."""
+
+
+class UsageRejected(StoreError):
+    """A usage batch was refused and nothing was stored; ``problems`` lists every reason."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("Usage not recorded: " + "; ".join(problems))
+        self.problems = tuple(problems)
+
+
+def _row_problems(index: int, row: UsageRow) -> list[str]:
+    where = f"row {index + 1}"
+    problems = []
+    if not row.model:
+        problems.append(f"{where}: model is required")
+    for name in ("input_tokens", "output_tokens", "cached_input_tokens"):
+        if getattr(row, name) < 0:
+            problems.append(f"{where}: {name} must not be negative")
+    if not row.cost_usd.is_finite() or row.cost_usd < 0:
+        problems.append(f"{where}: cost_usd must be a non-negative amount")
+    if row.occurred_utc.tzinfo is None:
+        problems.append(f"{where}: the timestamp needs a timezone")
+    if row.source not in SOURCES:
+        problems.append(f"{where}: source must be one of {', '.join(sorted(SOURCES))}")
+    return problems
+
+
+def _money(amount: Decimal | None) -> str | None:
+    return None if amount is None else decimal_text(amount)
+
+
+def _usage_params(row: UsageRow, recorded: str) -> list[Any]:
+    return [
+        row.event_key, row.model, row.provider, row.input_tokens, row.output_tokens,
+        row.cached_input_tokens, decimal_text(row.cost_usd), to_nanousd(row.cost_usd),
+        _money(row.input_per_mtok), _money(row.output_per_mtok),
+        _money(row.cached_input_per_mtok),
+        None if row.price_as_of is None else row.price_as_of.isoformat(),
+        row.tag, row.user, row.source, format_utc(row.occurred_utc), recorded,
+    ]  # fmt: skip
+
+
+_INSERT_USAGE = (
+    "INSERT INTO usage (event_key, model, provider, input_tokens, output_tokens,"
+    " cached_input_tokens, cost_usd, cost_nanousd, input_per_mtok, output_per_mtok,"
+    " cached_input_per_mtok, price_as_of, tag, user, source, occurred_utc, recorded_utc)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (event_key) DO NOTHING"
+)
+
+
+def insert_usage(db: Database, rows: Sequence[UsageRow], now: datetime) -> InsertResult:
+    """Store a batch of usage rows all-or-nothing, skipping rows whose ``event_key`` exists.
+
+    Every row is checked first and ``UsageRejected`` lists every problem; a constraint that
+    still fails in SQLite rolls the whole batch back (also raised as ``UsageRejected``).
+    ``now`` becomes ``recorded_utc``.
+    """
+    problems = [p for index, row in enumerate(rows) for p in _row_problems(index, row)]
+    if problems:
+        raise UsageRejected(problems)
+    recorded = format_utc(now)
+    inserted = 0
+    current = 0
+    try:
+        with db.atomic():
+            for row in rows:
+                inserted += db.conn.execute(_INSERT_USAGE, _usage_params(row, recorded)).rowcount
+                current += 1
+    except sqlite3.IntegrityError as exc:
+        raise UsageRejected([f"row {current + 1}: rejected by the ledger ({exc})"]) from exc
+    return InsertResult(inserted=inserted, duplicates=len(rows) - inserted)
+
+
+@dataclass(frozen=True)
+class SpendTotal:
+    """Spend over a window."""
+
+    cost_usd: Decimal
+    rows: int
+    """Ledger rows (reported calls or batches)."""
+    input_tokens: int
+    output_tokens: int
+
+
+@dataclass(frozen=True)
+class DaySpend:
+    """Spend on one local calendar day."""
+
+    day: date
+    cost_usd: Decimal
+    rows: int
+    input_tokens: int
+    output_tokens: int
+
+
+@dataclass(frozen=True)
+class SpendGroup:
+    """Spend for one model or tag over a window."""
+
+    key: str | None
+    """The model id or tag; None for untagged usage."""
+    cost_usd: Decimal
+    rows: int
+    input_tokens: int
+    output_tokens: int
+
+
+_SUMS = (
+    "COALESCE(SUM(cost_nanousd), 0) AS nanousd, COUNT(usage.id) AS n,"
+    " COALESCE(SUM(input_tokens), 0) AS input_tokens,"
+    " COALESCE(SUM(output_tokens), 0) AS output_tokens"
+)
+
+
+def _window(start: datetime, end: datetime, tag: str | None) -> tuple[str, list[Any]]:
+    where = "occurred_utc >= ? AND occurred_utc < ?"
+    params: list[Any] = [format_utc(start), format_utc(end)]
+    if tag:
+        where += " AND tag = ?"
+        params.append(tag)
+    return where, params
+
+
+def spend_total(db: Database, start: datetime, end: datetime, tag: str | None = None) -> SpendTotal:
+    """Sum spend with ``start <= occurred_utc < end``; ``tag`` None or '' means every tag."""
+    where, params = _window(start, end, tag)
+    row = next(db.query(f"SELECT {_SUMS} FROM usage WHERE {where}", params))
+    return SpendTotal(
+        from_nanousd(row["nanousd"]), row["n"], row["input_tokens"], row["output_tokens"]
+    )
+
+
+def _spend_by(
+    db: Database, column: str, start: datetime, end: datetime, limit: int
+) -> list[SpendGroup]:
+    where, params = _window(start, end, None)
+    rows = db.query(
+        f"SELECT {column} AS key, {_SUMS} FROM usage WHERE {where}"
+        f" GROUP BY {column} ORDER BY nanousd DESC, key LIMIT ?",
+        [*params, limit],
+    )
+    return [
+        SpendGroup(
+            row["key"], from_nanousd(row["nanousd"]), row["n"], row["input_tokens"],
+            row["output_tokens"],
+        )
+        for row in rows
+    ]  # fmt: skip
+
+
+def spend_by_model(
+    db: Database, start: datetime, end: datetime, limit: int = 10
+) -> list[SpendGroup]:
+    """Spend per model in the window, most expensive first."""
+    return _spend_by(db, "model", start, end, limit)
+
+
+def spend_by_tag(db: Database, start: datetime, end: datetime, limit: int = 10) -> list[SpendGroup]:
+    """Spend per tag in the window, most expensive first (untagged usage has key None)."""
+    return _spend_by(db, "tag", start, end, limit)
+
+
+def local_midnight(day: date, tz: tzinfo) -> datetime:
+    """Return the start of ``day`` in ``tz`` as an aware datetime."""
+    return datetime.combine(day, time(0), tzinfo=tz)
+
+
+def daily_spend(
+    db: Database, first_day: date, last_day: date, tz: tzinfo = UTC, tag: str | None = None
+) -> list[DaySpend]:
+    """Spend per local day from ``first_day`` to ``last_day`` inclusive, zero days included.
+
+    One query: a VALUES list of day windows joined to the ledger on the ``occurred_utc`` index.
+    """
+    days = [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+    if not days:
+        return []
+    values = ", ".join("(?, ?, ?)" for _ in days)
+    params: list[Any] = []
+    for day in days:
+        start = local_midnight(day, tz)
+        end = local_midnight(day + timedelta(days=1), tz)
+        params += [day.isoformat(), format_utc(start), format_utc(end)]
+    tag_filter = ""
+    if tag:
+        tag_filter = " AND usage.tag = ?"
+        params.append(tag)
+    rows = db.query(
+        f"WITH days (day, start_utc, end_utc) AS (VALUES {values})"
+        f" SELECT days.day AS day, {_SUMS} FROM days LEFT JOIN usage"
+        " ON usage.occurred_utc >= days.start_utc AND usage.occurred_utc < days.end_utc"
+        f"{tag_filter} GROUP BY days.day ORDER BY days.day",
+        params,
+    )
+    return [
+        DaySpend(
+            date.fromisoformat(row["day"]), from_nanousd(row["nanousd"]), row["n"],
+            row["input_tokens"], row["output_tokens"],
+        )
+        for row in rows
+    ]  # fmt: skip
+
+
+def month_to_date(
+    db: Database, now: datetime, tz: tzinfo = UTC, tag: str | None = None
+) -> SpendTotal:
+    """Spend from the start of ``now``'s local month up to ``now``."""
+    local_now = now.astimezone(tz)
+    return spend_total(db, local_midnight(local_now.date().replace(day=1), tz), now, tag)
