@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import prices  # noqa: E402 - after the path tweak, so the bench runs from a checkout
-from bot.answers.results import ask  # noqa: E402
+from bot.answers import ask  # noqa: E402
 from bot.render.replies import render_blocks, render_json, render_text  # noqa: E402
 
 QUERIES = [

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from bot.answers.results import ErrorResult, FaqMissResult, FaqResult, Result, evaluate
+from bot.answers import evaluate
+from bot.answers.results import ErrorResult, FaqMissResult, FaqResult, Result
 from bot.language import commands as c
 from bot.language.errors import ParseError
 from bot.language.parse import COUNT_WORDS, parse_command
 from bot.ledger.commands import LedgerOutcome, run_budget, run_digest, run_log
-from bot.pipeline import Asker, Reply
 from bot.render.replies import render_blocks, render_json, render_text
+from bot.reply import Asker, Reply
 from bot.runtime import Runtime
 from bot.store.db import text_fingerprint
 from bot.store.queries import QueryRecord, record_faq_miss

@@ -96,9 +96,6 @@ def _evaluate(command: c.Command, catalog: Catalog, at: datetime | None) -> Resu
             return HelpResult(HELP_TEXT, share=command.share)
         case c.Faq():
             answered = answer_question(command.question, catalog, share=command.share)
-            if answered is None:  # no FAQ package: the issue says answer with help
-                note = "I can't answer questions yet; here is what I can do."
-                return HelpResult(HELP_TEXT, note=note, share=command.share)
             if isinstance(answered, FaqMissResult) and command.hint is not None:
                 return ErrorResult(command.hint, share=command.share)
             return answered

@@ -8,13 +8,13 @@ from __future__ import annotations
 import logging
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from bot.answers.results import FaqMissResult, FaqResult
+from faq.errors import FaqError
+from faq.matcher import Match, match
+from faq.render import RenderedAnswer, render
+from faq.store import get_entry
 from prices import Catalog
-
-if TYPE_CHECKING:
-    from faq.render import RenderedAnswer
 
 __all__ = ["answer_question"]
 
@@ -25,22 +25,14 @@ log = logging.getLogger(__name__)
 def _render(entry_id: str, catalog: Catalog, day: date) -> RenderedAnswer:
     """A rendered answer, cached per catalog and UTC day (live figures change with prices,
     which change by date; `day` in the key expires the cache at midnight)."""
-    from faq.render import render
-    from faq.store import get_entry
-
     del day
     return render(get_entry(entry_id), catalog)
 
 
 def answer_question(
     question: str, catalog: Catalog, *, share: bool = False
-) -> FaqResult | FaqMissResult | None:
-    """Match `question` against the stored FAQ; None when the FAQ package is unavailable."""
-    try:
-        from faq.errors import FaqError
-        from faq.matcher import Match, match
-    except ImportError:
-        return None
+) -> FaqResult | FaqMissResult:
+    """Match `question` against the stored FAQ: an answer, or the closest questions."""
     found = match(question)
     if not isinstance(found, Match):
         return FaqMissResult(question, found.suggestions, found.off_topic, share=share)

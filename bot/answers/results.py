@@ -1,7 +1,7 @@
 """What a command evaluates to: one frozen dataclass per reply kind, all pure values.
 
-`evaluate(command, catalog)` (in `bot.answers.evaluate`, re-exported here) builds them; `bot.render.replies`
-renders them as plain text, Block Kit and JSON. Every result has `kind` (the JSON `kind`),
+`bot.answers.evaluate` builds them; `bot.render.replies` renders them as plain text, Block
+Kit and JSON. Every result has `kind` (the JSON `kind`),
 `share` (post for everyone) and `log_fields()` (the query-log columns).
 """
 
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import prices
 
 if TYPE_CHECKING:
-    from bot.language.commands import Command, Money
+    from bot.language.commands import Money
 
 __all__ = [
     "Alternative",
@@ -31,8 +31,6 @@ __all__ = [
     "PeakRate",
     "PriceResult",
     "Result",
-    "ask",
-    "evaluate",
     "time_of_day",
     "window_at",
 ]
@@ -347,19 +345,3 @@ Result = (
     | FaqMissResult
 )
 """Any result `evaluate` returns."""
-
-
-def evaluate(
-    command: Command, catalog: prices.Catalog | None = None, *, at: datetime | None = None
-) -> Result:
-    """Evaluate a command against the catalog; see `bot.answers.evaluate.evaluate`."""
-    from bot.answers.evaluate import evaluate as _evaluate  # evaluate imports these types
-
-    return _evaluate(command, catalog, at=at)
-
-
-def ask(text: str, catalog: prices.Catalog | None = None, *, at: datetime | None = None) -> Result:
-    """Parse and evaluate `text` as typed after `/tokencost`; never raises for user input."""
-    from bot.answers.evaluate import ask as _ask
-
-    return _ask(text, catalog, at=at)

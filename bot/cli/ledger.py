@@ -1,4 +1,4 @@
-"""CLI subcommands for the ledger and the digest, plugged into ``bot.cli.main`` by ``add_subcommands``.
+"""CLI subcommands for the ledger and the digest, added to ``bot.cli.main`` by ``add_subcommands``.
 
 - ``tokencost usage add MODEL INPUT [OUTPUT] [--cached N] [--tag T] [--user U] [--id ID]
   [--at TIMESTAMP] [--json]`` (counts and times read as in ``bot.ledger.fields``, like a CSV cell

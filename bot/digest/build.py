@@ -1,7 +1,7 @@
 """The daily spend digest: ``build_digest`` reads the store (pure, no Slack), nothing else.
 
 Rendering is ``bot.digest.render``; posting exactly once, budget alerts and the clock are
-``bot.digest.post``. ``python -m bot.digest.build`` runs one clock tick (for a platform scheduler).
+``bot.digest.post``. ``python -m bot.digest`` runs one clock tick (for a platform scheduler).
 
 What a digest holds, for one local ``day`` in a timezone (DESIGN §7): that day's spend from the
 ledger (total, top models, top tags), the change against the 7 days before it, month-to-date
@@ -218,14 +218,3 @@ def build_digest(
         more_faq_misses=max(0, len(misses) - TOP),
         price_changes=tuple(changes),
     )
-
-
-def main() -> int:
-    """``python -m bot.digest.build``: run one clock tick (post what is due) and exit."""
-    from bot.digest.clock import run_once
-
-    return run_once()
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

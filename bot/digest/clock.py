@@ -1,8 +1,8 @@
 """The clock: every minute, post the digests that are due and the budget alerts that crossed.
 
 ``tokencost clock`` (the Procfile ``clock:`` line) runs ``run_clock`` until stopped;
-``python -m bot.digest.build`` runs one tick (``run_once``) for a platform scheduler. Both are safe to
-run side by side, any number of times: see ``bot.digest.post`` for why nothing posts twice.
+``python -m bot.digest`` runs one tick (``run_once``) for a platform scheduler. Both are
+safe to run side by side, any number of times: see ``bot.digest.post`` for why nothing posts twice.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def run_clock(
 
 
 def run_once() -> int:
-    """``python -m bot.digest.build``: one tick from the environment's settings; 1 if anything failed."""
+    """``python -m bot.digest``: one tick from the environment; 1 if anything failed."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     runtime = Runtime.start(Settings.from_env(os.environ))
     try:

@@ -16,6 +16,7 @@ from bot.language.errors import ParseError
 from bot.language.grammar import EXAMPLE, Usage, read_usage
 from bot.language.lexing import Word, lex, lex_word, split_words
 from bot.language.lookup import MODELS_WORDS, parse_count, parse_models, unknown_words_error
+from faq.matcher import looks_like_question as faq_looks_like_question
 from prices import Catalog, default_catalog
 
 __all__ = [
@@ -67,17 +68,8 @@ _PRICE = frozenset({"price", "prices", "pricing", "card", "info", "rates", "rate
 
 
 def looks_like_question(text: str) -> bool:
-    """Whether text that is no command should go to the FAQ.
-
-    Uses the FAQ's own rule when the `faq` package is importable, else: a `?`, a leading
-    question word, or a leading `faq`.
-    """
-    try:
-        from faq.matcher import looks_like_question as faq_rule
-    except ImportError:  # the FAQ package is optional for the parser
-        words = re.findall(r"[a-z0-9]+", text.lower().replace("'", ""))
-        return bool(words) and (words[0] == "faq" or "?" in text or words[0] in _QUESTION_WORDS)
-    return faq_rule(text)
+    """Whether text that is no command should go to the FAQ (the FAQ's own rule)."""
+    return faq_looks_like_question(text)
 
 
 def parse_command(text: str, catalog: Catalog | None = None) -> c.Command:

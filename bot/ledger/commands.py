@@ -1,6 +1,7 @@
 """Evaluate the ledger commands of the /tokencost language: ``log``, ``budget``, ``digest``.
 
-Each ``run_*`` takes a parsed command (``bot.language.commands``), the runtime and who asked, and returns a
+Each ``run_*`` takes a parsed command (``bot.language.commands``), the runtime and who asked, and
+returns a
 ``LedgerOutcome`` in three renderings (plain text, Slack mrkdwn, JSON ``data`` with ``kind``);
 ``digest preview`` adds Block Kit ``blocks``. User mistakes come back as kind ``error``, never as
 an exception. Time comes from ``runtime.clock()``.

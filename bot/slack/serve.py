@@ -12,6 +12,7 @@ import sys
 from typing import TextIO
 
 from bot.config import Settings
+from bot.ledger.ingest import make_usage_route
 from bot.runtime import Runtime
 from bot.slack.app import build_app
 from bot.slack.server import Route, TokencostWSGI, serve_http
@@ -24,12 +25,7 @@ log = logging.getLogger("tokencost")
 def build_wsgi(runtime: Runtime) -> TokencostWSGI:
     """The whole HTTP surface: Slack, OAuth install pages, `/usage`, `/healthz`."""
     routes: dict[tuple[str, str], Route] = {}
-    try:
-        from bot.ledger.ingest import make_usage_route
-    except ImportError:  # usage ingestion not installed in this build
-        pass
-    else:
-        routes[("POST", "/usage")] = make_usage_route(runtime)
+    routes[("POST", "/usage")] = make_usage_route(runtime)
     return TokencostWSGI(build_app(runtime), runtime, routes)
 
 

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import prices
-from bot.answers.results import CompareResult, ErrorResult, EstimateResult, Result, ask, evaluate
+from bot.answers import ask, evaluate
+from bot.answers.results import CompareResult, ErrorResult, EstimateResult, Result
 from bot.language import commands as c
 from bot.render.replies import render_blocks, render_json, render_text
 
