@@ -44,6 +44,8 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.digest.build import build_digest
 from bot.digest.render import render_digest
+from bot.render.slack import escape
+from bot.render.slack import message as slack_message
 from bot.runtime import Runtime
 from bot.store.digests import (
     DigestClaim,
@@ -149,11 +151,14 @@ def _transient(exc: Exception) -> bool:
 def send_digest_message(
     client: WebClient, claim: DigestClaim, text: str, blocks: list[dict[str, Any]]
 ) -> str:
-    """Post the digest once, with the metadata that identifies it; return the message ``ts``."""
+    """Post the digest once, with the metadata that identifies it; return the message ``ts``.
+
+    ``text`` is the plain fallback from ``render_digest``: it is escaped here, so a tag or a
+    question such as ``<!channel>`` cannot ping anyone.
+    """
     response = client.chat_postMessage(
         channel=claim.channel_id,
-        text=text,
-        blocks=blocks,
+        **slack_message(escape(text), blocks),
         metadata={
             "event_type": METADATA_EVENT,
             "event_payload": {"client_msg_id": claim.client_msg_id, "day": claim.day.isoformat()},

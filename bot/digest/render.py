@@ -15,6 +15,7 @@ from typing import Any
 
 import prices
 from bot.digest.build import BudgetStatus, Digest, PriceChange
+from bot.render.slack import context, escape, header, section
 from bot.store.usage import SpendGroup
 
 __all__ = ["DISCLAIMER", "render_digest", "sparkline"]
@@ -23,8 +24,6 @@ DISCLAIMER = (
     "Costs are estimates at list prices from tokencost's price table, for the usage teams "
     "reported; your provider's invoice is the bill."
 )
-SECTION_MAX = 3000
-HEADER_MAX = 150
 QUESTION_MAX = 150
 _BARS = "▁▂▃▄▅▆▇█"
 
@@ -55,10 +54,6 @@ def _tokens(n: int) -> str:
             value = (Decimal(n) / size).quantize(Decimal("0.1"))
             return f"{value.normalize():f}{suffix}"
     return str(n)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _signed_percent(ratio: Decimal) -> str:
@@ -150,34 +145,29 @@ def _shorten(text: str) -> str:
     return flat if len(flat) <= QUESTION_MAX else flat[: QUESTION_MAX - 1] + "…"
 
 
-def _section(text: str) -> dict[str, Any]:
-    if len(text) > SECTION_MAX:
-        text = text[: SECTION_MAX - 1] + "…"
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
 def _bold_label(line: str) -> str:
     label, sep, rest = line.partition(": ")
-    return f"*{_escape(label)}:* {_escape(rest)}" if sep else _escape(line)
+    return f"*{escape(label)}:* {escape(rest)}" if sep else escape(line)
 
 
 def render_digest(digest: Digest) -> tuple[str, list[dict[str, Any]]]:
-    """Return ``(text fallback, blocks)`` for ``chat.postMessage``."""
+    """Return ``(plain text, blocks)``: the text is unescaped (a terminal prints it as is);
+    ``bot.digest.post`` escapes it for the message's fallback."""
     title = f"LLM spend digest for {_day(digest.day)} ({digest.timezone})"
     lines = _lines(digest)
     text = "\n".join([title, *lines.values(), DISCLAIMER])
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": title[:HEADER_MAX]}},
-        _section(_bold_label(lines["spend"])),
-        _section("\n".join(_bold_label(lines[k]) for k in ("models", "tags"))),
-        _section("\n".join(_bold_label(lines[k]) for k in ("month", "budgets") if k in lines)),
+        header(title),
+        section(_bold_label(lines["spend"])),
+        section("\n".join(_bold_label(lines[k]) for k in ("models", "tags"))),
+        section("\n".join(_bold_label(lines[k]) for k in ("month", "budgets") if k in lines)),
     ]
     spark_label, _, spark_rest = lines["spark"].partition(": ")
     bars, _, caption = spark_rest.partition(" ")
-    blocks.append(_section(f"*{spark_label}:* `{bars}` {_escape(caption)}"))
-    blocks.append(_section(_bold_label(lines["activity"])))
+    blocks.append(section(f"*{spark_label}:* `{bars}` {escape(caption)}"))
+    blocks.append(section(_bold_label(lines["activity"])))
     for key in ("faq", "prices"):
         if key in lines:
-            blocks.append(_section(_bold_label(lines[key])))
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": DISCLAIMER}]})
+            blocks.append(section(_bold_label(lines[key])))
+    blocks.append(context(DISCLAIMER))
     return text, blocks

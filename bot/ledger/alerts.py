@@ -24,6 +24,7 @@ from slack_sdk.errors import SlackClientError
 from sqlite_utils import Database
 
 import prices
+from bot.render.slack import escape
 from bot.runtime import Runtime
 from bot.store.budgets import (
     Budget,
@@ -56,8 +57,8 @@ class AlertOutcome:
 
 
 def alert_text(budget: Budget, spent_usd: Decimal, threshold_pct: int, period_start: date) -> str:
-    """The alert message, plain text that also reads well as mrkdwn."""
-    who = f"#{budget.tag}" if budget.tag else "The workspace"
+    """The alert message as mrkdwn; the tag (user-typed) is escaped, so it cannot ping."""
+    who = f"#{escape(budget.tag)}" if budget.tag else "The workspace"
     ratio = spent_usd / budget.amount_usd
     verb = "is over" if threshold_pct >= 100 else "has used"
     amount = prices.format_usd(budget.amount_usd)

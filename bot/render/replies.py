@@ -25,6 +25,14 @@ from slack_sdk.models.blocks import (
 
 from bot.answers.results import Result
 from bot.render.data import to_json
+from bot.render.slack import (
+    MAX_BLOCKS,
+    MAX_CONTEXT_ELEMENTS,
+    MAX_CONTEXT_TEXT_CHARS,
+    MAX_HEADER_CHARS,
+    MAX_SECTION_CHARS,
+    cut,
+)
 from bot.render.style import PLAIN, SLACK, Parts, mrkdwn_escape
 from bot.render.text import parts_of
 
@@ -38,11 +46,6 @@ __all__ = [
     "render_text",
 ]
 
-MAX_BLOCKS = 50
-MAX_SECTION_CHARS = 3000
-MAX_HEADER_CHARS = 150
-#: Context blocks take at most 10 elements.
-_MAX_CONTEXT_ELEMENTS = 10
 _SECTION_BUDGET = MAX_SECTION_CHARS - 100  # room for the code fence and a "cut" marker
 
 
@@ -65,17 +68,13 @@ def render_json(result: Result) -> dict[str, Any]:
     return to_json(result)
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _sections(lines: list[str]) -> list[SectionBlock]:
     """Lines packed into as few sections as fit Slack's per-section limit."""
     sections: list[SectionBlock] = []
     chunk: list[str] = []
     size = 0
     for line in lines:
-        line = _cut(line, _SECTION_BUDGET)
+        line = cut(line, _SECTION_BUDGET)
         if chunk and size + len(line) + 1 > _SECTION_BUDGET:
             sections.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
             chunk, size = [], 0
@@ -102,12 +101,12 @@ def blocks_of(parts: Parts) -> list[Block]:
     """Block Kit blocks for reply parts, within Slack's limits."""
     blocks: list[Block] = []
     if parts.title:
-        title = _cut(parts.title, MAX_HEADER_CHARS)
+        title = cut(parts.title, MAX_HEADER_CHARS)
         blocks.append(HeaderBlock(text=PlainTextObject(text=title, emoji=True)))
     blocks += _sections(parts.body)
     if parts.table is not None:
         blocks.append(_table(parts.table))
-    notes = [_cut(n, 2000) for n in parts.notes[:_MAX_CONTEXT_ELEMENTS]]
+    notes = [cut(n, MAX_CONTEXT_TEXT_CHARS) for n in parts.notes[:MAX_CONTEXT_ELEMENTS]]
     if notes:
         context = ContextBlock(elements=[MarkdownTextObject(text=n) for n in notes])
         if len(blocks) >= MAX_BLOCKS:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from bot.render.slack import escape as mrkdwn_escape
 from prices import TimeWindow, format_usd
 
 __all__ = [
@@ -23,11 +24,6 @@ __all__ = [
     "rate_text",
     "window_text",
 ]
-
-
-def mrkdwn_escape(text: str) -> str:
-    """Escape the three characters Slack mrkdwn treats as markup (and nothing else)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @dataclass(frozen=True, slots=True)

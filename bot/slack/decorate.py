@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.pipeline import Reply
+from bot.render.slack import MAX_BLOCKS, MAX_BUTTON_VALUE_CHARS, button
+from bot.reply import Reply
 
 __all__ = ["ACTION_FAQ_RELATED", "ACTION_FAQ_VOTE", "ACTION_SHARE", "decorate"]
 
@@ -19,22 +20,7 @@ ACTION_SHARE = "share_reply"
 ACTION_FAQ_RELATED = "faq_related"
 ACTION_FAQ_VOTE = "faq_vote"
 
-MAX_BLOCKS = 50
-#: A button's value holds at most 2,000 characters (Block Kit button element).
-MAX_BUTTON_VALUE = 2000
 _SHAREABLE = {"estimate", "compare", "count", "price", "models", "faq"}
-
-
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
-    button: dict[str, Any] = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": text[:75], "emoji": True},
-        "action_id": action_id,
-        "value": value,
-    }
-    if style:
-        button["style"] = style
-    return button
 
 
 def decorate(reply: Reply, surface: str, typed_text: str) -> list[dict[str, Any]]:
@@ -48,7 +34,7 @@ def decorate(reply: Reply, surface: str, typed_text: str) -> list[dict[str, Any]
     if reply.kind == "faq" and reply.data.get("id"):
         faq_id = str(reply.data["id"])
         related = [
-            _button(question, f"{ACTION_FAQ_RELATED}_{i}", rid)
+            button(question, f"{ACTION_FAQ_RELATED}_{i}", rid)
             for i, (rid, question) in enumerate(reply.related[:5])
         ]
         if related:
@@ -59,14 +45,14 @@ def decorate(reply: Reply, surface: str, typed_text: str) -> list[dict[str, Any]
             "type": "actions",
             "block_id": "faq_vote",
             "elements": [
-                _button("Yes", f"{ACTION_FAQ_VOTE}_yes", f"{faq_id}:yes", "primary"),
-                _button("No", f"{ACTION_FAQ_VOTE}_no", f"{faq_id}:no"),
+                button("Yes", f"{ACTION_FAQ_VOTE}_yes", f"{faq_id}:yes", "primary"),
+                button("No", f"{ACTION_FAQ_VOTE}_no", f"{faq_id}:no"),
             ],
         })  # fmt: skip
     if reply.kind == "faq_miss":
         # The closest questions as buttons too: one click answers it in place (faq-bots §7).
         suggested = [
-            _button(str(s["question"]), f"{ACTION_FAQ_RELATED}_{i}", str(s["id"]))
+            button(str(s["question"]), f"{ACTION_FAQ_RELATED}_{i}", str(s["id"]))
             for i, s in enumerate(reply.data.get("suggestions") or [])
             if s.get("id") and s.get("question")
         ]
@@ -78,12 +64,12 @@ def decorate(reply: Reply, surface: str, typed_text: str) -> list[dict[str, Any]
         and not reply.share
         and reply.kind in _SHAREABLE
         and share_text
-        and len(share_text) <= MAX_BUTTON_VALUE
+        and len(share_text) <= MAX_BUTTON_VALUE_CHARS
     ):
         rows.append({
             "type": "actions",
             "block_id": "share",
-            "elements": [_button("Share in channel", ACTION_SHARE, share_text)],
+            "elements": [button("Share in channel", ACTION_SHARE, share_text)],
         })  # fmt: skip
     room = MAX_BLOCKS - len(blocks)
     return blocks + rows[: max(room, 0)]

@@ -13,6 +13,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.pipeline import Asker, answer, log_reply
+from bot.render.slack import unescape_incoming
 from bot.runtime import Runtime
 from bot.slack.decorate import decorate
 from bot.slack.listeners.channels import channel_resolver
@@ -34,7 +35,7 @@ def register(app: App, runtime: Runtime) -> None:
             user_id=command.get("user_id"),
         )
         try:
-            text = str(command.get("text") or "")
+            text = unescape_incoming(str(command.get("text") or ""))
             reply = answer(runtime, text, asker, channel_resolver(client))
             blocks = decorate(reply, "command", text)
         except Exception as exc:

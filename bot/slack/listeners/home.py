@@ -8,6 +8,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 import prices
+from bot.render.slack import escape
 from bot.runtime import Runtime
 from bot.slack.listeners.guard import log_incident
 from bot.store.digests import list_subscriptions
@@ -33,10 +34,6 @@ USAGE = (
 )
 
 
-def _mrkdwn_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _price_table(catalog: prices.Catalog) -> str:
     lines = [f"{'model':<20} {'input':>9} {'cached':>9} {'output':>9}"]
     for name in POPULAR_MODELS:
@@ -60,7 +57,7 @@ def build_home_view(runtime: Runtime, user_id: str, team_id: str | None) -> dict
     recent = recent_queries(db, user_id=user_id, limit=5)
     recent_lines = [
         f"• {q.created_utc:%Y-%m-%d %H:%M} UTC · {q.kind}"
-        + (f" · {_mrkdwn_escape(q.model)}" if q.model else "")
+        + (f" · {escape(q.model)}" if q.model else "")
         + (f" · {prices.format_usd(q.cost_usd)}" if q.cost_usd is not None else "")
         for q in recent
     ]

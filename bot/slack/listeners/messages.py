@@ -14,6 +14,7 @@ from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 
 from bot.pipeline import Asker, answer, log_reply
+from bot.render.slack import unescape_incoming
 from bot.runtime import Runtime
 from bot.slack.decorate import decorate
 from bot.slack.listeners.channels import channel_resolver
@@ -59,7 +60,7 @@ def register(app: App, runtime: Runtime) -> None:
         )
         thread_ts = event.get("thread_ts") or event.get("ts")
         try:
-            text = strip_mention(str(event.get("text") or ""))
+            text = unescape_incoming(strip_mention(str(event.get("text") or "")))
             reply = answer(runtime, text, asker, channel_resolver(client))
             blocks = decorate(reply, surface, text)
         except Exception as exc:
