@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import faq
 from bot.answers import evaluate
-from bot.answers.results import ErrorResult, FaqMissResult, FaqResult, Result
+from bot.answers.ledger_results import AnyResult
+from bot.answers.results import ErrorResult, FaqMissResult, FaqResult
 from bot.language import commands as c
 from bot.language.errors import ParseError
 from bot.language.parse import COUNT_WORDS, parse_command
-from bot.ledger.commands import LedgerOutcome, run_budget, run_digest, run_log
+from bot.ledger.commands import run_budget, run_digest, run_log
 from bot.render.replies import render_blocks, render_json, render_text
 from bot.reply import Asker, Reply
 from bot.runtime import Runtime
@@ -37,7 +39,7 @@ log = logging.getLogger("tokencost.respond")
 class _ResultRenderings:
     """A priced result rendered by `bot.render.replies`, on demand."""
 
-    result: Result
+    result: AnyResult
 
     def text(self) -> str:
         return render_text(self.result)
@@ -52,29 +54,8 @@ class _ResultRenderings:
         return render_json(self.result)
 
 
-@dataclass(frozen=True)
-class _LedgerRenderings:
-    """A ledger command's outcome, which carries its renderings already."""
-
-    outcome: LedgerOutcome
-
-    def text(self) -> str:
-        return self.outcome.text
-
-    def mrkdwn(self) -> str:
-        return self.outcome.mrkdwn
-
-    def blocks(self) -> list[dict[str, Any]]:
-        return self.outcome.blocks
-
-    def data(self) -> dict[str, Any]:
-        return self.outcome.data
-
-
-def _faq_by_id(runtime: Runtime, question: str, share: bool) -> Result | None:
+def _faq_by_id(runtime: Runtime, question: str, share: bool) -> FaqResult | None:
     """`faq <entry-id>` (the related-question buttons) answers that entry directly."""
-    import faq
-
     wanted = question.strip().lower()
     for entry in faq.list_entries():
         if entry.id == wanted:
@@ -86,7 +67,7 @@ def _faq_by_id(runtime: Runtime, question: str, share: bool) -> Result | None:
 
 def _evaluate(
     runtime: Runtime, command: c.Command, asker: Asker, resolve: ChannelResolver | None
-) -> Result | LedgerOutcome:
+) -> AnyResult:
     match command:
         case c.Log():
             source = "cli" if asker.surface == "cli" else "slack"
@@ -148,25 +129,12 @@ def respond_to(
 ) -> Reply:
     """Answer `text`; user mistakes become `error` replies, never exceptions."""
     command: c.Command | None = None
-    outcome: Result | LedgerOutcome
+    outcome: AnyResult
     try:
         command = parse_command(text, runtime.catalog)
         outcome = _evaluate(runtime, command, asker, resolve_channel)
     except ParseError as exc:
         outcome = ErrorResult(exc.message, exc.suggestions)
-    if isinstance(outcome, LedgerOutcome):
-        fields: dict[str, Any] = {"kind": outcome.kind}
-        if isinstance(command, c.Log) and outcome.kind == "logged":
-            fields |= {"model": outcome.data.get("model"), "input_tokens": command.input_tokens,
-                       "output_tokens": command.output_tokens,
-                       "cost_usd": Decimal(str(outcome.data.get("cost_usd", "-1")))}  # fmt: skip
-        error = outcome.text if outcome.kind == "error" else None
-        return Reply(
-            kind=outcome.kind,
-            renderings=_LedgerRenderings(outcome),
-            share=bool(command and command.share),
-            record=_record(runtime, asker, text, outcome.kind, fields, error, command),
-        )
     if isinstance(outcome, FaqMissResult) and not outcome.off_topic:
         try:
             record_faq_miss(runtime.db(), outcome.question, asker.user_id,

@@ -1,23 +1,21 @@
 """Evaluate the ledger commands of the /tokencost language: ``log``, ``budget``, ``digest``.
 
 Each ``run_*`` takes a parsed command (``bot.language.commands``), the runtime and who asked, and
-returns a
-``LedgerOutcome`` in three renderings (plain text, Slack mrkdwn, JSON ``data`` with ``kind``);
-``digest preview`` adds Block Kit ``blocks``. User mistakes come back as kind ``error``, never as
-an exception. Time comes from ``runtime.clock()``.
+returns a typed result (``bot.answers.ledger_results``) that ``bot.render`` shows like any other;
+``digest preview`` carries the digest as it would be posted. User mistakes come back as an
+``ErrorResult``, never as an exception. Time comes from ``runtime.clock()``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
-import prices
+from bot.answers.ledger_results import BudgetLine, BudgetResult, DigestResult, LoggedResult
+from bot.answers.results import ErrorResult
 from bot.digest.build import build_digest
 from bot.digest.render import render_digest
 from bot.language.commands import Budget as BudgetCommand
@@ -27,11 +25,11 @@ from bot.ledger.fields import UsageEvent
 from bot.ledger.pricing import UsageRefused, record_events
 from bot.runtime import Runtime
 from bot.store.budgets import PERIODS, Budget, list_budgets, period_window, set_budget
-from bot.store.db import StoreError, decimal_text
+from bot.store.db import StoreError
 from bot.store.digests import disable_subscription, get_subscription, set_subscription
 from bot.store.usage import spend_total
 
-__all__ = ["DEFAULT_DIGEST_TIME", "LedgerOutcome", "run_budget", "run_digest", "run_log"]
+__all__ = ["DEFAULT_DIGEST_TIME", "run_budget", "run_digest", "run_log"]
 
 DEFAULT_DIGEST_TIME = "09:00"
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
@@ -42,52 +40,15 @@ _CHANNEL_LINK = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>$")
 _EXAMPLE_CHANNEL = "#llm-costs"
 
 
-@dataclass(frozen=True)
-class LedgerOutcome:
-    """The result of a ledger command, in every rendering a surface needs."""
-
-    kind: str
-    """``logged``, ``budget``, ``digest`` or ``error``."""
-    text: str
-    """Plain text (CLI, notification fallback)."""
-    mrkdwn: str
-    """Slack mrkdwn."""
-    data: dict[str, Any]
-    """The ``--json`` object; always has ``kind``."""
-    blocks: list[dict[str, Any]] = field(default_factory=list)
-    """Block Kit, for ``digest preview``."""
+def _error(message: str, suggestions: tuple[str, ...] = ()) -> ErrorResult:
+    return ErrorResult(message, suggestions)
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _error(message: str, suggestions: tuple[str, ...] = ()) -> LedgerOutcome:
-    data = {"kind": "error", "error": message, "suggestions": list(suggestions)}
-    return LedgerOutcome("error", message, _escape(message), data)
-
-
-def _ok(kind: str, text: str, data: dict[str, Any], mrkdwn: str | None = None) -> LedgerOutcome:
-    return LedgerOutcome(kind, text, mrkdwn or _escape(text), {"kind": kind, **data})
-
-
-def _in_channel(template: str, channel: str, data: dict[str, Any]) -> LedgerOutcome:
-    """A digest reply naming a channel: ``#C123`` in text, a channel link in mrkdwn."""
-    mrkdwn = _escape(template).format(f"<#{channel}>")
-    return _ok("digest", template.format(f"#{channel}"), data, mrkdwn)
-
-
-def _budget_line(runtime: Runtime, budget: Budget) -> tuple[str, Decimal]:
+def _budget_line(runtime: Runtime, budget: Budget) -> BudgetLine:
     now = runtime.clock()
     start, end = period_window(budget.period, now, ZoneInfo(runtime.settings.timezone))
     spent = spend_total(runtime.db(), start, end, budget.tag).cost_usd
-    who = f"#{budget.tag}" if budget.tag else "Workspace"
-    ratio = spent / budget.amount_usd
-    return (
-        f"{who}: {prices.format_usd(spent)} of {prices.format_usd(budget.amount_usd)}/"
-        f"{budget.period} ({prices.format_percent(ratio)}) this {budget.period}",
-        spent,
-    )
+    return BudgetLine(budget.tag, budget.amount_usd, budget.period, spent)
 
 
 def run_log(
@@ -97,7 +58,7 @@ def run_log(
     channel_id: str | None,
     user_id: str | None,
     source: str = "slack",
-) -> LedgerOutcome:
+) -> LoggedResult | ErrorResult:
     """Record ``log MODEL IN OUT [#tag]`` in the ledger at today's prices; always new (no id)."""
     now = runtime.clock()
     event = UsageEvent(
@@ -115,30 +76,19 @@ def run_log(
     except StoreError as exc:
         return _error(exc.message)
     row = batch.rows[0]
-    tag = f" #{row.tag}" if row.tag else ""
-    rate_in = prices.format_usd(row.input_per_mtok or Decimal(0))
-    rate_out = prices.format_usd(row.output_per_mtok or Decimal(0))
-    text = (
-        f"Logged {row.model}{tag}: {row.input_tokens:,} input, {row.output_tokens:,} output "
-        f"tokens = {prices.format_usd(row.cost_usd)} (at {rate_in} in / {rate_out} out per MTok)."
-    )
     budgets = [b for b in list_budgets(runtime.db(), team_id or "") if b.tag in ("", row.tag or "")]
-    lines = [_budget_line(runtime, b)[0] for b in budgets]
-    if lines:
-        text += " Budgets: " + "; ".join(lines) + "."
-    return _ok("logged", text, {
-        "model": row.model, "provider": row.provider, "input_tokens": row.input_tokens,
-        "output_tokens": row.output_tokens, "cached_input_tokens": row.cached_input_tokens,
-        "tag": row.tag, "cost_usd": decimal_text(row.cost_usd),
-        "prices": {"input_per_mtok": decimal_text(row.input_per_mtok or Decimal(0)),
-                   "output_per_mtok": decimal_text(row.output_per_mtok or Decimal(0))},
-        "occurred_utc": now.isoformat(),
-    })  # fmt: skip
+    return LoggedResult(
+        model=row.model, provider=row.provider, input_tokens=row.input_tokens,
+        output_tokens=row.output_tokens, cached_input_tokens=row.cached_input_tokens,
+        tag=row.tag, cost_usd=row.cost_usd, input_per_mtok=row.input_per_mtok or Decimal(0),
+        output_per_mtok=row.output_per_mtok or Decimal(0), occurred_utc=now,
+        budgets=tuple(_budget_line(runtime, b) for b in budgets), share=cmd.share,
+    )  # fmt: skip
 
 
 def run_budget(
     cmd: BudgetCommand, runtime: Runtime, team_id: str | None, user_id: str | None
-) -> LedgerOutcome:
+) -> BudgetResult | ErrorResult:
     """Set ``budget 500/month [#tag]``, or show every budget's progress with no amount."""
     team = team_id or ""
     if cmd.amount is not None:
@@ -154,18 +104,8 @@ def run_budget(
     budgets = list_budgets(runtime.db(), team)
     if cmd.tag is not None and cmd.amount is None:
         budgets = [b for b in budgets if b.tag == cmd.tag]
-    if not budgets:
-        return _ok("budget", "No budget set. Try `budget 500/month` or `budget 200/month #team`.",
-                   {"budgets": []})  # fmt: skip
-    rows, lines = [], []
-    for budget in budgets:
-        line, spent = _budget_line(runtime, budget)
-        lines.append(line)
-        rows.append({"tag": budget.tag or None, "amount_usd": decimal_text(budget.amount_usd),
-                     "period": budget.period, "spent_usd": decimal_text(spent)})  # fmt: skip
-    head = "Budget set. " if cmd.amount is not None else ""
-    text = head + "Budgets: " + "; ".join(lines) + ". Alerts go to digest channels at 80% and 100%."
-    return _ok("budget", text, {"budgets": rows})
+    lines = tuple(_budget_line(runtime, b) for b in budgets)
+    return BudgetResult(lines, set_now=cmd.amount is not None, share=cmd.share)
 
 
 def _channel(cmd: DigestCommand, here: str | None, resolve: Callable[[str], str | None] | None
@@ -184,7 +124,7 @@ def _channel(cmd: DigestCommand, here: str | None, resolve: Callable[[str], str 
     return resolve(name.lstrip("#")) if resolve else None
 
 
-def _no_channel(cmd: DigestCommand, resolvable: bool) -> LedgerOutcome:
+def _no_channel(cmd: DigestCommand, resolvable: bool) -> ErrorResult:
     """Why there is no channel to act on: none named (the CLI), or a name we cannot look up."""
     typed = (cmd.channel or "").strip().lstrip("#")
     if not typed:
@@ -206,7 +146,7 @@ def run_digest(
     channel_id: str | None,
     user_id: str | None,
     resolve_channel: Callable[[str], str | None] | None = None,
-) -> LedgerOutcome:
+) -> DigestResult | ErrorResult:
     """``digest on [#channel] [at HH:MM] [Area/City]``, ``off``, ``preview``, ``status``.
 
     Subscriptions are keyed by channel id: a ``#name`` needs ``resolve_channel`` (the Slack edge
@@ -223,20 +163,15 @@ def run_digest(
         day = now.astimezone(zone).date() - timedelta(days=1)
         digest = build_digest(runtime.db(), runtime.catalog, team_id, day, zone, now)
         if digest is None:
-            return _ok("digest", f"Nothing to report for {day:%a %d %b %Y}: no usage, "
-                       "questions or price changes, so no digest would be posted.",
-                       {"action": "preview", "day": day.isoformat(), "empty": True})  # fmt: skip
+            return DigestResult("preview", channel, day=day, share=cmd.share)
         text, blocks = render_digest(digest)
-        outcome = _ok("digest", text, {"action": "preview", "day": day.isoformat(),
-                                       "empty": False})  # fmt: skip
-        return LedgerOutcome(outcome.kind, text, outcome.mrkdwn, outcome.data, blocks)
+        return DigestResult("preview", channel, day=day, preview_text=text,
+                            preview_blocks=blocks, share=cmd.share)  # fmt: skip
     if channel is None:
         return _no_channel(cmd, resolve_channel is not None)
     if cmd.action == "off":
         was_on = disable_subscription(runtime.db(), channel, now)
-        text = ("Daily digest turned off for {}." if was_on
-                else "{} had no daily digest.")  # fmt: skip
-        return _in_channel(text, channel, {"action": "off", "channel": channel, "was_on": was_on})
+        return DigestResult("off", channel, was_on=was_on, share=cmd.share)
     if cmd.action == "on":
         try:
             sub = set_subscription(runtime.db(), channel, team_id, cmd.time or DEFAULT_DIGEST_TIME,
@@ -246,11 +181,7 @@ def run_digest(
     else:
         found = get_subscription(runtime.db(), channel)
         if found is None or not found.enabled:
-            data = {"action": "status", "channel": channel, "on": False}
-            return _in_channel("No daily digest in {}. Try `digest on`.", channel, data)
+            return DigestResult("status", channel, on=False, share=cmd.share)
         sub = found
-    text = (f"Daily digest in {{}} at {sub.local_time} {sub.timezone}: yesterday's spend, "
-            "trends, budgets, questions and price changes (skipped on empty days).")  # fmt: skip
-    data = {"action": cmd.action, "channel": channel, "on": True, "time": sub.local_time,
-            "timezone": sub.timezone}  # fmt: skip
-    return _in_channel(text, channel, data)
+    return DigestResult(cmd.action, channel, on=True, local_time=sub.local_time,
+                        timezone=sub.timezone, share=cmd.share)  # fmt: skip

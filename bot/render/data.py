@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from bot.answers import results as r
+from bot.answers.ledger_results import LEDGER_RESULTS, AnyResult
+from bot.render.ledger import ledger_json
 from prices import Model, PriceSet, TimeWindow, usd_string
 
 __all__ = ["price_fields", "requests_value", "to_json"]
@@ -131,8 +133,10 @@ def _model_row(model: Model) -> dict[str, Any]:
     }
 
 
-def to_json(result: r.Result) -> dict[str, Any]:
+def to_json(result: AnyResult) -> dict[str, Any]:
     """The JSON object of a result."""
+    if isinstance(result, LEDGER_RESULTS):
+        return ledger_json(result)
     match result:
         case r.EstimateResult():
             return _estimate(result)

@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.answers.results import Result
+from bot.answers.ledger_results import AnyResult, DigestResult
 from bot.render.data import to_json
 from bot.render.slack import (
     MAX_BLOCKS,
@@ -49,7 +49,7 @@ __all__ = [
 _SECTION_BUDGET = MAX_SECTION_CHARS - 100  # room for the code fence and a "cut" marker
 
 
-def render_text(result: Result, *, slack: bool = False) -> str:
+def render_text(result: AnyResult, *, slack: bool = False) -> str:
     """The reply as text: plain for a terminal, or escaped mrkdwn for Slack's fallback."""
     style = SLACK if slack else PLAIN
     parts = parts_of(result, style)
@@ -63,7 +63,7 @@ def render_text(result: Result, *, slack: bool = False) -> str:
     return "\n".join(lines)
 
 
-def render_json(result: Result) -> dict[str, Any]:
+def render_json(result: AnyResult) -> dict[str, Any]:
     """The reply as the JSON object of `--json`."""
     return to_json(result)
 
@@ -115,6 +115,8 @@ def blocks_of(parts: Parts) -> list[Block]:
     return blocks[:MAX_BLOCKS]
 
 
-def render_blocks(result: Result) -> list[dict[str, Any]]:
+def render_blocks(result: AnyResult) -> list[dict[str, Any]]:
     """The reply as Block Kit dicts (validated by slack_sdk on the way out)."""
+    if isinstance(result, DigestResult) and result.preview_blocks:
+        return list(result.preview_blocks)  # the digest as it would be posted
     return [block.to_dict() for block in blocks_of(parts_of(result, SLACK))]

@@ -34,6 +34,8 @@ class Style:
     bold: Callable[[str], str]
     stored: Callable[[str], str] = lambda text: text
     """Applied to reviewed mrkdwn from the FAQ store (kept for Slack, unmarked for a terminal)."""
+    channel: Callable[[str], str] = lambda channel_id: f"#{channel_id}"
+    """A channel by id: `#C123` for a terminal, a channel link (`<#C123>`) in Slack."""
 
 
 _MRKDWN_EMPHASIS = re.compile(r"(?<![\w*_])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*_])")
@@ -45,7 +47,7 @@ def unmark(text: str) -> str:
 
 
 PLAIN = Style(esc=lambda s: s, bold=lambda s: s, stored=unmark)
-SLACK = Style(esc=mrkdwn_escape, bold=lambda s: f"*{s}*")
+SLACK = Style(esc=mrkdwn_escape, bold=lambda s: f"*{s}*", channel=lambda cid: f"<#{cid}>")
 
 
 @dataclass(slots=True)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.answers import results as r
+from bot.answers.ledger_results import LEDGER_RESULTS, AnyResult
 from bot.render.cards import models_parts, price_parts
+from bot.render.ledger import ledger_parts
 from bot.render.style import (
     PLAIN,
     SLACK,
@@ -207,8 +209,10 @@ def _faq_miss(res: r.FaqMissResult, s: Style) -> Parts:
     return Parts("", body, None, ["Ask one of them, or type `help`."])
 
 
-def parts_of(result: r.Result, s: Style) -> Parts:
+def parts_of(result: AnyResult, s: Style) -> Parts:
     """The parts of any result, styled."""
+    if isinstance(result, LEDGER_RESULTS):
+        return ledger_parts(result, s)
     match result:
         case r.EstimateResult():
             return _estimate(result, s)

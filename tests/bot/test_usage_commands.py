@@ -6,20 +6,52 @@ import argparse
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.answers.ledger_results import AnyResult
 from bot.cli.ledger import add_subcommands
 from bot.language.commands import Budget, Digest, Log, Money
-from bot.ledger.commands import run_budget, run_digest, run_log
+from bot.ledger import commands
 from bot.ledger.csv_import import import_usage_csv
 from bot.ledger.ingest import make_usage_route
 from bot.pipeline import Asker, answer
+from bot.render.replies import render_blocks, render_json, render_text
 from bot.runtime import Runtime
 from bot.store.digests import get_subscription
 from tests.bot.ledger_support import INGEST_TOKEN, Clock, make_runtime, seed_ledger
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A ledger command's result in each rendering, as the surfaces show it."""
+
+    kind: str
+    text: str
+    mrkdwn: str
+    data: dict[str, Any]
+    blocks: list[dict[str, Any]]
+
+
+def _shown(result: AnyResult) -> Shown:
+    return Shown(result.kind, render_text(result), render_text(result, slack=True),
+                 render_json(result), render_blocks(result))  # fmt: skip
+
+
+def run_log(*args: Any, **kwargs: Any) -> Shown:
+    return _shown(commands.run_log(*args, **kwargs))
+
+
+def run_budget(*args: Any, **kwargs: Any) -> Shown:
+    return _shown(commands.run_budget(*args, **kwargs))
+
+
+def run_digest(*args: Any, **kwargs: Any) -> Shown:
+    return _shown(commands.run_digest(*args, **kwargs))
 
 
 @pytest.fixture
@@ -82,7 +114,7 @@ def test_digest_on_off_status_preview(runtime: Runtime) -> None:
     status = run_digest(Digest("status"), runtime, "T1", "C0ABC123", "U1")
     assert status.data["on"] is False
     empty = run_digest(Digest("preview"), runtime, "T1", "C0ABC123", "U1")
-    assert empty.data["empty"] is True and empty.blocks == []
+    assert empty.data["empty"] is True and empty.blocks[0]["type"] == "section"
     seed_ledger(runtime.db(), runtime.catalog)
     preview = run_digest(Digest("preview"), runtime, "T1", "C0ABC123", "U1")
     assert preview.text.startswith("LLM spend digest for Mon 2 Nov 2026")
@@ -96,7 +128,7 @@ CLI = Asker(surface="cli", user_id="cli")
 def test_digest_from_the_cli_without_a_channel_asks_for_one(runtime: Runtime, action: str) -> None:
     reply = answer(runtime, f"digest {action}", CLI)
     assert reply.kind == "error"
-    assert reply.text == (
+    assert reply.data["error"] == (
         f"Name the channel: `digest {action} #llm-costs` (or run it in Slack inside that channel)."
     )
     assert "None" not in reply.text
@@ -115,7 +147,7 @@ def test_a_channel_name_the_cli_cannot_look_up_asks_for_the_id(runtime: Runtime)
     assert preview.kind == "error"
     unknown = run_digest(Digest("off", channel="nope"), runtime, "T1", "C0ABC123", "U1",
                          resolve_channel=lambda name: None)  # fmt: skip
-    assert unknown.text == ("I can't find the channel #nope; check the name, run `digest off` "
+    assert unknown.data["error"] == ("I can't find the channel #nope; check the name, run `digest off` "
                             "inside it, or give its id (like C0123ABC).")  # fmt: skip
 
 
@@ -181,7 +213,7 @@ def test_a_misspelt_model_gets_the_same_suggestions_on_every_surface(
         "kind": "error", "error": sentence, "suggestions": suggestions,
     }  # fmt: skip
     logged = run_log(Log("gtp-4o", 1000, 0), runtime, None, None, "cli", source="cli")
-    assert (logged.text, logged.data["suggestions"]) == (sentence, suggestions)
+    assert (logged.data["error"], logged.data["suggestions"]) == (sentence, suggestions)
     csv_file = tmp_path / "u.csv"
     csv_file.write_text("model,input_tokens\ngtp-4o,1k\n", encoding="utf-8")
     assert import_usage_csv(runtime.db(), runtime.catalog, csv_file, runtime.clock()).refused == [
