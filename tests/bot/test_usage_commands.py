@@ -147,7 +147,8 @@ def test_a_channel_name_the_cli_cannot_look_up_asks_for_the_id(runtime: Runtime)
     assert preview.kind == "error"
     unknown = run_digest(Digest("off", channel="nope"), runtime, "T1", "C0ABC123", "U1",
                          resolve_channel=lambda name: None)  # fmt: skip
-    assert unknown.data["error"] == ("I can't find the channel #nope; check the name, run `digest off` "
+    assert unknown.data["error"] == ("I can't find the channel #nope; check the name, run "
+                                     "`digest off` "
                             "inside it, or give its id (like C0123ABC).")  # fmt: skip
 
 
