@@ -46,9 +46,9 @@ NOW = datetime(2026, 11, 3, 8, tzinfo=UTC)
 def serve(port: int, db_path: str) -> None:
     """Child process: the real app under gunicorn, ingestion on."""
     from bot.config import Settings
-    from bot.ledger.ingest import make_usage_route
     from bot.runtime import Runtime
     from bot.slack.app import build_app
+    from bot.slack.ingest import make_usage_route
     from bot.slack.server import TokencostWSGI, serve_http
 
     settings = Settings(db_path=Path(db_path), ingest_token=TOKEN, signing_secret="bench",

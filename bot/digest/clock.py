@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 
 from bot.config import Settings
+from bot.digest.alerts import AlertOutcome, post_budget_alerts
 from bot.digest.post import PostOutcome, Sleep, build_post_client, new_clock_id, post_due_digests
-from bot.ledger.alerts import AlertOutcome, post_budget_alerts
 from bot.runtime import Runtime
 
 __all__ = ["TickReport", "run_clock", "run_once", "run_tick"]

@@ -40,7 +40,6 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.digest.build import build_digest
 from bot.digest.render import render_digest
@@ -58,6 +57,7 @@ from bot.store.digests import (
     mark_digest_skipped,
 )
 from bot.store.usage import local_midnight
+from bot.webapi import web_client
 
 __all__ = [
     "METADATA_EVENT",
@@ -108,10 +108,7 @@ def new_clock_id() -> str:
 
 def build_post_client(runtime: Runtime) -> WebClient:
     """A Web API client for posting: honours ``SLACK_API_URL``; retries 429 only (see above)."""
-    kwargs: dict[str, Any] = {"token": runtime.settings.bot_token, "timeout": 30}
-    if runtime.settings.slack_api_url:
-        kwargs["base_url"] = runtime.settings.slack_api_url.rstrip("/") + "/"
-    return WebClient(retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)], **kwargs)
+    return web_client(runtime.settings, rate_limit_retries=3)
 
 
 def find_posted_digest(

@@ -9,7 +9,6 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.middleware.request_verification import RequestVerification
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 from slack_sdk.signature import Clock, SignatureVerifier
@@ -17,6 +16,7 @@ from slack_sdk.signature import Clock, SignatureVerifier
 from bot.runtime import Runtime
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.guard import log_incident
+from bot.webapi import web_client
 
 __all__ = ["BOT_SCOPES", "build_app", "build_client"]
 
@@ -56,12 +56,7 @@ def _pin_verification_clock(app: App, signing_secret: str, runtime: Runtime) -> 
 
 def build_client(runtime: Runtime, token: str | None = None) -> WebClient:
     """A Web API client honouring `SLACK_API_URL`, retrying rate limits (429) with backoff."""
-    kwargs: dict[str, Any] = {"token": token or runtime.settings.bot_token}
-    if runtime.settings.slack_api_url:
-        kwargs["base_url"] = runtime.settings.slack_api_url.rstrip("/") + "/"
-    client = WebClient(**kwargs)
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
-    return client
+    return web_client(runtime.settings, token, rate_limit_retries=2)
 
 
 def build_app(runtime: Runtime, client: WebClient | None = None) -> App:

@@ -12,9 +12,9 @@ import sys
 from typing import TextIO
 
 from bot.config import Settings
-from bot.ledger.ingest import make_usage_route
 from bot.runtime import Runtime
 from bot.slack.app import build_app
+from bot.slack.ingest import make_usage_route
 from bot.slack.server import Route, TokencostWSGI, serve_http
 
 __all__ = ["build_wsgi", "http_threads", "serve"]

@@ -14,9 +14,9 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 
-from bot.ledger.ingest import MAX_BODY_BYTES, make_usage_route
 from bot.runtime import Runtime
 from bot.slack.app import build_app
+from bot.slack.ingest import MAX_BODY_BYTES, make_usage_route
 from bot.slack.server import TokencostWSGI
 from tests.bot.ledger_support import INGEST_TOKEN, Clock, make_runtime
 from tests.fake_slack import FakeSlack

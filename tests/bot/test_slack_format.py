@@ -11,8 +11,8 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 import prices
+from bot.digest.alerts import alert_text
 from bot.digest.post import send_digest_message
-from bot.ledger.alerts import alert_text
 from bot.render import slack
 from bot.store.budgets import Budget
 from bot.store.digests import DigestClaim

@@ -18,10 +18,10 @@ from bot.cli.ledger import add_subcommands
 from bot.language.commands import Budget, Digest, Log, Money
 from bot.ledger import commands
 from bot.ledger.csv_import import import_usage_csv
-from bot.ledger.ingest import make_usage_route
 from bot.pipeline import Asker, answer
 from bot.render.replies import render_blocks, render_json, render_text
 from bot.runtime import Runtime
+from bot.slack.ingest import make_usage_route
 from bot.store.digests import get_subscription
 from tests.bot.ledger_support import INGEST_TOKEN, Clock, make_runtime, seed_ledger
 
