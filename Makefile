@@ -28,6 +28,7 @@ test: install  ## the whole test suite
 	$(BIN)/pytest -q
 
 lint: install
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
