@@ -33,18 +33,18 @@ import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import prices
 from faq.errors import NoMatch, RenderError
 from faq.matcher import Match, match
 from faq.store import MAX_ANSWER_CHARS, Entry, load_entries
+from prices.numbers import read_number
 
 __all__ = ["PLACEHOLDERS", "RenderedAnswer", "ask", "render"]
 
 _PLACEHOLDER = re.compile(r"\{\{([^{}\n]*)\}\}")
 _MTOK = Decimal(1_000_000)
-_SUFFIX = {"k": Decimal(1_000), "m": Decimal(1_000_000)}
 _FIELDS = {
     "input": "input_per_mtok",
     "output": "output_per_mtok",
@@ -98,13 +98,9 @@ def _parse_args(words: Sequence[str]) -> _Args:
 
 def _count(text: str) -> int:
     """`1200`, `1,200`, `5k`, `1.2M` -> an int."""
-    raw = text.replace(",", "").replace("_", "").lower()
-    scale = _SUFFIX.get(raw[-1:], Decimal(1))
-    digits = raw[:-1] if raw[-1:] in _SUFFIX else raw
-    try:
-        value = Decimal(digits) * scale
-    except InvalidOperation as exc:
-        raise _Unresolved(f"{text!r} is not a number") from exc
+    value = read_number(text.replace("_", ""))
+    if value is None:
+        raise _Unresolved(f"{text!r} is not a number")
     if value != value.to_integral_value() or value < 0:
         raise _Unresolved(f"{text!r} is not a whole, non-negative number")
     return int(value)

@@ -6,7 +6,9 @@ Pure functions over one word at a time; `bot.language.lexing` uses them to class
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from prices.numbers import read_number
 
 __all__ = [
     "MAX_BUDGET_USD",
@@ -62,32 +64,12 @@ SCALE_WORDS: dict[str, int] = {
     "millions": 1_000_000,
 }
 
-_SUFFIX = {"k": 1000, "m": 1_000_000, "mm": 1_000_000, "mil": 1_000_000}
-_NUMBER = re.compile(
-    r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?P<frac>\d+))?(?P<suffix>k|m|mm|mil)?",
-    re.IGNORECASE,
-)
 _USD = re.compile(r"(?:\$|usd)?(?P<num>[\d.,]+[km]?)(?:\$|usd|dollars?)?", re.IGNORECASE)
 
 
 def parse_number(word: str) -> Decimal | None:
-    """The value of a number word (`1,000`, `1.5k`, `2M`, `.5m`), or None if it is not one.
-
-    Refuses `1.000` (a thousands separator or a decimal point? ambiguous) by returning None.
-    """
-    match = _NUMBER.fullmatch(word)
-    if match is None or (match["int"] is None and match["frac"] is None):
-        return None
-    whole_part = (match["int"] or "0").replace(",", "")
-    frac = match["frac"]
-    suffix = (match["suffix"] or "").lower()
-    if frac is not None and not suffix and len(frac) == 3 and match["int"] and "," not in word:
-        return None  # `1.000`: European thousands or a decimal? Ask instead of guessing.
-    try:
-        value = Decimal(f"{whole_part}.{frac}" if frac is not None else whole_part)
-    except InvalidOperation:  # pragma: no cover - the regex only lets digits through
-        return None
-    return value * _SUFFIX.get(suffix, 1)
+    """The value of a number word (`1,000`, `1.5k`, `2M`), or None: see `prices.read_number`."""
+    return read_number(word)
 
 
 def parse_period(word: str) -> str | None:
