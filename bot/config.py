@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.errors import BotError
+
 __all__ = ["ConfigError", "Settings"]
 
 DEFAULT_DB = "data/tokencost.db"
 DEFAULT_PORT = 3000
 
 
-class ConfigError(Exception):
+class ConfigError(BotError):
     """One or more settings are missing or malformed; the message lists them all."""
 
 

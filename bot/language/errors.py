@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from bot.errors import BotError
+
 __all__ = ["ParseError"]
 
 
-class ParseError(Exception):
+class ParseError(BotError):
     """Text that is not a command we understand; `message` is safe to show the user."""
 
     def __init__(self, message: str, suggestions: tuple[str, ...] = ()) -> None:

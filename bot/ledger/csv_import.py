@@ -29,6 +29,7 @@ from typing import IO, TextIO
 from sqlite_utils import Database
 
 import prices
+from bot.errors import BotError
 from bot.ledger.fields import FIELDS, EventProblems, UsageEvent, event_from_fields, plural
 from bot.ledger.pricing import UsageRefused, price_events
 from bot.store.usage import insert_usage
@@ -43,7 +44,7 @@ _ACCEPTED_COLUMNS = {*FIELDS, "gen_ai.request.model", "gen_ai.response.model",
                      "gen_ai.usage.cache_read.input_tokens"}  # fmt: skip
 
 
-class ImportRefused(Exception):
+class ImportRefused(BotError):
     """The file cannot be imported at all (no header, unknown columns); nothing was stored."""
 
     def __init__(self, message: str) -> None:

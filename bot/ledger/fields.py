@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from bot.errors import BotError
 from bot.language.quantities import parse_number, whole
 
 __all__ = [
@@ -101,7 +102,7 @@ class UsageEvent:
     """Idempotency key; None means the event is always new."""
 
 
-class EventProblems(Exception):
+class EventProblems(BotError):
     """An event's fields are wrong; ``problems`` lists every user-safe reason."""
 
     def __init__(self, problems: list[str]) -> None:

@@ -20,13 +20,14 @@ from decimal import Decimal
 from sqlite_utils import Database
 
 import prices
+from bot.errors import BotError
 from bot.ledger.fields import UsageEvent
 from bot.store.usage import InsertResult, UsageRow, insert_usage
 
 __all__ = ["PricedBatch", "UsageRefused", "price_event", "price_events", "record_events"]
 
 
-class UsageRefused(Exception):
+class UsageRefused(BotError):
     """A batch of usage was refused and nothing was stored.
 
     ``errors`` holds ``(index, message)`` for every problem, index 0-based into the batch.

@@ -22,6 +22,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from bot.errors import BotError
 from bot.ledger.fields import EventProblems, UsageEvent, event_from_fields
 from bot.ledger.pricing import UsageRefused, price_events
 from bot.runtime import Runtime
@@ -51,7 +52,7 @@ Response = tuple[int, list[tuple[str, str]], bytes]
 Problem = dict[str, Any]
 
 
-class UsageBodyError(Exception):
+class UsageBodyError(BotError):
     """The body cannot be read as events; ``problems`` are the 400 ``errors``."""
 
     def __init__(self, problems: list[Problem]) -> None:

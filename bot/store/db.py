@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from bot.errors import BotError
 from bot.store import migrations
 
 __all__ = [
@@ -50,7 +51,7 @@ SEEN_EVENTS_TTL = timedelta(hours=1)
 _NANO = Decimal("1e-9")
 
 
-class StoreError(Exception):
+class StoreError(BotError):
     """A store operation was refused; ``message`` is safe to show to a user."""
 
     def __init__(self, message: str) -> None:
