@@ -129,9 +129,9 @@ def get_json(
             if isinstance(exc.reason, TimeoutError):
                 problem = f"{name} did not answer within {policy.timeout_s:g} s"
             else:
-                problem = f"could not reach {name} ({type(exc.reason).__name__})"
+                problem = f"could not reach {name}: {type(exc.reason).__name__}"
         except OSError as exc:
-            problem = f"the connection to {name} failed ({type(exc).__name__})"
+            problem = f"the connection to {name} failed: {type(exc).__name__}"
         else:
             if status == 429:
                 wait = _retry_after_s(retry_after)
@@ -166,6 +166,6 @@ def get_json(
         if attempt < policy.attempts:
             sleep(backoff)
     raise ProviderUnavailable(
-        f"{problem} ({policy.attempts} tries); billing data is unavailable for now.",
+        f"{problem} after {policy.attempts} tries; billing data is unavailable for now.",
         provider=provider,
     )

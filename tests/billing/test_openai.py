@@ -229,7 +229,7 @@ def test_5xx_every_time_is_unavailable_never_zero(fake: FakeProviders, sleeps: S
         _source(fake, sleeps).fetch(START, END, now=NOW)
 
     assert str(caught.value) == (
-        "OpenAI answered HTTP 500 (3 tries); billing data is unavailable for now."
+        "OpenAI answered HTTP 500 after 3 tries; billing data is unavailable for now."
     )
     assert sleeps.waits == [0.5, 1.0]
 
