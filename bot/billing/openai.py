@@ -37,6 +37,11 @@ def _key_problem(api_key: str) -> str | None:
     key = api_key.strip()
     if key.startswith("sk-admin-"):
         return None
+    if key.startswith("sk-ant-"):
+        return (
+            f"That is an Anthropic key; OpenAI billing needs an admin key sk-admin-... "
+            f"({_KEY_HELP})."
+        )
     if key.startswith("sk-"):  # sk-proj-, sk-svcacct- and legacy user keys
         return f"That's a project key; billing needs an admin key sk-admin-... ({_KEY_HELP})."
     return f"That is not an OpenAI admin key; billing needs one starting sk-admin- ({_KEY_HELP})."

@@ -70,7 +70,7 @@ def test_check_admin_key_is_offline_and_per_provider() -> None:
     check_admin_key("anthropic", "sk-ant-admin01-abc")
     for provider, key, start in [
         ("openai", "sk-proj-abc", "That's a project key"),
-        ("openai", "sk-ant-admin01-abc", "That's a project key"),
+        ("openai", "sk-ant-admin01-abc", "That is an Anthropic key"),
         ("openai", "hello", "That is not an OpenAI admin key"),
         ("anthropic", "sk-ant-api03-abc", "That's a workspace API key"),
         ("anthropic", "sk-admin-abc", "That is not an Anthropic admin key"),
