@@ -217,3 +217,23 @@ def test_the_key_never_shows_in_a_repr() -> None:
 def test_page_limit_is_bounded_by_the_documented_31() -> None:
     with pytest.raises(ValueError, match="page_limit must be 1-31"):
         AnthropicCosts(ANTHROPIC_ADMIN_KEY, page_limit=32)
+
+
+def test_a_400_is_a_bad_response_quoting_anthropic(fake: FakeProviders, sleeps: Sleeps) -> None:
+    body = '{"type": "error", "error": {"type": "invalid_request_error", "message": "bad"}}'
+    fake.respond_next("anthropic", body, status=400)
+    with pytest.raises(BadResponse) as caught:
+        _source(fake, sleeps).fetch(START, END, now=NOW)
+    assert str(caught.value) == "Anthropic rejected the billing query (HTTP 400: bad)."
+
+
+@pytest.mark.parametrize(
+    "bucket",
+    ['{"results": []}', '{"starting_at": "2026-11-01T00:00:00Z"}', '{"starting_at": "yesterday"}'],
+)
+def test_a_bucket_without_its_fields_is_refused(
+    fake: FakeProviders, sleeps: Sleeps, bucket: str
+) -> None:
+    fake.respond_next("anthropic", f'{{"has_more": false, "data": [{bucket}]}}')
+    with pytest.raises(BadResponse, match="sent a cost bucket we cannot read"):
+        _source(fake, sleeps).fetch(START, END, now=NOW)

@@ -335,3 +335,28 @@ def test_a_base_url_must_be_https_except_on_loopback(url: str) -> None:
 def test_an_empty_range_is_a_programming_error(sleeps: Sleeps) -> None:
     with pytest.raises(ValueError, match="range is empty"):
         OpenAICosts(OPENAI_ADMIN_KEY, sleep=sleeps).fetch(END, START, now=NOW)
+
+
+def test_a_404_with_an_html_body_is_still_one_sentence(fake: FakeProviders, sleeps: Sleeps) -> None:
+    fake.respond_next("openai", "<html>Not Found</html>", status=404)
+    with pytest.raises(BadResponse) as caught:
+        _source(fake, sleeps).fetch(START, END, now=NOW)
+    assert str(caught.value) == "OpenAI rejected the billing query (HTTP 404)."
+
+
+def test_the_singular_result_key_of_some_doc_renderings_is_read(
+    fake: FakeProviders, sleeps: Sleeps
+) -> None:
+    fake.respond_next("openai", _one_row("0.25").replace('"results"', '"result"'))
+    assert _source(fake, sleeps).fetch(START, END, now=NOW).total_usd() == Decimal("0.25")
+
+
+def test_a_bucket_without_results_is_refused(fake: FakeProviders, sleeps: Sleeps) -> None:
+    fake.respond_next("openai", '{"has_more": false, "data": [{"start_time": 1795132800}]}')
+    with pytest.raises(BadResponse, match="a bucket without a results list"):
+        _source(fake, sleeps).fetch(START, END, now=NOW)
+
+
+def test_page_limit_is_bounded_by_the_documented_180() -> None:
+    with pytest.raises(ValueError, match="page_limit must be 1-180"):
+        OpenAICosts(OPENAI_ADMIN_KEY, page_limit=181)
