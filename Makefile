@@ -38,12 +38,15 @@ types: install
 
 check: lint types test
 
+BENCHES := estimate ask faq_match ack ledger
+
+# Every script runs whatever an earlier one measured; the target fails at the end, naming
+# the scripts that missed a target, so no figure is silently left out.
 bench: install
-	$(BIN)/python bench/estimate.py
-	$(BIN)/python bench/ask.py
-	$(BIN)/python bench/faq_match.py
-	$(BIN)/python bench/ack.py
-	$(BIN)/python bench/ledger.py
+	@failed=""; for b in $(BENCHES); do \
+	  echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || failed="$$failed $$b"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "missed a target:$$failed"; exit 1; fi
 
 sync-prices: install  ## regenerate prices/data/*.yaml from genai-prices
 	$(BIN)/python -m prices.sync
