@@ -153,7 +153,7 @@ class Matcher:
             rows.extend((entry_id, text) for text in (entry.question, *entry.phrasings))
         rows.extend((i, text) for i, texts in clone.alternates.items() for text in texts)
         taught = (Taught(i, text, frozenset(self.terms(text))) for i, text in rows)
-        clone._taught = TaughtIndex(taught, clone.salience)
+        clone._taught = TaughtIndex(taught, clone.salience, self.domain)
         return clone
 
     def with_entries(self, extra: Iterable[Entry]) -> Matcher:
@@ -230,7 +230,11 @@ class Matcher:
 
     def is_off_topic(self, question: str) -> bool:
         """Whether the question names something this bot never answers (weather, passwords)."""
-        return any(w in _OFF_TOPIC or _stem(w) in _OFF_TOPIC for w in _words(question))
+        return bool(self.off_topic_words(question))
+
+    def off_topic_words(self, question: str) -> tuple[str, ...]:
+        """The question's words on the off-topic list, in order."""
+        return tuple(w for w in _words(question) if w in _OFF_TOPIC or _stem(w) in _OFF_TOPIC)
 
     def weight(self, term: str) -> float:
         """How much a question term counts in the decision.

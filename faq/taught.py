@@ -3,8 +3,9 @@
 A taught phrasing ("this is a way of asking <entry>") is stored as the set of its canonical
 terms, normalised exactly as the matcher normalises questions (typo correction included). A
 question whose term set *equals* a taught one is answered with that entry; a question whose
-term set is *close* to a taught one (weighted Jaccard, see `similarity`) is answered with it
-only when the matcher had no confident answer of its own. So teaching turns misses into
+term set is *close* to a taught one (weighted Jaccard, see `similarity`) and holds every topic
+term of it (the reviewed lexicon's words: "spend" in "how do i see yesterday's spend") is
+answered with it only when the matcher had no confident answer of its own. So teaching turns misses into
 answers and fixes the exact question taught, and never moves a confident answer to any other
 question: the built-in evaluation keeps its scores (tests/faq/test_teaching.py).
 
@@ -50,9 +51,19 @@ class TaughtIndex:
     min_similarity = 0.7
     """A question this close (weighted Jaccard) to a taught phrasing gets its entry on a miss."""
 
-    def __init__(self, taught: Iterable[Taught], weight: Callable[[str], float]) -> None:
-        """Index `taught`; when two phrasings share a term set, the first one given wins."""
+    def __init__(
+        self,
+        taught: Iterable[Taught],
+        weight: Callable[[str], float],
+        topic: Collection[str] = frozenset(),
+    ) -> None:
+        """Index `taught`; when two phrasings share a term set, the first one given wins.
+
+        `weight` is the matcher's salience; `topic` its domain terms, which a question must
+        repeat to be a near paraphrase of a phrasing that has them.
+        """
         self._weight = weight
+        self._topic = frozenset(topic)
         self.taught = tuple(taught)
         self._exact: dict[frozenset[str], Taught] = {}
         self._by_term: dict[str, list[Taught]] = {}
@@ -71,10 +82,8 @@ class TaughtIndex:
         return self._exact.get(frozenset(terms))
 
     def nearest(self, terms: Collection[str]) -> tuple[Taught, float] | None:
-        """The closest taught phrasing at or above `min_similarity`, with its similarity.
-
-        Ties go to the phrasing taught first, so the answer never depends on set order.
-        """
+        """The closest taught phrasing at or above `min_similarity` whose topic terms the
+        question all holds, with its similarity. Ties go to the phrasing taught first."""
         candidates: dict[int, Taught] = {}
         order = {id(item): index for index, item in enumerate(self._exact.values())}
         for term in terms:
@@ -83,8 +92,11 @@ class TaughtIndex:
             for item in self._by_term.get(term, ()):
                 candidates[order[id(item)]] = item
         best: tuple[Taught, float] | None = None
+        held = frozenset(terms)
         for _, item in sorted(candidates.items()):
-            score = similarity(terms, item.terms, self._weight)
+            if not (item.terms & self._topic) <= held:
+                continue
+            score = similarity(held, item.terms, self._weight)
             if score >= self.min_similarity and (best is None or score > best[1]):
                 best = (item, score)
         return best
