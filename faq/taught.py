@@ -5,9 +5,9 @@ terms, normalised exactly as the matcher normalises questions (typo correction i
 question whose term set *equals* a taught one is answered with that entry; a question whose
 term set is *close* to a taught one (weighted Jaccard, see `similarity`) and holds every topic
 term of it (the reviewed lexicon's words: "spend" in "how do i see yesterday's spend") is
-answered with it only when the matcher had no confident answer of its own. So teaching turns misses into
-answers and fixes the exact question taught, and never moves a confident answer to any other
-question: the built-in evaluation keeps its scores (tests/faq/test_teaching.py).
+answered with it only when the matcher had no confident answer of its own. So teaching turns
+misses into answers and fixes the exact question taught, and never moves a confident answer to
+any other question: the built-in evaluation keeps its scores (tests/faq/test_teaching.py).
 
 Pure data and arithmetic; `faq.matcher` builds one per workspace (`Matcher.with_alternates`).
 """
