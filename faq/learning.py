@@ -2,16 +2,16 @@
 
 QnA Maker's active learning clustered similar real queries and offered them as alternate
 phrasings for a person to accept (shared/reference/faq-bots.md §1.9). This does the same over
-the miss log, with the matcher's own normalisation, so "what's the damage for sonnet monthly"
-and "Whats the damage for Sonnet per month?" are one group:
+the miss log, with the matcher's own normalisation, so "Do retries get billed?", "are retries
+charged" and "do we get charged for retries" are one group:
 
-1. Each distinct question (case and spacing folded) is normalised by the workspace's matcher,
-   typo correction included. Questions it answers *now* (something was taught since) and
-   questions on the off-topic word list are counted and left out.
+1. Each distinct question (case, spacing and closing punctuation folded) is normalised by the
+   workspace's matcher, typo correction included. Questions it answers *now* (something was
+   taught since) and questions on the off-topic word list are counted and left out.
 2. Questions with the same term set form one bucket; buckets are taken most-asked first, and
-   each joins the first group whose seed is at least `min_similarity` close (weighted Jaccard,
-   `faq.taught.similarity`) or seeds a new group. An inverted index over seed terms keeps this
-   fast for thousands of misses.
+   each joins the closest group whose seed is at least `min_similarity` close (weighted
+   Jaccard, `faq.taught.similarity`; ties go to the older group) or seeds a new group. An
+   inverted index over seed terms keeps this fast for thousands of misses.
 3. Dismissed keys ("not ours") seed groups first; whatever joins them is counted, not shown.
 
 Each group has a stable `key` (its seed's sorted terms) for buttons and dismissals, a count,
@@ -76,7 +76,8 @@ class _Group:
 
 
 def _fold(question: str) -> str:
-    return " ".join(question.lower().split())
+    """Case, spacing and closing punctuation folded: "Do retries get billed?" is asked twice."""
+    return " ".join(question.lower().split()).rstrip("?!. ")
 
 
 def _representative(texts: Counter[str], original: dict[str, str]) -> list[str]:
@@ -97,11 +98,15 @@ def group_misses(
     `dismissed` holds keys of groups a person marked "not ours".
     """
     counts: Counter[str] = Counter()
-    original: dict[str, str] = {}
+    variants: dict[str, Counter[str]] = {}
     for question in questions:
         folded = _fold(question)
         counts[folded] += 1
-        original.setdefault(folded, " ".join(question.split()))
+        variants.setdefault(folded, Counter())[" ".join(question.split())] += 1
+    # Each folded question is shown as its most-asked wording (ties: alphabetical).
+    original = {
+        folded: min(seen, key=lambda text: (-seen[text], text)) for folded, seen in variants.items()
+    }
     buckets: dict[frozenset[str], Counter[str]] = {}
     answered = off_topic = 0
     for folded, count in counts.items():
