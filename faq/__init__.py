@@ -5,10 +5,24 @@ figures from the price catalog.
     >>> answer = render(result.entry)                       # RenderedAnswer, Slack mrkdwn
 
 May import `prices`; never `bot`, Slack or the database. The bot records misses.
+
+Learning, per workspace and always through a person (docs/faq-learning.md): `faq.learning`
+groups the misses, `faq.teach` checks a phrasing before it is taught, `Matcher.with_alternates`
+and `Matcher.with_entries` build a workspace's matcher, `faq.drafts` validates a workspace's
+own entry, and `faq.review` lists entries due for review and answers voted down.
 """
 
-from faq.errors import EntryError, FaqError, NoMatch, RenderError
-from faq.matcher import Match, Matcher, Miss, default_matcher, looks_like_question, match, normalise
+from faq.errors import EntryError, FaqError, NoMatch, RenderError, TeachError
+from faq.matcher import (
+    Closest,
+    Match,
+    Matcher,
+    Miss,
+    default_matcher,
+    looks_like_question,
+    match,
+    normalise,
+)
 from faq.render import PLACEHOLDERS, RenderedAnswer, ask, render
 from faq.store import (
     MAX_ANSWER_CHARS,
@@ -22,6 +36,7 @@ from faq.store import (
 __all__ = [
     "MAX_ANSWER_CHARS",
     "PLACEHOLDERS",
+    "Closest",
     "Entry",
     "EntryError",
     "FaqError",
@@ -31,6 +46,7 @@ __all__ = [
     "NoMatch",
     "RenderError",
     "RenderedAnswer",
+    "TeachError",
     "ask",
     "default_matcher",
     "get_entry",

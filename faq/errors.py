@@ -3,12 +3,13 @@
 `FaqError` is the base. `NoMatch` is what `faq.ask()` raises when no stored answer is confident
 enough; it carries the closest questions so a reply can offer them. `EntryError` is a bad
 entries file (it names the file, the entry and the field), and `RenderError` is an answer whose
-live-figure placeholder cannot be filled (it names the entry and the placeholder).
+live-figure placeholder cannot be filled (it names the entry and the placeholder). `TeachError`
+refuses a phrasing a person tried to teach, saying why in one sentence.
 """
 
 from __future__ import annotations
 
-__all__ = ["EntryError", "FaqError", "NoMatch", "RenderError"]
+__all__ = ["EntryError", "FaqError", "NoMatch", "RenderError", "TeachError"]
 
 
 class FaqError(Exception):
@@ -57,3 +58,7 @@ class RenderError(FaqError):
         super().__init__(f"entry {entry!r}: placeholder {{{{{placeholder}}}}}: {problem}")
         self.entry = entry
         self.placeholder = placeholder
+
+
+class TeachError(FaqError):
+    """A phrasing cannot be taught as a way of asking an entry; the message says why."""

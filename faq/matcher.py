@@ -23,14 +23,18 @@ no dependency (see shared/reference/faq-bots.md, sections 5-7). So:
 
 `Matcher.rank()` is the scorer seam: an embedding re-ranker could replace it without touching
 the decision or the renderer.
+
+Per workspace, `Matcher.with_alternates()` adds the phrasings a person taught (`faq.taught`) and
+`Matcher.with_entries()` adds the workspace's own entries; both return a new matcher and leave
+this one, and so every other workspace's, unchanged.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from faq.normalisation import CANONICAL as _CANONICAL
@@ -42,13 +46,16 @@ from faq.normalisation import osa_distance as _osa_distance
 from faq.normalisation import stem as _stem
 from faq.normalisation import term as _term
 from faq.normalisation import words as _words
+from faq.outcomes import Candidate, Closest, Match, Miss
 from faq.store import Entry, load_entries
+from faq.taught import Taught, TaughtIndex
 from faq.vocabulary import OFF_TOPIC as _OFF_TOPIC
 from faq.vocabulary import QUESTION_WORDS as _QUESTION_WORDS
 from faq.vocabulary import STOPWORDS as _STOPWORDS
 from faq.vocabulary import WEAK as _WEAK
 
 __all__ = [
+    "Closest",
     "Match",
     "Matcher",
     "Miss",
@@ -57,38 +64,6 @@ __all__ = [
     "match",
     "normalise",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """A confident answer: the entry and how well it matched."""
-
-    entry: Entry
-    score: float
-    """Raw BM25 score of the entry (relative; compare within one question only)."""
-    coverage: float
-    """IDF-weighted share of the question's terms the entry contains, 0..1."""
-
-
-@dataclass(frozen=True, slots=True)
-class Miss:
-    """No confident answer. Offer `suggestions`; the bot records the miss."""
-
-    question: str
-    suggestions: tuple[tuple[str, str], ...]
-    """Up to three closest (id, question) pairs; empty when the question is off-topic."""
-    off_topic: bool
-    """True when nothing in the question is about LLM pricing or this bot."""
-    score: float = 0.0
-    """Best raw BM25 score seen, for the miss log."""
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One ranked entry for a question (the scorer seam's output)."""
-
-    entry: Entry
-    score: float
 
 
 class Matcher:
@@ -112,6 +87,13 @@ class Matcher:
     def __init__(self, entries: Iterable[Entry]) -> None:
         """Index `entries` (question x3, phrasings x2, keywords x2)."""
         self.entries = tuple(entries)
+        self._index_of = {entry.id: index for index, entry in enumerate(self.entries)}
+        if len(self._index_of) != len(self.entries):
+            raise ValueError("two entries share an id")
+        self.alternates: dict[str, tuple[str, ...]] = {}
+        """Entry id -> the phrasings a person taught for this matcher's workspace."""
+        self.own: tuple[str, ...] = ()
+        """Ids of the workspace's own entries (`with_entries`); their wording is taught too."""
         docs: list[Counter[str]] = []
         for entry in self.entries:
             doc: Counter[str] = Counter()
@@ -150,6 +132,43 @@ class Matcher:
                 for variant in {word} | _deletes(word):
                     self._by_delete.setdefault(variant, set()).add(word)
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+        self._taught = TaughtIndex((), self.salience)
+
+    def with_alternates(self, alternates: Mapping[str, Iterable[str]]) -> Matcher:
+        """A copy of this matcher that also answers the given taught phrasings.
+
+        `alternates` maps entry ids to phrasings a person approved; it replaces any set
+        before. Ids this matcher does not hold (an entry since removed) are skipped. The
+        index is shared, so this is cheap; the caller caches the result per workspace.
+        """
+        clone = copy.copy(self)
+        clone.alternates = {
+            entry_id: tuple(alternates[entry_id])
+            for entry_id in sorted(alternates)
+            if entry_id in self._index_of
+        }
+        rows: list[tuple[str, str]] = []
+        for entry_id in self.own:
+            entry = self.entries[self._index_of[entry_id]]
+            rows.extend((entry_id, text) for text in (entry.question, *entry.phrasings))
+        rows.extend((i, text) for i, texts in clone.alternates.items() for text in texts)
+        taught = (Taught(i, text, frozenset(self.terms(text))) for i, text in rows)
+        clone._taught = TaughtIndex(taught, clone.salience, self.domain)
+        return clone
+
+    def with_entries(self, extra: Iterable[Entry]) -> Matcher:
+        """A new matcher over these entries plus a workspace's own, keeping the alternates.
+
+        Raises `ValueError` when an extra entry reuses an id (`faq.drafts` checks first).
+        """
+        grown = Matcher((*self.entries, *extra))
+        grown.own = (*self.own, *(e.id for e in grown.entries[len(self.entries) :]))
+        return grown.with_alternates(self.alternates)
+
+    @property
+    def taught(self) -> tuple[Taught, ...]:
+        """Every taught phrasing in force (the workspace entries' own wording first)."""
+        return self._taught.taught
 
     def _correct_uncached(self, word: str) -> str:
         """The store's word one typo away from `word` (two for long words), or `word` itself."""
@@ -187,9 +206,35 @@ class Matcher:
         order = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         return tuple(Candidate(self.entries[i], s) for i, s in order)
 
+    def salience(self, term: str) -> float:
+        """How much a term says about what a question is about (for `faq.taught.similarity`):
+        its IDF, an unknown word's `unknown_weight`, nothing for Slack-general words."""
+        if term in _WEAK:
+            return 0.0
+        return self.idf.get(term, self.unknown_weight)
+
+    def _coverage(self, terms: tuple[str, ...], candidate: Candidate) -> tuple[float, float]:
+        """(evidence, coverage): the weight of the terms the entry holds, and its share."""
+        vocabulary = self._doc_terms[self._index_of[candidate.entry.id]]
+        total = sum(self.weight(t) for t in terms)
+        evidence = sum(self.weight(t) for t in terms if t in vocabulary)
+        return evidence, (evidence / total if total else 0.0)
+
+    def closest(self, question: str) -> Closest | None:
+        """The best-ranked entry and its coverage, whether or not it would be answered."""
+        terms = self.terms(question)
+        ranked = self._rank(terms)
+        if not ranked:
+            return None
+        return Closest(ranked[0].entry, ranked[0].score, self._coverage(terms, ranked[0])[1])
+
     def is_off_topic(self, question: str) -> bool:
         """Whether the question names something this bot never answers (weather, passwords)."""
-        return any(w in _OFF_TOPIC or _stem(w) in _OFF_TOPIC for w in _words(question))
+        return bool(self.off_topic_words(question))
+
+    def off_topic_words(self, question: str) -> tuple[str, ...]:
+        """The question's words on the off-topic list, in order."""
+        return tuple(w for w in _words(question) if w in _OFF_TOPIC or _stem(w) in _OFF_TOPIC)
 
     def weight(self, term: str) -> float:
         """How much a question term counts in the decision.
@@ -205,18 +250,41 @@ class Matcher:
         return self.unknown_weight
 
     def match(self, question: str) -> Match | Miss:
-        """The confident best entry for `question`, or a `Miss` with the closest questions."""
+        """The confident best entry for `question`, or a `Miss` with the closest questions.
+
+        A taught phrasing with exactly the question's terms decides first; a close one only
+        when the ranking alone would miss. The off-topic word list is checked before both.
+        """
         terms = self.terms(question)
         ranked = self._rank(terms)
-        if not ranked or self.is_off_topic(question):
+        if self.is_off_topic(question):
             return Miss(question, (), off_topic=True, score=ranked[0].score if ranked else 0.0)
+        exact = self._taught.exact(terms)
+        if exact is not None:
+            return self._taught_match(exact, 1.0, ranked)
+        decided = self._decide(question, terms, ranked)
+        if isinstance(decided, Match) or not self._taught:
+            return decided
+        near = self._taught.nearest(terms)
+        return decided if near is None else self._taught_match(near[0], near[1], ranked)
+
+    def _taught_match(
+        self, taught: Taught, similarity: float, ranked: tuple[Candidate, ...]
+    ) -> Match:
+        entry = self.entries[self._index_of[taught.entry_id]]
+        score = next((c.score for c in ranked if c.entry.id == entry.id), 0.0)
+        return Match(entry, score, similarity, taught=taught.phrasing)
+
+    def _decide(
+        self, question: str, terms: tuple[str, ...], ranked: tuple[Candidate, ...]
+    ) -> Match | Miss:
+        """The ranking's own answer/miss decision (BM25 plus coverage and margin)."""
+        if not ranked:
+            return Miss(question, (), off_topic=True)
         best = ranked[0]
-        vocabulary = self._doc_terms[self.entries.index(best.entry)]
-        total = sum(self.weight(t) for t in terms)
-        evidence = sum(self.weight(t) for t in terms if t in vocabulary)
+        evidence, coverage = self._coverage(terms, best)
         if evidence == 0.0:
             return Miss(question, (), off_topic=True, score=best.score)
-        coverage = evidence / total
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
         margin = 1.0 - runner_up / best.score
         if evidence >= self.min_evidence and (

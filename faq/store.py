@@ -30,6 +30,7 @@ __all__ = [
     "get_entry",
     "list_entries",
     "load_entries",
+    "parse_entry",
     "read_entries",
 ]
 
@@ -100,7 +101,12 @@ def _answer(file: str, entry: str, value: object) -> str:
     return text
 
 
-def _entry(file: str, index: int, raw: object) -> Entry:
+def parse_entry(raw: object, file: str, index: int = 0) -> Entry:
+    """Validate one entry mapping as read from YAML (`file` and `index` name it in errors).
+
+    The one validation for bundled entries and workspace drafts (`faq.drafts`). Raises
+    `EntryError`. Related ids are checked by the caller, who knows the whole store.
+    """
     if not isinstance(raw, dict):
         raise EntryError(file, f"#{index}", None, "each entry must be a mapping")
     raw_id = raw.get("id")
@@ -143,7 +149,7 @@ def _read_file(path: Path) -> list[Entry]:
         raise EntryError(file, None, None, f"is not valid YAML ({exc})") from exc
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise EntryError(file, None, "entries", "the file must hold a list under `entries:`")
-    return [_entry(file, index, raw) for index, raw in enumerate(data["entries"])]
+    return [parse_entry(raw, file, index) for index, raw in enumerate(data["entries"])]
 
 
 def read_entries(path: Path) -> tuple[Entry, ...]:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from faq import Match, get_entry, match
+from faq import Match, Matcher, get_entry, match
 from faq.matcher import default_matcher
 
 EVAL_PATH = Path(__file__).with_name("eval_questions.yaml")
@@ -32,13 +32,16 @@ def on_topic(data: dict[str, Any]) -> list[dict[str, str]]:
     return [row for block in ON_TOPIC_BLOCKS for row in data[block]]
 
 
-def score(rows: list[dict[str, str]]) -> tuple[float, float, list[str]]:
+def score(
+    rows: list[dict[str, str]], matcher: Matcher | None = None
+) -> tuple[float, float, list[str]]:
     """(top-1 answered-correct, top-3 ranked, failures) over (id, q) rows."""
+    matcher = matcher or default_matcher()
     correct = in_top3 = 0
     failures = []
     for row in rows:
-        result = match(row["q"])
-        ranked = [c.entry.id for c in default_matcher().rank(row["q"])[:3]]
+        result = matcher.match(row["q"])
+        ranked = [c.entry.id for c in matcher.rank(row["q"])[:3]]
         if isinstance(result, Match) and result.entry.id == row["id"]:
             correct += 1
         else:
