@@ -164,7 +164,14 @@ class Model:
     max_output_tokens: int | None = None
     """Largest output in tokens, or None when not published."""
     deprecated: bool = False
-    """Still priced, but the provider has retired or is retiring it."""
+    """Still priced, but the provider has retired or is retiring it (or says it is deprecated)."""
+    retires_on: date | None = None
+    """The shutdown date the provider announced: past (retired) or future (scheduled)."""
+    replacement: str | None = None
+    """The model the provider recommends instead, when it names one."""
+    provider_kind: str = "first_party"
+    """The provider's kind (`prices/data/providers.yaml`): first_party, cloud, host or
+    aggregator."""
     notes: str = ""
     """Where a figure comes from, caveats, overrides applied."""
     encoding: str | None = None
@@ -174,6 +181,33 @@ class Model:
     def key(self) -> str:
         """Unique key across providers: `provider/id`."""
         return f"{self.provider}/{self.id}"
+
+    @property
+    def first_party(self) -> bool:
+        """Sold by the vendor's own API (not a cloud, host or aggregator reselling it)."""
+        return self.provider_kind == "first_party"
+
+    def retired(self, on: date | None = None) -> bool:
+        """Whether the provider has shut the model down by the UTC day `on` (default today).
+
+        A retired model still prices (old usage keeps its cost); it is never suggested."""
+        if self.retires_on is None:
+            return False
+        return self.retires_on <= (on or datetime.now(UTC).date())
+
+    def suggestable(self, on: date | None = None) -> bool:
+        """Whether the bot may offer this model (`cheapest`, a cheaper alternative): neither
+        deprecated (which includes an announced shutdown, even a future one) nor retired."""
+        return not self.deprecated and not self.retired(on)
+
+    def lifecycle(self, on: date | None = None) -> str:
+        """`retired`, `scheduled` (a shutdown date announced, still serving), `deprecated`
+        (flagged, no date) or `active`, on the UTC day `on` (default today)."""
+        if self.retired(on):
+            return "retired"
+        if self.retires_on is not None:
+            return "scheduled"
+        return "deprecated" if self.deprecated else "active"
 
     @property
     def current(self) -> PriceSet:

@@ -32,7 +32,8 @@ from typing import Any
 from .catalog import DATA_DIR, OVERRIDES_FILE, read_yaml
 from .lifecycle import LIFECYCLE
 from .limits import LIMITS
-from .sync_convert import DROPPED_REASON, PROVIDERS, ProviderDoc, SyncError, convert_provider
+from .sync_convert import DROPPED_REASON, ProviderDoc, SyncError, convert_all
+from .upstream import to_raw
 
 __all__ = ["HEADER", "build_docs", "diff_docs", "main", "render"]
 
@@ -62,12 +63,17 @@ def genai_version() -> str:
     return version("genai-prices")
 
 
-def build_docs(checked: date) -> list[ProviderDoc]:
-    """Convert every provider we carry from the installed genai-prices database."""
+def genai_raw() -> list[dict[str, Any]]:
+    """The installed genai-prices database in its published JSON shape (`prices.upstream`)."""
     from genai_prices.data import providers  # dev dependency: only the sync needs it
 
-    by_id = {p.id: p for p in providers}
-    docs = [convert_provider(spec, by_id[spec.genai_id], checked) for spec in PROVIDERS]
+    raw: list[dict[str, Any]] = to_raw(providers)
+    return raw
+
+
+def build_docs(checked: date) -> list[ProviderDoc]:
+    """Convert every provider we carry from the installed genai-prices database."""
+    docs = convert_all(genai_raw(), checked)
     produced = {f"{doc.provider}/{model_id}" for doc in docs for model_id in doc.models}
     if unknown := sorted(LIMITS.keys() - produced):  # a typo would silently add no limit
         raise SyncError(f"prices/limits.py names models the sync does not produce: {unknown}")

@@ -194,7 +194,7 @@ def test_dated_latest_and_prefixed_spellings_resolve(name: str, key: str) -> Non
 def test_every_provider_is_there() -> None:
     assert set(CATALOG.providers()) == {
         "openai", "anthropic", "google", "mistral", "deepseek", "xai", "cohere",
-        "groq", "together", "bedrock", "vertex",
+        "groq", "together", "bedrock", "vertex", "azure", "openrouter", "fireworks", "perplexity",
     }  # fmt: skip
 
 

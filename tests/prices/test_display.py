@@ -8,7 +8,8 @@ import pytest
 
 import prices
 from prices.limits import LIMITS
-from prices.sync_convert import PRODUCT_WORDS, display_name, products_in
+from prices.sync_convert import PRODUCT_WORDS, products_in
+from prices.sync_names import display_name
 
 CATALOG = prices.default_catalog()
 
