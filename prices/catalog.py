@@ -163,6 +163,10 @@ class Catalog:
         """Models whose provider has shut them down by `on` (default today, UTC)."""
         return tuple(m for m in self.models if m.retired(on))
 
+    def by_key(self, key: str) -> Model | None:
+        """The model with exactly this `provider/id`, or None (no spelling rules)."""
+        return self._by_key.get(key)
+
     def find(self, name: str) -> Model | None:
         """The model a name means, or None."""
         cached = self._found.get(name, _MISSING)

@@ -16,7 +16,7 @@ from typing import Any
 from .errors import CatalogError
 from .models import RATE_FIELDS, Model, PricePeriod, PriceSet, Tier, TimeWindow
 
-__all__ = ["parse_provider"]
+__all__ = ["parse_period", "parse_provider"]
 
 _MODEL_FIELDS = {
     "name",
@@ -156,6 +156,11 @@ def _opt_int(ctx: _Ctx, raw: Mapping[str, Any], name: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ctx.fail(name, "must be a positive whole number of tokens")
     return value
+
+
+def parse_period(file: str, model: str, index: int, raw: Any) -> PricePeriod:
+    """One price entry in the price files' format, validated (errors name file and model)."""
+    return _parse_period(_Ctx(file, model), index, raw)
 
 
 def _parse_period(ctx: _Ctx, index: int, raw: Any) -> PricePeriod:

@@ -519,12 +519,15 @@ def convert_provider(spec: Provider, upstream: Mapping[str, Any], checked: date)
     return doc
 
 
-def convert_all(upstream: list[dict[str, Any]], checked: date) -> list[ProviderDoc]:
-    """Every provider we carry (`prices/data/providers.yaml`), converted from upstream data in
-    the published shape; raises `SyncError` when a provider is missing or a shape is unknown."""
+def convert_all(
+    upstream: list[dict[str, Any]], checked: date, providers: Iterable[Provider] | None = None
+) -> list[ProviderDoc]:
+    """Every provider we carry (default: `prices/data/providers.yaml`), converted from upstream
+    data in the published shape; raises `SyncError` when a provider is missing or a shape is
+    unknown."""
     by_id = {str(p.get("id")): p for p in upstream}
     docs = []
-    for spec in synced_providers():
+    for spec in synced_providers() if providers is None else providers:
         if spec.upstream not in by_id:
             raise SyncError(f"genai-prices has no provider {spec.upstream!r} (for {spec.id})")
         docs.append(convert_provider(spec, by_id[spec.upstream], checked))
