@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 __all__ = [
     "RATE_FIELDS",
+    "RETIRING_SOON_DAYS",
     "Estimate",
     "Model",
     "PricePeriod",
@@ -17,6 +18,9 @@ __all__ = [
     "TimeWindow",
     "TokenCount",
 ]
+
+#: A model whose shutdown is this close is no longer suggested, even if not yet flagged.
+RETIRING_SOON_DAYS = 90
 
 #: The per-million-token rates a price set can carry, in the order they are shown.
 RATE_FIELDS: tuple[str, ...] = (
@@ -164,7 +168,8 @@ class Model:
     max_output_tokens: int | None = None
     """Largest output in tokens, or None when not published."""
     deprecated: bool = False
-    """Still priced, but the provider has retired or is retiring it (or says it is deprecated)."""
+    """Still priced, but the provider has retired it, deprecated it, or will shut it down soon
+    (an announced shutdown more than `RETIRING_SOON_DAYS` away sets only `retires_on`)."""
     retires_on: date | None = None
     """The shutdown date the provider announced: past (retired) or future (scheduled)."""
     replacement: str | None = None
@@ -195,10 +200,17 @@ class Model:
             return False
         return self.retires_on <= (on or datetime.now(UTC).date())
 
+    def retiring(self, on: date | None = None) -> bool:
+        """Whether the shutdown is announced for within `RETIRING_SOON_DAYS` of `on` (or past)."""
+        if self.retires_on is None:
+            return False
+        day = on or datetime.now(UTC).date()
+        return self.retires_on <= day + timedelta(days=RETIRING_SOON_DAYS)
+
     def suggestable(self, on: date | None = None) -> bool:
-        """Whether the bot may offer this model (`cheapest`, a cheaper alternative): neither
-        deprecated (which includes an announced shutdown, even a future one) nor retired."""
-        return not self.deprecated and not self.retired(on)
+        """Whether the bot may offer this model (`cheapest`, a cheaper alternative): not
+        deprecated, not retired, and not retiring within `RETIRING_SOON_DAYS` of `on`."""
+        return not self.deprecated and not self.retiring(on)
 
     def lifecycle(self, on: date | None = None) -> str:
         """`retired`, `scheduled` (a shutdown date announced, still serving), `deprecated`

@@ -144,8 +144,6 @@ def _lifecycle(ctx: _Ctx, raw: Mapping[str, Any]) -> tuple[bool, date | None, st
     deprecated = raw.get("deprecated", False)
     if not isinstance(deprecated, bool):
         raise ctx.fail("deprecated", "must be true or false")
-    if retires_on is not None and not deprecated:
-        raise ctx.fail("deprecated", "a model with a shutdown date (retires_on) is deprecated")
     return deprecated, retires_on, replacement
 
 

@@ -580,6 +580,10 @@ def _merge_reviewed(key: str, fields: dict[str, Any], checked: date) -> None:
         fields["max_output_tokens"] = max_output
     if (lifecycle := LIFECYCLE.get(key)) is not None:
         fields["deprecated"] = True
+        if lifecycle.shutdown is not None:
+            fields["retires_on"] = lifecycle.shutdown
+        if lifecycle.replacement is not None:
+            fields["replacement"] = lifecycle.replacement
         note = lifecycle_note(lifecycle, checked)
         fields["notes"] = f"{fields['notes']} {note}" if fields.get("notes") else note
 
