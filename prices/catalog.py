@@ -6,48 +6,39 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import CatalogError, UnknownModel
 from .models import Model
+from .price_docs import apply_overrides, read_price_docs
+from .providers import PROVIDERS_FILE, Provider, ProviderRegistry
+from .providers import registry as default_registry
 from .schema import parse_provider
+from .yaml_io import read_yaml
 
-__all__ = ["DATA_DIR", "Catalog", "default_catalog", "load_catalog", "normalize_name"]
+__all__ = [
+    "DATA_DIR", "Catalog", "default_catalog", "load_catalog", "normalize_name", "read_yaml",
+]  # fmt: skip
 
 DATA_DIR = Path(__file__).parent / "data"
 OVERRIDES_FILE = "overrides.yaml"
+#: Files in the data folder that are not provider price files.
+NOT_PRICE_FILES = frozenset({OVERRIDES_FILE, PROVIDERS_FILE})
 
-#: When two providers serve a model under the same id (Llama on Groq, Together and Bedrock),
-#: the bare id means the first of these; `together/llama-3.3-70b` picks another.
-PROVIDER_PREFERENCE = (
-    "openai", "anthropic", "google", "mistral", "deepseek", "xai", "cohere",
-    "groq", "together", "bedrock", "vertex",
-)  # fmt: skip
-
-#: Prefixes people and tools put before model ids (LiteLLM, OpenRouter, OTel), by provider.
-PROVIDER_PREFIXES = {
-    "openai": "openai", "azure": "openai",
-    "anthropic": "anthropic", "claude": "anthropic",
-    "google": "google", "gemini": "google", "vertex_ai": "vertex", "vertex": "vertex",
-    "mistral": "mistral", "mistralai": "mistral", "codestral": "mistral",
-    "deepseek": "deepseek", "deepseek-ai": "deepseek",
-    "xai": "xai", "x-ai": "xai", "grok": "xai",
-    "cohere": "cohere",
-    "groq": "groq",
-    "together": "together", "together_ai": "together", "togethercomputer": "together",
-    "bedrock": "bedrock", "aws": "bedrock", "amazon": "bedrock",
-    "meta-llama": None, "meta": None,
-}  # fmt: skip
-
-#: Vertex AI also sells Google's Gemini, and Google sells Claude through Vertex AI: a name with
-#: one of these prefixes that its provider lacks is looked up once at the other
-#: (`vertex/gemini-2.5-pro` is google's, `google/claude-sonnet-4` is vertex's).
-PROVIDER_FALLBACK = {"vertex": "google", "google": "vertex"}
+# Kept for callers written before `prices/data/providers.yaml` (the bot's lexer): read-only
+# views of the registry. New code asks the catalog (`Catalog.registry`, `provider_order`,
+# `resolve_provider`).
+#: Provider ids in preference order: the bare id of a model several providers serve means the
+#: first of these; `together/llama-3.3-70b` picks another.
+PROVIDER_PREFERENCE: tuple[str, ...] = default_registry().order
+#: Prefix words people and tools put before model ids, by the provider they mean (None: a
+#: vendor such as `meta-llama`, not a provider).
+PROVIDER_PREFIXES: Mapping[str, str | None] = default_registry().prefixes
+#: A prefixed name its provider lacks is looked up once at this other provider
+#: (`vertex/gemini-2.5-pro` is google's, `azure/gpt-4o` is openai's).
+PROVIDER_FALLBACK: Mapping[str, str] = default_registry().fallbacks()
 
 _DATE_SUFFIX = re.compile(
     r"(?:[-@_](?:\d{4}-\d{2}-\d{2}|\d{8}|\d{4})|-latest|-v\d+(?::\d+)?|-preview)$"
@@ -58,92 +49,6 @@ _MISSING = object()
 _FOUND_CACHE_SIZE = 4096
 
 
-class _DecimalLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]  # the C loader is optional
-    """A YAML loader that reads every float as an exact `Decimal`."""
-
-
-def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    return Decimal(str(loader.construct_scalar(node)).replace("_", ""))
-
-
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
-#: The plain words YAML 1.1 reads as booleans or null; any other word starting with a letter
-#: is a string, which lets `_DecimalLoader.resolve` skip PyYAML's regex scan for most scalars.
-_YAML_WORDS = frozenset(
-    f(w)
-    for w in ("yes", "no", "true", "false", "on", "off", "null", "y", "n")
-    for f in (str.lower, str.title, str.upper)
-)
-
-
-def _resolve(self: _DecimalLoader, kind: Any, value: str, implicit: tuple[bool, bool]) -> str:
-    """PyYAML's implicit tag resolution, with a fast path for plain words."""
-    if kind is yaml.ScalarNode and implicit[0] and value[:1].isalpha() and value not in _YAML_WORDS:
-        return "tag:yaml.org,2002:str"
-    tag: str = yaml.SafeLoader.resolve(self, kind, value, implicit)  # type: ignore[no-untyped-call]  # types-PyYAML leaves it unannotated
-    return tag
-
-
-_DecimalLoader.resolve = _resolve
-
-
-_STR, _INT, _FLOAT, _NULL, _BOOL, _TIMESTAMP = (
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "null", "bool", "timestamp")
-)
-_SIMPLE_INT = re.compile(r"-?[0-9]+")
-_SIMPLE_FLOAT = re.compile(r"-?[0-9]*\.[0-9]+")
-_SIMPLE_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _construct(node: yaml.Node, loader: _DecimalLoader) -> Any:
-    """Build Python values from a composed node tree, as the safe constructor would.
-
-    The price files are thousands of small scalars and PyYAML's general constructor is most
-    of the start-up time; the common shapes are built directly here and anything else
-    (sexagesimal times, merge keys, special floats) goes through the standard constructor.
-    """
-    if isinstance(node, yaml.ScalarNode):
-        tag, value = node.tag, node.value
-        if tag == _STR:
-            return value
-        if tag == _FLOAT and _SIMPLE_FLOAT.fullmatch(value):
-            return Decimal(value)
-        if tag == _INT and _SIMPLE_INT.fullmatch(value):
-            return int(value)
-        if tag == _TIMESTAMP and _SIMPLE_DATE.fullmatch(value):
-            return date.fromisoformat(value)
-        if tag == _NULL:
-            return None
-        if tag == _BOOL:
-            return value.lower() in ("true", "yes", "on", "y")
-        return loader.construct_object(node, deep=True)
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, loader) for item in node.value]
-    if isinstance(node, yaml.MappingNode) and all(
-        k.tag != "tag:yaml.org,2002:merge" for k, _ in node.value
-    ):
-        return {_construct(k, loader): _construct(v, loader) for k, v in node.value}
-    return loader.construct_object(node, deep=True)
-
-
-def read_yaml(path: Path) -> Any:
-    """Read a YAML file with exact decimals; a syntax error names the file."""
-    try:
-        with path.open(encoding="utf-8") as fh:
-            loader = _DecimalLoader(fh)  # a SafeLoader subclass
-            try:
-                node = loader.get_single_node()
-                return None if node is None else _construct(node, loader)
-            finally:
-                loader.dispose()
-    except yaml.YAMLError as exc:
-        raise CatalogError(path.name, None, None, f"is not valid YAML: {exc}") from exc
-    except ArithmeticError as exc:  # `.inf` / `.nan`: not a price
-        raise CatalogError(path.name, None, None, "holds a number that is not finite") from exc
-    except OSError as exc:
-        raise CatalogError(str(path), None, None, f"cannot be read: {exc.strerror}") from exc
-
-
 def normalize_name(name: str) -> str:
     """The lookup key of a name: lower case, with spaces, dashes, dots and underscores removed."""
     return re.sub(r"[\s\-_.]+", "", name.strip().lower())
@@ -152,8 +57,18 @@ def normalize_name(name: str) -> str:
 class Catalog:
     """Every model we price, indexed by id, alias and spelling. Build it with `load_catalog`."""
 
-    def __init__(self, models: Iterable[Model], overridden: Iterable[str] = ()) -> None:
-        ordered = sorted(models, key=_preference)
+    def __init__(
+        self,
+        models: Iterable[Model],
+        overridden: Iterable[str] = (),
+        registry: ProviderRegistry | None = None,
+    ) -> None:
+        self.registry: ProviderRegistry = registry or default_registry()
+        """Who the providers are: order, prefixes, kinds, names (`prices/data/providers.yaml`)."""
+        self._prefixes = self.registry.prefixes
+        self._fallback = self.registry.fallbacks()
+        rank = self.registry.rank
+        ordered = sorted(models, key=lambda m: (rank(m.provider), m.provider, m.id))
         self.models: tuple[Model, ...] = tuple(sorted(ordered, key=lambda m: (m.provider, m.id)))
         self.overridden: frozenset[str] = frozenset(overridden)
         """Keys (`provider/id`) whose data comes from overrides, not the synced files."""
@@ -163,15 +78,25 @@ class Catalog:
             if model.key in self._by_key:
                 raise CatalogError(model.provider, model.id, "id", "is defined twice")
             self._by_key[model.key] = model
-        for model in ordered:  # ids first, so an alias never shadows another model's id
-            self._index.setdefault(normalize_name(model.id), model)
-        for model in ordered:
-            for alias in model.aliases:
-                owner = self._index.setdefault(normalize_name(alias), model)
-                if owner.provider == model.provider and owner.id != model.id:
-                    raise CatalogError(
-                        model.provider, model.id, "aliases", f"{alias!r} already names {owner.id}"
-                    )
+        # A bare name means the vendor's own model: first-party ids, then their aliases, then
+        # resellers' (clouds, hosts, aggregators) ids and aliases; ids before aliases, so an
+        # alias never shadows another model's id of the same standing.
+        for group in (
+            [m for m in ordered if m.first_party],
+            [m for m in ordered if not m.first_party],
+        ):
+            for model in group:
+                self._index.setdefault(normalize_name(model.id), model)
+            for model in group:
+                for alias in model.aliases:
+                    owner = self._index.setdefault(normalize_name(alias), model)
+                    if owner.provider == model.provider and owner.id != model.id:
+                        raise CatalogError(
+                            model.provider,
+                            model.id,
+                            "aliases",
+                            f"{alias!r} already names {owner.id}",
+                        )
         self._keys = sorted(self._index)
         self._found: dict[str, Model | None] = {}
         self.as_of: date = max((m.checked for m in self.models), default=date.min)
@@ -190,8 +115,57 @@ class Catalog:
 
     def by_provider(self, provider: str) -> tuple[Model, ...]:
         """The models of one provider (any spelling of the provider's name)."""
-        wanted = PROVIDER_PREFIXES.get(provider.lower().strip(), provider.lower().strip())
+        wanted = self._prefixes.get(provider.lower().strip(), provider.lower().strip())
         return tuple(m for m in self.models if m.provider == wanted)
+
+    @property
+    def provider_order(self) -> tuple[str, ...]:
+        """Provider ids in preference order (the registry's, then any others, sorted)."""
+        known = self.registry.order
+        return (*known, *sorted(set(self.providers()) - set(known)))
+
+    def resolve_provider(self, word: str) -> str | None:
+        """The provider id a word means (`claude` -> anthropic, `aws` -> bedrock), or None
+        for a word that is no provider name (vendor words such as `meta-llama` included)."""
+        return self._prefixes.get(word.strip().lower())
+
+    def provider_info(self, provider: str) -> Provider | None:
+        """The registry entry for a provider id or prefix word, or None."""
+        resolved = self.resolve_provider(provider) or provider.strip().lower()
+        return self.registry.get(resolved)
+
+    def provider_name(self, provider: str) -> str:
+        """A provider's display name (`Azure OpenAI`); the id for providers not in the registry."""
+        return self.registry.name(self.resolve_provider(provider) or provider)
+
+    def candidates(
+        self,
+        *,
+        on: date | None = None,
+        kind: str | None = "chat",
+        provider: str | None = None,
+        widen: bool = False,
+    ) -> tuple[Model, ...]:
+        """The models worth suggesting (`cheapest`, cheaper alternatives): not deprecated, not
+        retired on `on` (default today, UTC), of `kind` (None: any). By default only
+        first-party models (the vendors' own APIs), unless `provider` names one or `widen`
+        adds the clouds, hosts and aggregators."""
+        pool = self.by_provider(provider) if provider else self.models
+        return tuple(
+            m
+            for m in pool
+            if (kind is None or m.kind == kind)
+            and m.suggestable(on)
+            and (widen or provider is not None or m.first_party)
+        )
+
+    def retired(self, on: date | None = None) -> tuple[Model, ...]:
+        """Models whose provider has shut them down by `on` (default today, UTC)."""
+        return tuple(m for m in self.models if m.retired(on))
+
+    def by_key(self, key: str) -> Model | None:
+        """The model with exactly this `provider/id`, or None (no spelling rules)."""
+        return self._by_key.get(key)
 
     def find(self, name: str) -> Model | None:
         """The model a name means, or None."""
@@ -209,7 +183,7 @@ class Catalog:
             return None
         found = self._index.get(normalize_name(text))
         prefix = text.partition("/")[0] if "/" in text else ""
-        if found is not None and PROVIDER_PREFIXES.get(prefix, found.provider) in (
+        if found is not None and self._prefixes.get(prefix, found.provider) in (
             found.provider,
             None,
         ):  # an alias that happens to contain `anthropic/` must not beat the provider route
@@ -218,10 +192,10 @@ class Catalog:
         bases = []  # exact spellings first: an alias may be `meta.llama3-70b-instruct-v1:0`
         if "/" in text:
             prefix, _, rest = text.partition("/")
-            provider = PROVIDER_PREFIXES.get(prefix, prefix)
+            provider = self._prefixes.get(prefix, prefix)
             bases.append(rest)
             text = rest.rsplit("/", 1)[-1]
-        if "." in text and text.split(".", 1)[0] in PROVIDER_PREFIXES:  # amazon.nova-pro-v1:0
+        if "." in text and text.split(".", 1)[0] in self._prefixes:  # amazon.nova-pro-v1:0
             bases.append(text)
             text = text.split(".", 1)[1]
         candidates = [*dict.fromkeys([*bases, text])]
@@ -240,8 +214,8 @@ class Catalog:
                 for other in self.models:  # the same model at the provider that was named
                     if other.provider == provider and key in _names(other):
                         return other
-        if fallback and provider in PROVIDER_FALLBACK and bases:
-            return self._find(f"{PROVIDER_FALLBACK[provider]}/{bases[0]}", fallback=False)
+        if fallback and provider in self._fallback and bases:
+            return self._find(f"{self._fallback[provider]}/{bases[0]}", fallback=False)
         return None
 
     def get(self, name: str) -> Model:
@@ -273,83 +247,42 @@ def _names(model: Model) -> set[str]:
     return {normalize_name(model.id), *(normalize_name(a) for a in model.aliases)}
 
 
-def _preference(model: Model) -> tuple[int, str, str]:
-    try:
-        rank = PROVIDER_PREFERENCE.index(model.provider)
-    except ValueError:
-        rank = len(PROVIDER_PREFERENCE)
-    return (rank, model.provider, model.id)
-
-
-def load_catalog(data_dir: Path | None = None, overrides: Path | None = None) -> Catalog:
+def load_catalog(
+    data_dir: Path | None = None,
+    overrides: Path | None = None,
+    registry: ProviderRegistry | None = None,
+) -> Catalog:
     """Load and validate every provider file plus overrides; refuse a catalog with any error.
 
     `overrides` is an extra overrides file (an organisation's contract prices), applied
     after the bundled `overrides.yaml`.
     """
     folder = data_dir or DATA_DIR
-    docs: dict[str, tuple[str, dict[str, Any]]] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        if path.name == OVERRIDES_FILE:
-            continue
-        doc = read_yaml(path)
-        if not isinstance(doc, dict) or not isinstance(doc.get("provider"), str):
-            raise CatalogError(path.name, None, "provider", "every price file names its provider")
-        docs[doc["provider"]] = (path.name, doc)
-    if not docs:
-        raise CatalogError(str(folder), None, None, "holds no price files")
-    overridden: set[str] = set()
-    bundled = folder / OVERRIDES_FILE
-    if bundled.exists():
-        overridden |= _apply_overrides(bundled, docs)
+    docs = read_price_docs(folder)
+    extra = [folder / OVERRIDES_FILE] if (folder / OVERRIDES_FILE).exists() else []
     if overrides is not None:
         if not overrides.exists():
             raise CatalogError(str(overrides), None, None, "does not exist")
-        overridden |= _apply_overrides(overrides, docs)
+        extra.append(overrides)
+    return build_catalog(docs, extra, registry)
+
+
+def build_catalog(
+    docs: dict[str, tuple[str, dict[str, Any]]],
+    overrides: Iterable[Path] = (),
+    registry: ProviderRegistry | None = None,
+) -> Catalog:
+    """A validated catalog from provider documents (`provider -> (file, doc)`, changed in
+    place) and overrides files applied in order. The runtime refresh builds its catalog here
+    too, so a refreshed catalog passes exactly the checks the bundled one does."""
+    reg = registry or default_registry()
+    overridden: set[str] = set()
+    for path in overrides:
+        overridden |= apply_overrides(path, docs)
     models: list[Model] = []
     for file, doc in docs.values():
-        models.extend(parse_provider(file, doc))
-    return Catalog(models, overridden)
-
-
-def _apply_overrides(path: Path, docs: dict[str, tuple[str, dict[str, Any]]]) -> set[str]:
-    """Merge an overrides file into the provider documents; returns the keys it touched.
-
-    Format: `models:` maps `provider/id` to fields that replace the synced ones
-    (`prices` replaces the whole history); `extra_aliases` appends aliases; `remove: true`
-    drops a synced model (to fold it into another one's aliases). A key that does not exist
-    yet adds a model (then `prices`, `source` and `checked` are required).
-    """
-    raw = read_yaml(path)
-    if raw is None:
-        return set()
-    if not isinstance(raw, Mapping) or not isinstance(raw.get("models", {}), Mapping):
-        raise CatalogError(path.name, None, "models", "must map `provider/id` to fields")
-    touched: set[str] = set()
-    for key, fields in (raw.get("models") or {}).items():
-        provider, _, model_id = str(key).partition("/")
-        if not model_id or not isinstance(fields, Mapping):
-            raise CatalogError(path.name, str(key), None, "keys are `provider/id` with fields")
-        _file, doc = docs.setdefault(
-            provider, (path.name, {"provider": provider, "source": "", "models": {}})
-        )
-        models = doc.setdefault("models", {})
-        entry = dict(models.get(model_id) or {})
-        fields = dict(fields)
-        fields.pop("reason", None)
-        if fields.pop("remove", False) is True:  # a synced entry folded into another model
-            if model_id not in models:
-                raise CatalogError(path.name, str(key), "remove", "names no synced model")
-            del models[model_id]
-            touched.add(f"{provider}/{model_id}")
-            continue
-        extra = fields.pop("extra_aliases", None) or []
-        entry.update(fields)
-        if extra:
-            entry["aliases"] = [*(entry.get("aliases") or []), *extra]
-        models[model_id] = entry
-        touched.add(f"{provider}/{model_id}")
-    return touched
+        models.extend(parse_provider(file, doc, kind=reg.kind(str(doc.get("provider")))))
+    return Catalog(models, overridden, reg)
 
 
 @cache

@@ -32,16 +32,26 @@ OPENAI_PAGE = "https://platform.openai.com/docs/deprecations"
 GEMINI_PAGE = "https://ai.google.dev/gemini-api/docs/deprecations"
 MISTRAL_PAGE = "https://docs.mistral.ai/getting-started/models/"
 COHERE_PAGE = "https://docs.cohere.com/docs/deprecations"
+XAI_PAGE = "https://docs.x.ai/docs/models#model-deprecations"
+GROQ_PAGE = "https://console.groq.com/docs/deprecations"
+TOGETHER_PAGE = "https://docs.together.ai/docs/deprecations"
+BEDROCK_PAGE = "https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html"
+#: The day the entries added after the catalog review (issue 14) were checked.
+REVIEWED = date(2026, 12, 6)
 
 
 @dataclass(frozen=True)
 class Lifecycle:
     """A model's announced shutdown: the day it stops (or stopped) serving, and who says so."""
 
-    shutdown: date
+    shutdown: date | None
+    """The announced shutdown day; None when the vendor lists the model as retired without
+    a date we could record (the model is flagged, with no `retires_on`)."""
     source: str
     replacement: str | None = None
     """The vendor's recommended replacement, when it names one."""
+    checked: date | None = None
+    """The day the entry was checked against `source`, when recorded."""
 
 
 def _d(text: str) -> date:
@@ -71,6 +81,10 @@ _ANTHROPIC: dict[str, Lifecycle] = {
     "claude-3-5-haiku": Lifecycle(_d("2026-02-19"), ANTHROPIC_PAGE, "claude-haiku-4-5"),
     # claude-3-haiku-20240307 (deprecated 2026-02); some reports say the 19th.
     "claude-3-haiku": Lifecycle(_d("2026-04-20"), ANTHROPIC_PAGE, "claude-haiku-4-5"),
+    # Claude Sonnet 4 and Opus 4, then Opus 4.1 (issue 14's review).
+    "claude-sonnet-4": Lifecycle(_d("2026-06-15"), ANTHROPIC_PAGE, "claude-sonnet-4-5", REVIEWED),
+    "claude-opus-4": Lifecycle(_d("2026-06-15"), ANTHROPIC_PAGE, None, REVIEWED),
+    "claude-opus-4-1": Lifecycle(_d("2026-08-05"), ANTHROPIC_PAGE, None, REVIEWED),
 }
 
 _OPENAI: dict[str, Lifecycle] = {
@@ -111,6 +125,28 @@ _OPENAI: dict[str, Lifecycle] = {
         )
     },
     "gpt-3.5-turbo": Lifecycle(_d("2026-10-23"), OPENAI_PAGE, "gpt-4.1-mini"),
+    # Issue 14's review: retired on 2026-10-23 ...
+    **{
+        model_id: Lifecycle(_d("2026-10-23"), OPENAI_PAGE, None, REVIEWED)
+        for model_id in (
+            "o1",
+            "o1-pro",
+            "o3-mini",
+            "o4-mini",
+            "gpt-4-turbo",
+            "gpt-4.1-nano",
+            "gpt-4o-2024-05-13",
+        )
+    },
+    # ... and scheduled: 2026-12-11 and 2027-01-14.
+    **{
+        model_id: Lifecycle(_d("2026-12-11"), OPENAI_PAGE, None, REVIEWED)
+        for model_id in ("gpt-5", "gpt-5-mini", "gpt-5-nano", "o3")
+    },
+    **{
+        model_id: Lifecycle(_d("2027-01-14"), OPENAI_PAGE, None, REVIEWED)
+        for model_id in ("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini")
+    },
     "gpt-4": Lifecycle(_d("2026-10-23"), OPENAI_PAGE),
     # "2026-05-08: gpt-5.2-chat-latest and gpt-5.3-chat-latest model snapshots".
     "gpt-5.2-chat": Lifecycle(_d("2026-08-10"), OPENAI_PAGE, "gpt-5.5"),
@@ -124,6 +160,29 @@ _GEMINI: dict[str, Lifecycle] = {
     **{
         model_id: Lifecycle(_d("2025-09-24"), GEMINI_PAGE, "gemini-2.5-flash")
         for model_id in _GEMINI_1_5
+    },
+    # Gemini 2.5 Pro and Flash on the Gemini API (issue 14's review; Vertex AI keeps its own).
+    "gemini-2.5-pro": Lifecycle(_d("2026-12-01"), GEMINI_PAGE, None, REVIEWED),
+    "gemini-2.5-flash": Lifecycle(_d("2026-12-01"), GEMINI_PAGE, None, REVIEWED),
+}
+
+_XAI: dict[str, Lifecycle] = {
+    # Grok 3, Grok 4, the Grok 4 Fast variants and Grok Code Fast 1 (issue 14's review).
+    model_id: Lifecycle(_d("2026-05-15"), XAI_PAGE, None, REVIEWED)
+    for model_id in (
+        "grok-3", "grok-4", "grok-4-fast-reasoning", "grok-4-fast-non-reasoning",
+        "grok-code-fast-1",
+    )
+}  # fmt: skip
+
+#: Hosts' retirements of Llama models that issue 14's review found, without a recorded date.
+_HOSTS: dict[str, Lifecycle] = {
+    "groq/llama-3.3-70b": Lifecycle(None, GROQ_PAGE, None, REVIEWED),
+    "groq/llama-3.1-8b": Lifecycle(None, GROQ_PAGE, None, REVIEWED),
+    "together/llama-3.3-70b": Lifecycle(None, TOGETHER_PAGE, None, REVIEWED),
+    **{
+        f"bedrock/llama-3.2-{size}": Lifecycle(None, BEDROCK_PAGE, None, REVIEWED)
+        for size in ("1b", "3b", "11b", "90b")
     },
 }
 
@@ -147,11 +206,16 @@ LIFECYCLE: dict[str, Lifecycle] = {
     **{f"google/{k}": v for k, v in _GEMINI.items()},
     **{f"mistral/{k}": v for k, v in _MISTRAL.items()},
     **{f"cohere/{k}": v for k, v in _COHERE.items()},
+    **{f"xai/{k}": v for k, v in _XAI.items()},
+    **_HOSTS,
 }
 
 
 def lifecycle_note(entry: Lifecycle, day: date) -> str:
     """The sentence the sync adds to a model's notes: retired (or scheduled to be) on a date."""
-    when = "Retired" if entry.shutdown <= day else "Deprecated; shutdown scheduled"
     instead = f"; replacement: {entry.replacement}" if entry.replacement else ""
-    return f"{when} on {entry.shutdown.isoformat()} ({entry.source}{instead})."
+    checked = f", checked {entry.checked.isoformat()}" if entry.checked else ""
+    if entry.shutdown is None:
+        return f"Retired; shutdown date not recorded ({entry.source}{checked}{instead})."
+    when = "Retired" if entry.shutdown <= day else "Deprecated; shutdown scheduled"
+    return f"{when} on {entry.shutdown.isoformat()} ({entry.source}{checked}{instead})."

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 __all__ = [
     "RATE_FIELDS",
+    "RETIRING_SOON_DAYS",
     "Estimate",
     "Model",
     "PricePeriod",
@@ -17,6 +18,9 @@ __all__ = [
     "TimeWindow",
     "TokenCount",
 ]
+
+#: A model whose shutdown is this close is no longer suggested, even if not yet flagged.
+RETIRING_SOON_DAYS = 90
 
 #: The per-million-token rates a price set can carry, in the order they are shown.
 RATE_FIELDS: tuple[str, ...] = (
@@ -164,7 +168,15 @@ class Model:
     max_output_tokens: int | None = None
     """Largest output in tokens, or None when not published."""
     deprecated: bool = False
-    """Still priced, but the provider has retired or is retiring it."""
+    """Still priced, but the provider has retired it, deprecated it, or will shut it down soon
+    (an announced shutdown more than `RETIRING_SOON_DAYS` away sets only `retires_on`)."""
+    retires_on: date | None = None
+    """The shutdown date the provider announced: past (retired) or future (scheduled)."""
+    replacement: str | None = None
+    """The model the provider recommends instead, when it names one."""
+    provider_kind: str = "first_party"
+    """The provider's kind (`prices/data/providers.yaml`): first_party, cloud, host or
+    aggregator."""
     notes: str = ""
     """Where a figure comes from, caveats, overrides applied."""
     encoding: str | None = None
@@ -174,6 +186,40 @@ class Model:
     def key(self) -> str:
         """Unique key across providers: `provider/id`."""
         return f"{self.provider}/{self.id}"
+
+    @property
+    def first_party(self) -> bool:
+        """Sold by the vendor's own API (not a cloud, host or aggregator reselling it)."""
+        return self.provider_kind == "first_party"
+
+    def retired(self, on: date | None = None) -> bool:
+        """Whether the provider has shut the model down by the UTC day `on` (default today).
+
+        A retired model still prices (old usage keeps its cost); it is never suggested."""
+        if self.retires_on is None:
+            return False
+        return self.retires_on <= (on or datetime.now(UTC).date())
+
+    def retiring(self, on: date | None = None) -> bool:
+        """Whether the shutdown is announced for within `RETIRING_SOON_DAYS` of `on` (or past)."""
+        if self.retires_on is None:
+            return False
+        day = on or datetime.now(UTC).date()
+        return self.retires_on <= day + timedelta(days=RETIRING_SOON_DAYS)
+
+    def suggestable(self, on: date | None = None) -> bool:
+        """Whether the bot may offer this model (`cheapest`, a cheaper alternative): not
+        deprecated, not retired, and not retiring within `RETIRING_SOON_DAYS` of `on`."""
+        return not self.deprecated and not self.retiring(on)
+
+    def lifecycle(self, on: date | None = None) -> str:
+        """`retired`, `scheduled` (a shutdown date announced, still serving), `deprecated`
+        (flagged, no date) or `active`, on the UTC day `on` (default today)."""
+        if self.retired(on):
+            return "retired"
+        if self.retires_on is not None:
+            return "scheduled"
+        return "deprecated" if self.deprecated else "active"
 
     @property
     def current(self) -> PriceSet:

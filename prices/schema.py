@@ -16,7 +16,7 @@ from typing import Any
 from .errors import CatalogError
 from .models import RATE_FIELDS, Model, PricePeriod, PriceSet, Tier, TimeWindow
 
-__all__ = ["parse_provider"]
+__all__ = ["parse_period", "parse_provider"]
 
 _MODEL_FIELDS = {
     "name",
@@ -25,6 +25,8 @@ _MODEL_FIELDS = {
     "context_window",
     "max_output_tokens",
     "deprecated",
+    "retires_on",
+    "replacement",
     "source",
     "checked",
     "notes",
@@ -50,8 +52,10 @@ class _Ctx:
         return CatalogError(self.file, self.model, field, problem)
 
 
-def parse_provider(file: str, doc: Any, defaults_checked: date | None = None) -> list[Model]:
-    """Validate one provider document and build its models."""
+def parse_provider(
+    file: str, doc: Any, defaults_checked: date | None = None, *, kind: str = "first_party"
+) -> list[Model]:
+    """Validate one provider document and build its models; `kind` is the provider's kind."""
     ctx = _Ctx(file)
     if not isinstance(doc, Mapping):
         raise ctx.fail(None, "the file must be a mapping with `provider` and `models`")
@@ -63,13 +67,21 @@ def parse_provider(file: str, doc: Any, defaults_checked: date | None = None) ->
     if not isinstance(models, Mapping) or not models:
         raise ctx.fail("models", "must be a non-empty mapping of model id to fields")
     return [
-        _parse_model(_Ctx(file, str(mid)), provider, str(mid), fields, source, defaults_checked)
+        _parse_model(
+            _Ctx(file, str(mid)), provider, str(mid), fields, source, defaults_checked, kind
+        )
         for mid, fields in models.items()
     ]
 
 
 def _parse_model(
-    ctx: _Ctx, provider: str, mid: str, raw: Any, provider_source: Any, checked: date | None
+    ctx: _Ctx,
+    provider: str,
+    mid: str,
+    raw: Any,
+    provider_source: Any,
+    checked: date | None,
+    provider_kind: str,
 ) -> Model:
     if not _ID.match(mid):
         raise ctx.fail("id", "ids are lower-case letters, digits, '.', '-', ':' and '_'")
@@ -97,6 +109,7 @@ def _parse_model(
     kind = raw.get("kind", "chat")
     if kind not in ("chat", "embedding"):
         raise ctx.fail("kind", "must be `chat` or `embedding`")
+    deprecated, retires_on, replacement = _lifecycle(ctx, raw)
     encoding = raw.get("encoding")
     if encoding is not None and encoding not in ("o200k_base", "cl100k_base"):
         raise ctx.fail("encoding", "must be o200k_base or cl100k_base")
@@ -111,10 +124,27 @@ def _parse_model(
         kind=kind,
         context_window=_opt_int(ctx, raw, "context_window"),
         max_output_tokens=_opt_int(ctx, raw, "max_output_tokens"),
-        deprecated=bool(raw.get("deprecated", False)),
+        deprecated=deprecated,
+        retires_on=retires_on,
+        replacement=replacement,
+        provider_kind=provider_kind,
         notes=str(raw.get("notes") or ""),
         encoding=encoding,
     )
+
+
+def _lifecycle(ctx: _Ctx, raw: Mapping[str, Any]) -> tuple[bool, date | None, str | None]:
+    """`deprecated`, `retires_on` (the announced shutdown) and `replacement`, checked."""
+    retires_on = raw.get("retires_on")
+    if retires_on is not None and not isinstance(retires_on, date):
+        raise ctx.fail("retires_on", "must be the shutdown date (YYYY-MM-DD)")
+    replacement = raw.get("replacement")
+    if replacement is not None and not (isinstance(replacement, str) and _ID.match(replacement)):
+        raise ctx.fail("replacement", "must be a model id")
+    deprecated = raw.get("deprecated", False)
+    if not isinstance(deprecated, bool):
+        raise ctx.fail("deprecated", "must be true or false")
+    return deprecated, retires_on, replacement
 
 
 def _opt_int(ctx: _Ctx, raw: Mapping[str, Any], name: str) -> int | None:
@@ -124,6 +154,11 @@ def _opt_int(ctx: _Ctx, raw: Mapping[str, Any], name: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ctx.fail(name, "must be a positive whole number of tokens")
     return value
+
+
+def parse_period(file: str, model: str, index: int, raw: Any) -> PricePeriod:
+    """One price entry in the price files' format, validated (errors name file and model)."""
+    return _parse_period(_Ctx(file, model), index, raw)
 
 
 def _parse_period(ctx: _Ctx, index: int, raw: Any) -> PricePeriod:

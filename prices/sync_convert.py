@@ -1,42 +1,43 @@
-"""Convert genai-prices' provider records into our YAML documents (pure; used by `prices.sync`).
+"""Convert genai-prices' data (published JSON shape) into our provider documents (pure).
 
-genai-prices is a dev dependency: nothing here imports it at module level, the caller passes
-its `Provider` objects in. Skipped: models with no text-token prices (audio-only, image-only,
-OCR, voice, transcription and TTS models billed per hour, character or page), free entries
-with no prices, and models outside our scope on the hosting providers (Groq and Together:
-Meta Llama only; Bedrock: Meta Llama and Amazon Nova only). Dropped, and named in the
-generated file's header: speech, voice, realtime, TTS and transcription models that upstream
-prices per text token (`nova-sonic`, `gpt-realtime`, `gemini-2.5-flash-tts`, ...), because the
-catalog's kinds are `chat` and `embedding` and such a model is neither: listed as chat, it would
-be offered by `cheapest` and as a cheaper alternative for text requests it does not serve.
+Used by `prices.sync` (the package's objects, through `prices.upstream.to_raw`) and by the
+runtime refresh (the fetched JSON, through `prices.upstream.parse_payload`): one conversion for
+both. Which upstream models a provider carries is data: `keep` and `drop` in
+`prices/data/providers.yaml`. Skipped: models with no text-token prices (audio-only,
+image-only, OCR, voice, transcription and TTS models billed per hour, character or page) and
+free entries with no prices. Dropped, and named in the generated file's header: speech, voice,
+realtime, TTS and transcription models that upstream prices per text token (`nova-sonic`,
+`gpt-realtime`, `gemini-2.5-flash-tts`, ...), because the catalog's kinds are `chat` and
+`embedding` and such a model is neither: listed as chat, it would be offered by `cheapest` and
+as a cheaper alternative for text requests it does not serve.
 
 genai-prices' `google` provider also sells partner models through Vertex AI (Claude): those
 become provider `vertex`, so that `google` means Gemini and Gemma only, `vertex/claude-...`
 names the Vertex AI offer, and a bare `claude-...` still means Anthropic's.
 
-Display names are made here from the canonical id by vendor-style rules (`display_name`),
-not taken from genai-prices, whose names are inconsistent (`gpt 4o`, `o4 Mini High`).
-Context windows and output limits from vendors' model pages are merged from `prices.limits`,
-and retirement dates from vendors' deprecation pages from `prices.lifecycle`.
+Display names come from `prices.sync_names`. Context windows and output limits from vendors'
+model pages are merged from `prices.limits`, and retirement dates from vendors' deprecation
+pages from `prices.lifecycle`; `prices.litellm_facts` adds LiteLLM's at sync time.
 """
 
 from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .catalog import PROVIDER_PREFIXES
 from .lifecycle import LIFECYCLE, lifecycle_note
 from .limits import LIMITS
+from .providers import Provider, registry
+from .sync_names import display_name
 
 __all__ = [
-    "DROPPED_REASON", "PROVIDERS", "ProviderDoc", "SyncError", "SyncSpec", "convert_provider",
-    "is_speech_model",
+    "DROPPED_REASON", "ProviderDoc", "SyncError", "convert_provider", "is_speech_model",
+    "synced_providers",
 ]  # fmt: skip
 
 #: genai-prices price keys and ours. Other keys (web searches, audio, images) are not modelled.
@@ -73,55 +74,10 @@ class SyncError(Exception):
     """The upstream data has a shape the sync does not know how to convert."""
 
 
-@dataclass(frozen=True)
-class SyncSpec:
-    """One of our providers: where it comes from in genai-prices and which models we keep."""
+def synced_providers() -> tuple[Provider, ...]:
+    """The providers the sync and the refresh produce, in preference order."""
+    return registry().providers
 
-    id: str
-    name: str
-    genai_id: str
-    keep: Callable[[str], bool] = lambda _model_id: True
-    source: str | None = None
-    """The file's default source URL; default: genai-prices' first pricing URL."""
-
-
-def _is_llama(model_id: str) -> bool:
-    low = model_id.lower()
-    return low.startswith(("llama", "meta-llama/", "meta.llama", "codellama/"))
-
-
-def _is_llama_or_nova(model_id: str) -> bool:
-    return _is_llama(model_id) or "amazon.nova" in model_id.lower()
-
-
-def _is_google_model(model_id: str) -> bool:
-    """Google's own models in genai's `google` provider; the rest are Vertex AI partner models."""
-    return model_id.lower().startswith(("gemini", "gemma"))
-
-
-def _is_vertex_partner(model_id: str) -> bool:
-    return not _is_google_model(model_id)
-
-
-PROVIDERS: tuple[SyncSpec, ...] = (
-    SyncSpec("openai", "OpenAI", "openai"),
-    SyncSpec("anthropic", "Anthropic", "anthropic"),
-    SyncSpec("google", "Google", "google", _is_google_model),
-    SyncSpec(
-        "vertex",
-        "Google Vertex AI",
-        "google",
-        _is_vertex_partner,
-        "https://cloud.google.com/vertex-ai/generative-ai/pricing",
-    ),
-    SyncSpec("mistral", "Mistral", "mistral"),
-    SyncSpec("deepseek", "DeepSeek", "deepseek"),
-    SyncSpec("xai", "xAI", "x-ai"),
-    SyncSpec("cohere", "Cohere", "cohere"),
-    SyncSpec("groq", "Groq", "groq", _is_llama),
-    SyncSpec("together", "Together AI", "together", _is_llama),
-    SyncSpec("bedrock", "AWS Bedrock", "aws", _is_llama_or_nova),
-)
 
 #: Canonical ids the generic rules below would get wrong or leave ambiguous.
 RENAMES: dict[tuple[str, str], str] = {
@@ -134,128 +90,14 @@ RENAMES: dict[tuple[str, str], str] = {
     ("together", "meta-llama/Llama-3-70b-chat-hf"): "llama-3-70b-chat",
     ("together", "meta-llama/Llama-3-8b-chat-hf"): "llama-3-8b-chat",
     ("bedrock", "regional.amazon.nova-2-lite-v1:0"): "nova-2-lite-regional",
+    # Titan Embeddings G1 and V2 would both be `titan-embed-text`; DeepSeek-R1 would be `r1`.
+    ("bedrock", "amazon.titan-embed-text-v1"): "titan-embed-text-v1",
+    ("bedrock", "amazon.titan-embed-text-v2:0"): "titan-embed-text-v2",
+    ("bedrock", "deepseek.r1-v1:0"): "deepseek-r1",
+    # Azure lists o3 only under its dated id; the undated name is what deployments are called.
+    ("azure", "o3-2025-04-16"): "o3",
 }
 _LLAMA_DROP = {"instruct", "chat", "hf", "versatile", "instant", "text", "preview", "turbo", "fp8"}
-
-
-# -- display names ------------------------------------------------------------------------------
-
-#: Display names the rules in `display_name` cannot know, by `provider/id`.
-NAMES: dict[str, str] = {
-    "anthropic/claude-v1": "Claude 1",
-    "openai/gpt-5.3": "GPT-5.3 Chat",  # upstream's gpt-5.3 is gpt-5.3-chat-latest (128K)
-    "google/gemini-pro": "Gemini 1.0 Pro",
-    "google/gemini-pro-1.5": "Gemini 1.5 Pro",
-    "google/gemini-flash-1.5": "Gemini 1.5 Flash",
-    "google/gemini-flash-1.5-8b": "Gemini 1.5 Flash-8B",
-    "google/gemini-2.5-flash-preview": "Gemini 2.5 Flash Preview 05-20",
-    "google/gemini-robotics-er-2-preview": "Gemini Robotics-ER 2 Preview",
-    "google/gemini-robotics-er-2-streaming-preview": "Gemini Robotics-ER 2 Streaming Preview",
-    "google/gemma-4-26b-a4b-it-maas": "Gemma 4 26B A4B IT (Vertex AI MaaS)",
-    "groq/llama-3.3-70b-specdec": "Llama 3.3 70B SpecDec",
-    "groq/llama-3-groq-70b-tool-use": "Llama 3 Groq 70B Tool Use",
-    "groq/llama-3-groq-8b-tool-use": "Llama 3 Groq 8B Tool Use",
-    "deepseek/deepseek-flash": "DeepSeek V4.1 Flash",
-}
-#: Providers whose genai-prices names are already the vendor's (minus a trailing "Latest").
-_UPSTREAM_NAMES = {"mistral", "cohere", "xai"}
-_WORD = {
-    "tts": "TTS", "api": "API", "it": "IT", "er": "ER", "fp8": "FP8", "ai": "AI",
-}  # fmt: skip
-_OPENAI_LOWER = {"mini", "nano", "pro"}  # OpenAI writes "GPT-4o mini", "GPT-5 pro"
-_DATE = re.compile(r"-(\d{4}-\d{2}-\d{2})$")
-
-
-def display_name(provider: str, model_id: str, upstream: str | None = None) -> str:
-    """The vendor-style name of a model: `GPT-4o mini`, `o4-mini`, `Claude Sonnet 4.5`,
-    `Gemini 2.5 Flash-Lite`, `Llama 3.3 70B`, `Nova Pro`, `DeepSeek V4 Flash`, `Command R+`.
-
-    Made from the canonical id by family rules, so that it does not depend on genai-prices'
-    spelling; `NAMES` holds what the rules cannot know. For Mistral, Cohere and xAI, whose
-    upstream names are the vendor's own, the upstream name is kept (without "Latest").
-    """
-    key = f"{provider}/{model_id}"
-    if key in NAMES:
-        return NAMES[key]
-    if provider in _UPSTREAM_NAMES and upstream:
-        return re.sub(r"\s+latest$", "", upstream.strip(), flags=re.IGNORECASE)
-    if model_id.startswith("claude-"):
-        return _claude_name(model_id)
-    if provider == "openai":
-        return _openai_name(model_id)
-    if model_id.startswith(("gemini-", "gemma-")):
-        return _words(model_id)
-    if model_id.startswith(("llama-", "codellama-")):
-        return _words(model_id.replace("codellama-", "code-llama-", 1).removesuffix("-hf"))
-    if model_id.startswith("nova-"):
-        regional = model_id.endswith("-regional")
-        name = _words(model_id.removesuffix("-regional"))
-        return f"{name} (regional)" if regional else name
-    if model_id.startswith("deepseek-"):
-        return "DeepSeek " + _words(model_id.removeprefix("deepseek-"))
-    return upstream or _words(model_id)
-
-
-def _word(word: str, lower: frozenset[str] | set[str] = frozenset()) -> str:
-    if word in _WORD:
-        return _WORD[word]
-    if word in lower:
-        return word
-    if re.fullmatch(r"\d+(\.\d+)?[bm]|a\d+b|\d+e|\d+x\d+b", word):  # 70b, 22m, a4b, 128e
-        return word.upper()
-    if re.fullmatch(r"v\d+(\.\d+)*", word):  # DeepSeek V4
-        return word.upper()
-    return word[:1].upper() + word[1:]
-
-
-def _words(model_id: str) -> str:
-    """`gemini-2.5-flash-lite` -> `Gemini 2.5 Flash-Lite`; `llama-3.3-70b` -> `Llama 3.3 70B`."""
-    text = model_id
-    for joined in ("flash-lite", "non-reasoning", "multi-agent"):
-        text = text.replace(joined, joined.replace("-", "~"))
-    return " ".join("-".join(_word(w) for w in token.split("~")) for token in text.split("-"))
-
-
-def _claude_name(model_id: str) -> str:
-    """`claude-sonnet-4-5` and `claude-3-5-sonnet` -> `Claude Sonnet 4.5` / `Claude Sonnet 3.5`."""
-    if m := re.fullmatch(r"claude-([a-z]+)-(\d+)(?:-(\d+))?", model_id):
-        family, major, minor = m.groups()
-    elif m := re.fullmatch(r"claude-(\d+)(?:-(\d+))?-([a-z]+)", model_id):
-        major, minor, family = m.groups()
-    elif m := re.fullmatch(r"claude-(\d+)", model_id):
-        return f"Claude {m.group(1)}"
-    else:
-        return _words(model_id)
-    version = major + (f".{minor}" if minor else "")
-    return f"Claude {family.title()} {version}"
-
-
-def _openai_name(model_id: str) -> str:
-    """OpenAI's own styling: `GPT-4o mini`, `GPT-4.1`, `GPT-5-Codex`, `o4-mini`, `gpt-oss-120b`."""
-    if model_id.startswith("ft-"):  # GPT-4o mini (fine-tuned), GPT-4o mini (2024-07-18, fine-tuned)
-        base = _openai_name(model_id.removeprefix("ft-"))
-        return base[:-1] + ", fine-tuned)" if base.endswith(")") else f"{base} (fine-tuned)"
-    if m := re.fullmatch(r"chatgpt-(.*)", model_id):  # ChatGPT-4o, ChatGPT Image
-        rest = m.group(1)
-        return f"ChatGPT-{rest}" if rest[:1].isdigit() else "ChatGPT " + _words(rest)
-    if m := re.fullmatch(r"gpt-(\d[\d.]*o?)(?:-(.*))?", model_id):
-        version, rest = m.group(1), m.group(2) or ""
-        dated = _DATE.search("-" + rest)
-        if dated:
-            rest = rest[: -len(dated.group(1))].rstrip("-")
-        head = f"GPT-{version}"
-        if rest.startswith("codex"):  # GPT-5-Codex, GPT-5.1-Codex-Max
-            head += "-" + "-".join(_word(w) for w in rest.split("-"))
-            rest = ""
-        words = [_word(w, _OPENAI_LOWER) for w in rest.split("-") if w]
-        if dated:
-            words.append(f"({dated.group(1)})")
-        return " ".join([head, *words])
-    if m := re.fullmatch(r"gpt-image-(.*)", model_id):  # GPT Image 1 mini
-        return "GPT Image " + " ".join(_word(w, _OPENAI_LOWER) for w in m.group(1).split("-"))
-    if re.match(r"gpt-[a-z]", model_id) and not re.match(r"gpt-(oss|realtime|audio)", model_id):
-        return "GPT " + " ".join(_word(w) for w in model_id.split("-")[1:])
-    return model_id  # o4-mini, o3-deep-research, gpt-realtime, text-embedding-3-small, davinci-002
 
 
 @dataclass
@@ -277,7 +119,8 @@ def canonical_id(provider: str, genai_id: str, equals: Iterable[str]) -> str:
     if (provider, genai_id) in RENAMES:
         return RENAMES[(provider, genai_id)]
     low = genai_id.lower()
-    if provider in ("groq", "together", "bedrock"):
+    spec = registry().get(provider)
+    if spec is not None and spec.hosted_ids:
         return _hosted_id(low)
     names = {e.lower() for e in equals}
     if low.endswith("-latest"):
@@ -289,12 +132,27 @@ def canonical_id(provider: str, genai_id: str, equals: Iterable[str]) -> str:
     return _clean(low)
 
 
+#: A cloud's region or endpoint prefix (`global.anthropic.claude-...` on Bedrock).
+_REGION = re.compile(r"^(?:global|regional|us|eu|apac)\.")
+#: A vendor written before a dot (`amazon.nova-pro-v1:0`, `meta.llama3-70b`, `qwen.qwen3-32b`).
+_DOTTED_VENDOR = re.compile(r"^[a-z][a-z0-9]*\.(?=[a-z])")
+#: Version and revision suffixes of hosted ids: `-v1:0`, `-v2`, `:0`, `-1:0`.
+_REVISION = re.compile(r"(?:-v\d+(?::\d+)?|-\d+:\d+|:\d+)$")
+
+
 def _hosted_id(low: str) -> str:
-    """A hosted Llama or Nova id as said: `meta.llama3-3-70b-instruct-v1:0`: llama-3.3-70b."""
-    name = low.rsplit("/", 1)[-1]
-    name = re.sub(r"^(global\.|regional\.)?(amazon|meta)\.", "", name)
-    name = re.sub(r"-v\d+(:\d+)?$", "", name)
+    """A hosted model's id as said: no vendor path or platform prefix, no revision suffix, no
+    date on a Claude id; Llama ids in Meta's spelling. A regional (premium) endpoint keeps
+    `-regional`. `meta.llama3-3-70b-instruct-v1:0` -> llama-3.3-70b,
+    `meta-llama/Llama-4-Scout-17B-16E-Instruct` -> llama-4-scout,
+    `global.anthropic.claude-sonnet-4-5-20250929-v1:0` -> claude-sonnet-4-5."""
+    regional = low.startswith("regional.")
+    name = _REGION.sub("", low).rsplit("/", 1)[-1]
+    name = _DOTTED_VENDOR.sub("", name)
+    name = _REVISION.sub("", name).removesuffix("-latest")
     name = re.sub(r"^meta-llama", "llama", name)
+    if name.startswith("claude-"):
+        name = re.sub(r"-\d{8}$", "", name)
     version = re.match(r"^llama-?(\d)(?:[.-](\d))?-(.*)$", name)
     if version and not name.startswith("llama-guard"):
         major, minor, rest = version.groups()
@@ -305,7 +163,8 @@ def _hosted_id(low: str) -> str:
             words = [w for w in words if not re.fullmatch(r"\d+[be]", w)]
         head = f"llama-{major}" + (f".{minor}" if minor else "")
         name = "-".join([head, *words])
-    return _clean(name)
+    name = _clean(name)
+    return f"{name}-regional" if regional else name
 
 
 def _clean(name: str) -> str:
@@ -318,21 +177,25 @@ def _match_names(clause: Any) -> list[str]:
     A `starts_with` value that ends in a bare year (`claude-sonnet-4-2025`) is a prefix of
     dated ids, not a name, and is left out; the catalog strips date suffixes itself.
     """
+    if not isinstance(clause, Mapping):
+        return []
     found: list[str] = []
-    for attr in ("or_", "and_"):
-        for sub in getattr(clause, attr, None) or ():
+    for attr in ("or", "and"):
+        for sub in clause.get(attr) or ():
             found.extend(_match_names(sub))
-    if isinstance(value := getattr(clause, "equals", None), str):
+    if isinstance(value := clause.get("equals"), str):
         found.append(value)
-    value = getattr(clause, "starts_with", None)
+    value = clause.get("starts_with")
     if isinstance(value, str) and not re.search(r"-20\d\d$", value):
         found.append(value)
     return found
 
 
 def _equals_names(clause: Any) -> list[str]:
-    found = [v for sub in getattr(clause, "or_", None) or () for v in _equals_names(sub)]
-    value = getattr(clause, "equals", None)
+    if not isinstance(clause, Mapping):
+        return []
+    found = [v for sub in clause.get("or") or () for v in _equals_names(sub)]
+    value = clause.get("equals")
     return [*found, value] if isinstance(value, str) else found
 
 
@@ -340,13 +203,13 @@ def _usable_alias(provider: str, name: str) -> bool:
     """Skip fragments (`claude-sonnet-4@`, `gpt-5-nano-`) and names that carry
     another provider's prefix (Vertex's `anthropic/claude-sonnet-4` must not shadow Anthropic's)."""
     prefix, slash, _ = name.partition("/")
-    if slash and PROVIDER_PREFIXES.get(prefix, provider) not in (provider, None):
+    if slash and registry().prefixes.get(prefix, provider) not in (provider, None):
         return False
     return bool(re.fullmatch(r"[a-z0-9][a-z0-9._/:-]*[a-z0-9]", name))
 
 
 def _encoding(provider: str, model_id: str) -> str | None:
-    if provider != "openai":
+    if provider not in ("openai", "azure"):
         return None
     if re.match(r"^(ft-)?(gpt-4o|gpt-4\.1|gpt-4\.5|o1|o3|o4|gpt-5|gpt-6|chatgpt-4o)", model_id):
         return "o200k_base"
@@ -355,108 +218,171 @@ def _encoding(provider: str, model_id: str) -> str | None:
     return None
 
 
-def _rates(model_price: Any) -> dict[str, Any]:
-    """Our rate fields and tiers for one genai `ModelPrice`."""
+def _decimal(where: str, value: Any) -> Decimal:
+    """A rate from upstream data: a JSON number, a Decimal or a numeric string."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+        raise SyncError(f"{where}: {value!r} is not a price")
+    try:
+        return Decimal(value)
+    except InvalidOperation as exc:
+        raise SyncError(f"{where}: {value!r} is not a price") from exc
+
+
+def _rates(where: str, model_price: Any) -> dict[str, Any]:
+    """Our rate fields and tiers for one genai price mapping."""
+    if not isinstance(model_price, Mapping):
+        raise SyncError(f"{where}: prices must be a mapping, not {model_price!r}")
     out: dict[str, Any] = {}
-    tiered: dict[str, Any] = {}
+    tiered: dict[str, tuple[Decimal, list[tuple[int, Decimal]]]] = {}
     for genai_key, ours in PRICE_KEYS.items():
-        value = getattr(model_price, genai_key, None)
+        value = model_price.get(genai_key)
         if value is None:
             continue
-        if isinstance(value, Decimal):
-            out[ours] = value
+        if isinstance(value, Mapping):
+            steps = value.get("tiers")
+            if not isinstance(steps, list) or not all(
+                isinstance(t, Mapping) and isinstance(t.get("start"), int) for t in steps
+            ):
+                raise SyncError(f"{where}.{genai_key}: tiers must be a list of start/price")
+            base = _decimal(f"{where}.{genai_key}.base", value.get("base"))
+            tiered[ours] = (
+                base,
+                sorted(
+                    (t["start"], _decimal(f"{where}.{genai_key}", t.get("price"))) for t in steps
+                ),
+            )
+            out[ours] = base
         else:
-            out[ours] = value.base
-            tiered[ours] = value
+            out[ours] = _decimal(f"{where}.{genai_key}", value)
     if tiered:
         out["tiers"] = _tiers(tiered)
     return out
 
 
-def _tiers(tiered: dict[str, Any]) -> list[dict[str, Any]]:
+def _tiers(tiered: dict[str, tuple[Decimal, list[tuple[int, Decimal]]]]) -> list[dict[str, Any]]:
     """Group genai's per-key tiers by threshold; each tier carries every tiered key's rate."""
     bounds: dict[int, bool] = {}
-    for prices in tiered.values():
-        for step in prices.tiers:
+    for _base, steps in tiered.values():
+        for start, _price in steps:
             # genai bills a tier when input_tokens > start; start 199999 is the vendor's
             # inclusive 200000 boundary (pydantic/genai-prices#711).
-            if str(step.start).endswith("999"):
-                bounds[step.start + 1] = True
+            if str(start).endswith("999"):
+                bounds[start + 1] = True
             else:
-                bounds[step.start] = False
+                bounds[start] = False
     out = []
     for threshold in sorted(bounds):
         inclusive = bounds[threshold]
-        start = threshold - 1 if inclusive else threshold
+        limit = threshold - 1 if inclusive else threshold
         tier: dict[str, Any] = {"threshold_input_tokens": threshold, "inclusive": inclusive}
-        for key, prices in tiered.items():
-            rate = prices.base
-            for step in prices.tiers:
-                if step.start <= start:
-                    rate = step.price
+        for key, (base, steps) in tiered.items():
+            rate = base
+            for start, price in steps:
+                if start <= limit:
+                    rate = price
             tier[key] = rate
         out.append(tier)
     return out
 
 
-def _variant_rates(model: Any, key: tuple[str, str], at: datetime) -> dict[str, Any] | None:
+def _constraint(where: str, raw: Any) -> tuple[str, Any]:
+    """A price constraint as (`date`, day) or (`window`, (start, end)), or (`none`, None)."""
+    if raw is None:
+        return "none", None
+    if isinstance(raw, Mapping) and set(raw) == {"start_date"}:
+        value = raw["start_date"]
+        try:
+            return "date", value if isinstance(value, date) else date.fromisoformat(str(value))
+        except ValueError as exc:
+            raise SyncError(f"{where}: start_date {value!r} is not a date") from exc
+    if isinstance(raw, Mapping) and set(raw) == {"start_time", "end_time"}:
+        return "window", (_utc_time(where, raw["start_time"]), _utc_time(where, raw["end_time"]))
+    raise SyncError(f"{where}: unknown price constraint {raw!r}")
+
+
+def _utc_time(where: str, value: Any) -> time:
+    if isinstance(value, time):
+        parsed = value
+    else:
+        try:
+            parsed = time.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise SyncError(f"{where}: {value!r} is not a time of day") from exc
+    if parsed.tzinfo is not None:
+        parsed = datetime.combine(date(1970, 1, 1), parsed).astimezone(UTC).time()
+    return parsed.replace(tzinfo=None)
+
+
+def _variants(
+    model: Mapping[str, Any],
+) -> list[tuple[tuple[str, str], str, Any, Mapping[str, Any]]]:
+    """The request-context variants we carry: (when, its first key/value as a tuple),
+    constraint kind, constraint value, price mapping. Other variants (fast mode) are ignored."""
+    out = []
+    for i, variant in enumerate(model.get("price_variants") or ()):
+        where = f"{model['id']}.price_variants[{i}]"
+        when = variant.get("when") if isinstance(variant, Mapping) else None
+        if not isinstance(when, Mapping) or len(when) != 1:
+            continue
+        key = next(iter(when.items()))
+        if key not in VARIANTS:
+            continue
+        kind, value = _constraint(where, variant.get("constraint"))
+        if kind == "window":
+            raise SyncError(f"{where}: variant constraint is not a date")
+        prices = variant.get("prices")
+        if not isinstance(prices, Mapping):
+            raise SyncError(f"{where}: prices must be a mapping")
+        out.append((key, kind, value, prices))
+    return out
+
+
+def _variant_rates(
+    model: Mapping[str, Any], key: tuple[str, str], at: datetime
+) -> dict[str, Any] | None:
     """The partial rates of one request-context variant in force at `at`, first match per key."""
     merged: dict[str, Any] = {}
     found = False
-    for variant in model.price_variants or ():
-        if tuple(variant.when.items()) != (key,):
+    for when, kind, start, prices in _variants(model):
+        if when != key or (kind == "date" and at.date() < start):
             continue
-        constraint = variant.constraint
-        if constraint is not None:
-            if type(constraint).__name__ != "StartDateConstraint":
-                raise SyncError(f"{model.id}: variant constraint {constraint!r} is not a date")
-            if not constraint.active(at):
-                continue
         found = True
-        for genai_key, value in vars(variant.prices).items():
+        for genai_key, value in prices.items():
             if value is not None and genai_key in PRICE_KEYS:
                 merged.setdefault(genai_key, value)
     if not found or not merged:
         return None
-    return _rates(_Prices(merged))
+    return _rates(str(model["id"]), merged)
 
 
-class _Prices:
-    """A stand-in `ModelPrice` with only the keys we read."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        for key in PRICE_KEYS:
-            setattr(self, key, values.get(key))
-
-
-def _history(model: Any) -> list[dict[str, Any]]:
+def _history(model: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Price periods, oldest first, each with the variants in force at its end."""
-    raw = model.prices if isinstance(model.prices, list) else None
-    entries: list[tuple[Any, Any]] = (
-        [(c.constraint, c.prices) for c in raw] if raw is not None else [(None, model.prices)]
-    )
-    starts = sorted(c.start_date for c, _ in entries if type(c).__name__ == "StartDateConstraint")
+    raw = model.get("prices")
+    where = str(model["id"])
+    if isinstance(raw, list):
+        if not raw or not all(isinstance(c, Mapping) for c in raw):
+            raise SyncError(f"{where}: prices must be a non-empty list of conditional prices")
+        entries = [(_constraint(where, c.get("constraint")), c.get("prices")) for c in raw]
+    else:
+        entries = [(("none", None), raw)]
+    starts = sorted(value for (kind, value), _ in entries if kind == "date")
     periods = []
-    for constraint, model_price in entries:
+    for (kind, value), model_price in entries:
         period: dict[str, Any] = {}
         at = _FAR_FUTURE
-        kind = type(constraint).__name__
-        if kind == "StartDateConstraint":
-            period["from"] = constraint.start_date
-            later = [s for s in starts if s > constraint.start_date]
+        if kind == "date":
+            period["from"] = value
+            later = [s for s in starts if s > value]
             if later:
                 at = datetime.combine(later[0] - timedelta(days=1), time(12), UTC)
-        elif kind == "TimeOfDateConstraint":
+        elif kind == "window":
             period["window"] = {
-                "start": constraint.start_time.strftime("%H:%M"),
-                "end": constraint.end_time.strftime("%H:%M"),
+                "start": value[0].strftime("%H:%M"),
+                "end": value[1].strftime("%H:%M"),
             }
-        elif constraint is None:
-            if starts:
-                at = datetime.combine(starts[0] - timedelta(days=1), time(12), UTC)
-        else:
-            raise SyncError(f"{model.id}: unknown price constraint {constraint!r}")
-        period.update(_rates(model_price))
+        elif starts:
+            at = datetime.combine(starts[0] - timedelta(days=1), time(12), UTC)
+        period.update(_rates(where, model_price))
         for key, name in VARIANTS.items():
             rates = _variant_rates(model, key, at)
             if rates is not None:
@@ -465,13 +391,9 @@ def _history(model: Any) -> list[dict[str, Any]]:
     return periods
 
 
-def _variant_note(model: Any) -> str:
+def _variant_note(model: Mapping[str, Any]) -> str:
     dated = sorted(
-        {
-            (VARIANTS[when[0]], v.constraint.start_date)
-            for v in model.price_variants or ()
-            if len(when := tuple(v.when.items())) == 1 and when[0] in VARIANTS and v.constraint
-        }
+        {(VARIANTS[when], start) for when, kind, start, _ in _variants(model) if kind == "date"}
     )
     if not dated:
         return ""
@@ -479,48 +401,77 @@ def _variant_note(model: Any) -> str:
     return f"Variant rates as verified upstream: {parts} (earlier variant history not modelled)."
 
 
+def _fees(model: Mapping[str, Any]) -> str:
+    """A sentence on a per-request fee, which the catalog's token prices do not include."""
+    raw = model.get("prices")
+    mappings = [c.get("prices") for c in raw] if isinstance(raw, list) else [raw]
+    fees = {
+        m["requests_kcount"]
+        for m in mappings
+        if isinstance(m, Mapping) and m.get("requests_kcount") is not None
+    }
+    if not fees:
+        return ""
+    fee = max(_decimal(str(model["id"]), f) for f in fees)
+    return f"Plus ${format(fee.normalize(), 'f')} per 1,000 requests, billed apart (not modelled)."
+
+
 def _has_text_prices(periods: list[dict[str, Any]], embedding: bool) -> bool:
     needed = ("input_per_mtok",) if embedding else ("input_per_mtok", "output_per_mtok")
     return all(all(key in p for key in needed) for p in periods)
 
 
-def convert_model(spec: SyncSpec, model: Any, checked: date) -> tuple[str, dict[str, Any]] | None:
-    """One genai `ModelInfo` as (canonical id, our fields), or None when we skip it."""
-    embedding = "embed" in model.id.lower()
+def convert_model(
+    spec: Provider, model: Mapping[str, Any], checked: date
+) -> tuple[str, dict[str, Any]] | None:
+    """One upstream model as (canonical id, our fields), or None when we skip it."""
+    upstream_id = str(model["id"])
+    embedding = "embed" in upstream_id.lower()
     periods = _history(model)
     if not _has_text_prices(periods, embedding):
         return None
     for period in periods:
         if embedding:
             period.setdefault("output_per_mtok", Decimal(0))
-    model_id = canonical_id(spec.id, model.id, _equals_names(model.match))
-    fields: dict[str, Any] = {"name": display_name(spec.id, model_id, model.name)}
-    names = [model.id, *_match_names(model.match), f"{model_id}-latest"]
+    match = model.get("match")
+    model_id = canonical_id(spec.id, upstream_id, _equals_names(match))
+    upstream_name = model.get("name") if isinstance(model.get("name"), str) else None
+    fields: dict[str, Any] = {"name": display_name(spec.id, model_id, upstream_name)}
+    names = [upstream_id, *_match_names(match), f"{model_id}-latest"]
     fields["aliases"] = [n for n in dict.fromkeys(names) if _usable_alias(spec.id, n.lower())]
     if embedding:
         fields["kind"] = "embedding"
     encoding = _encoding(spec.id, model_id)
     if encoding:
         fields["encoding"] = encoding
-    if model.context_window:
-        fields["context_window"] = model.context_window
-    if model.deprecated:
+    window = model.get("context_window")
+    if isinstance(window, int) and not isinstance(window, bool) and window > 0:
+        fields["context_window"] = window
+    if model.get("deprecated") is True:
         fields["deprecated"] = True
     fields["checked"] = checked
-    notes = " ".join(n for n in (model.price_comments or "", _variant_note(model)) if n)
+    comments = model.get("price_comments")
+    notes = " ".join(
+        n
+        for n in (comments if isinstance(comments, str) else "", _variant_note(model), _fees(model))
+        if n
+    )
     if notes:
         fields["notes"] = notes
     fields["prices"] = periods
     return model_id, fields
 
 
-def convert_provider(spec: SyncSpec, genai_provider: Any, checked: date) -> ProviderDoc:
-    """Convert one genai `Provider` into our document, with unique ids and aliases."""
-    doc = ProviderDoc(spec.id, spec.name, spec.source or (genai_provider.pricing_urls or [""])[0])
+def convert_provider(spec: Provider, upstream: Mapping[str, Any], checked: date) -> ProviderDoc:
+    """Convert one upstream provider (published shape) into our document, with unique ids
+    and aliases."""
+    urls = upstream.get("pricing_urls") or [""]
+    doc = ProviderDoc(spec.id, spec.name, spec.source or str(urls[0]))
     claimed: dict[str, str] = {}  # normalised name -> our id
-    converted: list[tuple[str, Any, dict[str, Any]]] = []
-    for model in genai_provider.models:
-        if not spec.keep(model.id):
+    converted: list[tuple[str, Mapping[str, Any], dict[str, Any]]] = []
+    for model in upstream.get("models") or ():
+        upstream_id = str(model["id"])
+        if not spec.syncs(upstream_id):
             continue
         result = convert_model(spec, model, checked)
         if result is None:
@@ -534,12 +485,20 @@ def convert_provider(spec: SyncSpec, genai_provider: Any, checked: date) -> Prov
         if same is not None and same[2]["prices"] == fields["prices"]:
             same[2]["aliases"].extend(fields.get("aliases", []))  # one model, two upstream ids
             continue
-        if key in claimed:
-            model_id = _clean(model.id.lower().rsplit("/", 1)[-1])
+        if key in claimed:  # upstream's own id, then with its vendor path (`qwen-qwen3-32b`)
+            low = upstream_id.lower()
+            model_id = next(
+                (
+                    c
+                    for c in (_clean(low.rsplit("/", 1)[-1]), _clean(low))
+                    if _norm(c) not in claimed
+                ),
+                "",
+            )
+            if not model_id:
+                raise SyncError(f"{spec.id}: two models want the id {_clean(low)!r}; add a rename")
             key = _norm(model_id)
-            if key in claimed:
-                raise SyncError(f"{spec.id}: two models want the id {model_id!r}; add a rename")
-            fields["name"] = display_name(spec.id, model_id, model.name)
+            fields["name"] = display_name(spec.id, model_id, model.get("name"))
         claimed[key] = model_id
         converted.append((model_id, model, fields))
     converted = _split_products(spec, converted, claimed, doc.dropped)
@@ -556,8 +515,60 @@ def convert_provider(spec: SyncSpec, genai_provider: Any, checked: date) -> Prov
             del fields["aliases"]
         _merge_reviewed(f"{spec.id}/{model_id}", fields, checked)
         doc.models[model_id] = fields
-        doc.origins[model_id] = model.id
+        doc.origins[model_id] = str(model["id"])
     return doc
+
+
+def convert_all(
+    upstream: list[dict[str, Any]], checked: date, providers: Iterable[Provider] | None = None
+) -> list[ProviderDoc]:
+    """Every provider we carry (default: `prices/data/providers.yaml`), converted from upstream
+    data in the published shape; raises `SyncError` when a provider is missing or a shape is
+    unknown."""
+    by_id = {str(p.get("id")): p for p in upstream}
+    docs = []
+    for spec in synced_providers() if providers is None else providers:
+        if spec.upstream not in by_id:
+            raise SyncError(f"genai-prices has no provider {spec.upstream!r} (for {spec.id})")
+        docs.append(convert_provider(spec, by_id[spec.upstream], checked))
+    _drop_borrowed_dates(docs)
+    return docs
+
+
+_DATED = re.compile(r"-(?:\d{4}-\d{2}-\d{2}|\d{8})$")
+
+
+def _drop_borrowed_dates(docs: list[ProviderDoc]) -> None:
+    """Take from resellers' models the vendor's dated ids they match (Bedrock's regional
+    Claude Sonnet 4 matches `claude-sonnet-4-20250514`): a bare dated id means the vendor's
+    own model, which the catalog finds by stripping the date. Platform spellings
+    (`claude-sonnet-4@20250514`, `anthropic.claude-...`) stay."""
+    first_party = {
+        _norm(name)
+        for doc in docs
+        if (spec := registry().get(doc.provider)) is not None and spec.first_party
+        for model_id, fields in doc.models.items()
+        for name in (model_id, *fields.get("aliases", ()))
+    }
+    for doc in docs:
+        spec = registry().get(doc.provider)
+        if spec is None or spec.first_party:
+            continue
+        for fields in doc.models.values():
+            aliases = fields.get("aliases")
+            if not aliases:
+                continue
+            kept = [
+                a
+                for a in aliases
+                if re.search(r"[@/.:]", a)
+                or _norm(a) in first_party
+                or _norm(_DATED.sub("", a)) not in first_party
+            ]
+            if kept:
+                fields["aliases"] = kept
+            else:
+                del fields["aliases"]
 
 
 def _merge_reviewed(key: str, fields: dict[str, Any], checked: date) -> None:
@@ -569,6 +580,10 @@ def _merge_reviewed(key: str, fields: dict[str, Any], checked: date) -> None:
         fields["max_output_tokens"] = max_output
     if (lifecycle := LIFECYCLE.get(key)) is not None:
         fields["deprecated"] = True
+        if lifecycle.shutdown is not None:
+            fields["retires_on"] = lifecycle.shutdown
+        if lifecycle.replacement is not None:
+            fields["replacement"] = lifecycle.replacement
         note = lifecycle_note(lifecycle, checked)
         fields["notes"] = f"{fields['notes']} {note}" if fields.get("notes") else note
 
@@ -612,18 +627,20 @@ def products_in(
 
 
 def _split_products(
-    spec: SyncSpec,
-    converted: list[tuple[str, Any, dict[str, Any]]],
+    spec: Provider,
+    converted: list[tuple[str, Mapping[str, Any], dict[str, Any]]],
     claimed: dict[str, str],
     dropped: list[str],
-) -> list[tuple[str, Any, dict[str, Any]]]:
+) -> list[tuple[str, Mapping[str, Any], dict[str, Any]]]:
     """Each model followed by the distinct products upstream folded into it, as models of
     their own at the same rates (genai-prices, the cross-check's oracle, prices them so).
     Speech products are only taken out of the model's aliases and added to `dropped`."""
     out = []
     for model_id, model, fields in converted:
         out.append((model_id, model, fields))
-        for product_id, names in products_in(model_id, model.name, fields["aliases"]).items():
+        for product_id, names in products_in(
+            model_id, model.get("name"), fields["aliases"]
+        ).items():
             fields["aliases"] = [a for a in fields["aliases"] if a not in names]
             if _norm(product_id) in claimed:  # upstream also lists it as a model of its own
                 continue
@@ -636,7 +653,11 @@ def _split_products(
 
 
 def _product_fields(
-    spec: SyncSpec, product_id: str, names: list[str], parent: dict[str, Any], model: Any
+    spec: Provider,
+    product_id: str,
+    names: list[str],
+    parent: dict[str, Any],
+    model: Mapping[str, Any],
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "name": display_name(spec.id, product_id),
@@ -654,9 +675,9 @@ def _product_fields(
         else ""
     )
     fields["notes"] = (
-        f"genai-prices matches {', '.join(names)} as {model.id}: rates (and any batch, flex "
+        f"genai-prices matches {', '.join(names)} as {model['id']}: rates (and any batch, flex "
         f"or priority rates) are that entry's. A distinct model, so listed apart, with its own "
-        f"limits (prices/limits.py), not {model.id}'s.{fees}"
+        f"limits (prices/limits.py), not {model['id']}'s.{fees}"
     )
     fields["prices"] = copy.deepcopy(parent["prices"])
     return fields

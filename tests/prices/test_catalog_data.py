@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -194,7 +195,7 @@ def test_dated_latest_and_prefixed_spellings_resolve(name: str, key: str) -> Non
 def test_every_provider_is_there() -> None:
     assert set(CATALOG.providers()) == {
         "openai", "anthropic", "google", "mistral", "deepseek", "xai", "cohere",
-        "groq", "together", "bedrock", "vertex",
+        "groq", "together", "bedrock", "vertex", "azure", "openrouter", "fireworks", "perplexity",
     }  # fmt: skip
 
 
@@ -347,6 +348,10 @@ DEPRECATION_PAGES = {
     "google": "https://ai.google.dev/gemini-api/docs/deprecations",
     "mistral": "https://docs.mistral.ai/getting-started/models/",
     "cohere": "https://docs.cohere.com/docs/deprecations",
+    "xai": "https://docs.x.ai/docs/models#model-deprecations",
+    "groq": "https://console.groq.com/docs/deprecations",
+    "together": "https://docs.together.ai/docs/deprecations",
+    "bedrock": "https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html",
 }
 
 
@@ -354,10 +359,17 @@ DEPRECATION_PAGES = {
 def test_lifecycle_entries_name_a_model_and_a_source(key: str) -> None:
     entry = LIFECYCLE[key]
     model = next(m for m in CATALOG.models if m.key == key)  # StopIteration: no such model
-    assert model.deprecated
+    assert model.deprecated and not model.suggestable(model.checked)
     assert entry.source == DEPRECATION_PAGES[model.provider]
-    assert f"on {entry.shutdown.isoformat()} ({entry.source}" in (model.notes or "")
-    assert entry.shutdown <= model.checked  # the table only holds announced, past shutdowns
+    if entry.shutdown is None:  # retired, no date recorded by hand: the note says so
+        assert f"Retired; shutdown date not recorded ({entry.source}" in model.notes
+        assert model.retires_on is None or model.retired(model.checked)  # LiteLLM's date
+    else:
+        assert model.retires_on == entry.shutdown
+        assert f"on {entry.shutdown.isoformat()} ({entry.source}" in (model.notes or "")
+        scheduled = entry.shutdown > model.checked  # announced for later: the note says so
+        assert ("shutdown scheduled" in model.notes) is scheduled
+        assert model.retired(model.checked) is not scheduled
     if entry.replacement is not None:
         assert CATALOG.get(entry.replacement).provider == model.provider
 
@@ -376,8 +388,26 @@ def test_retired_models_are_flagged(key: str) -> None:
 
 
 def test_current_models_are_not_flagged() -> None:
-    for name in ("claude-sonnet-4-5", "claude-haiku-4-5", "gpt-4o", "gpt-5", "gemini-2.5-flash"):
-        assert not CATALOG.get(name).deprecated, name
+    for name in ("claude-sonnet-4-6", "claude-haiku-4-5", "gpt-5.5", "gemini-3-flash-preview"):
+        model = CATALOG.get(name)
+        assert not model.deprecated and model.suggestable(model.checked), name
+
+
+def test_scheduled_and_retired_models_say_so() -> None:
+    """Issue 14's review: retired models still price, scheduled ones carry their date, and
+    neither is ever suggested."""
+    day = CATALOG.get("gpt-4o").checked
+    assert CATALOG.get("gpt-4o").lifecycle(day) == "scheduled"
+    assert CATALOG.get("gpt-4o").retires_on == date(2027, 1, 14)
+    assert CATALOG.get("o1").lifecycle(day) == "retired"
+    assert CATALOG.get("claude-sonnet-4").retired(day)
+    assert not CATALOG.get("claude-sonnet-4").retired(date(2026, 6, 14))
+    assert prices.estimate("claude-sonnet-4", 100_000, 0).total == Decimal("0.3")  # still priced
+    offered = {m.key for m in CATALOG.candidates(on=day, provider="anthropic")}
+    assert "anthropic/claude-sonnet-4" not in offered and "anthropic/claude-haiku-4-5" in offered
+    suggested = CATALOG.candidates(on=day, kind=None, widen=True)
+    assert all(not m.retired(day) and not m.deprecated for m in suggested)
+    assert {m.provider_kind for m in CATALOG.candidates(on=day)} == {"first_party"}
 
 
 def test_no_speech_model_is_in_the_catalog() -> None:

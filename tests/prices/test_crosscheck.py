@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import prices
+from prices.providers import registry
 from prices.sync import build_docs
 
 genai_prices = pytest.importorskip("genai_prices")
@@ -33,14 +34,7 @@ DELIBERATE = {
     "deepseek/deepseek-v4-pro": "peak windows dated and weekday-only",
     "deepseek/deepseek-flash": "peak windows weekday-only",
 }
-_GENAI_PROVIDER = {
-    spec_id: genai_id
-    for spec_id, genai_id in (
-        ("openai", "openai"), ("anthropic", "anthropic"), ("google", "google"),
-        ("mistral", "mistral"), ("deepseek", "deepseek"), ("xai", "x-ai"), ("cohere", "cohere"),
-        ("groq", "groq"), ("together", "together"), ("bedrock", "aws"), ("vertex", "google"),
-    )
-}  # fmt: skip
+_GENAI_PROVIDER = {p.id: p.upstream for p in registry()}
 
 
 def _origins() -> dict[str, str]:
@@ -90,7 +84,9 @@ def _genai_total(
         genai_request_timestamp=at,
         price_context={"processing": "batch"} if batch else None,
     )
-    return Decimal(result.total_price)
+    # A per-request fee (Perplexity's Sonar) is not a token price: the catalog notes it only.
+    fee = getattr(result.model_price, "requests_kcount", None) or 0
+    return Decimal(result.total_price) - Decimal(fee) / 1000
 
 
 def _shapes(model: prices.Model, at: datetime) -> list[tuple[str, dict[str, int], bool]]:

@@ -11,10 +11,15 @@ import pytest
 import prices
 from prices import sync, sync_convert
 from prices.lifecycle import Lifecycle
+from prices.providers import Provider
 from prices.sync import HEADER, main, render
-from prices.sync_convert import SyncError, SyncSpec, canonical_id, convert_provider, is_speech_model
+from prices.sync_convert import SyncError, canonical_id, convert_provider, is_speech_model
+from prices.upstream import dump_json, parse_payload, to_raw
 
 types = pytest.importorskip("genai_prices.types")
+
+#: A provider entry as `prices/data/providers.yaml` would give it.
+FAKE = Provider(id="fake", name="Fake AI", kind="first_party", prefixes=(), upstream="fake")
 
 
 def test_committed_data_matches_a_sync(capsys: pytest.CaptureFixture[str]) -> None:
@@ -187,9 +192,19 @@ models:
 ).replace("<NOTES>", NOTES)
 
 
+def test_the_published_json_converts_exactly_as_the_package_objects() -> None:
+    """The refresh reads genai-prices' JSON, the sync its package: one conversion for both.
+    Written to JSON text and parsed back, the whole database gives the same documents."""
+    raw = sync.genai_raw()
+    day = dt.date(2026, 11, 29)
+    from_json = sync_convert.convert_all(parse_payload(dump_json(raw)), day)
+    from_package = sync_convert.convert_all(raw, day)
+    assert [d.models for d in from_json] == [d.models for d in from_package]
+    assert sum(len(d.models) for d in from_json) > 300
+
+
 def test_conversion_of_a_tiny_fake_provider(tmp_path: Path) -> None:
-    spec = SyncSpec("fake", "Fake AI", "fake")
-    doc = convert_provider(spec, _fake_provider(), dt.date(2026, 11, 29))
+    doc = convert_provider(FAKE, to_raw(_fake_provider()), dt.date(2026, 11, 29))
     text = render(doc, "9.9.9", dt.date(2026, 11, 29))
     assert text == EXPECTED  # the voice model (no token prices) and `fast` mode are skipped
     assert doc.origins == {
@@ -228,7 +243,7 @@ def test_speech_models_are_dropped_and_named_in_the_header(tmp_path: Path) -> No
         pricing_urls=["https://fake.example/pricing"],
         models=[_text_model(i) for i in ("fake-chat", "fake-realtime", "fake-sonic", "fake-tts")],
     )
-    doc = convert_provider(SyncSpec("fake", "Fake AI", "fake"), provider, dt.date(2026, 11, 29))
+    doc = convert_provider(FAKE, to_raw(provider), dt.date(2026, 11, 29))
     assert list(doc.models) == ["fake-chat"]
     assert sorted(doc.dropped) == ["fake-realtime", "fake-sonic", "fake-tts"]
     text = render(doc, "9.9.9", dt.date(2026, 11, 29))
@@ -274,7 +289,7 @@ def test_lifecycle_entries_flag_the_model_and_add_a_dated_note(
         pricing_urls=["https://fake.example/pricing"],
         models=[_text_model(i) for i in ("fake-old", "fake-soon", "fake-new")],
     )
-    doc = convert_provider(SyncSpec("fake", "Fake AI", "fake"), provider, dt.date(2026, 11, 29))
+    doc = convert_provider(FAKE, to_raw(provider), dt.date(2026, 11, 29))
     old, soon, new = (doc.models[i] for i in ("fake-old", "fake-soon", "fake-new"))
     assert old["deprecated"] is True and soon["deprecated"] is True
     assert "deprecated" not in new
