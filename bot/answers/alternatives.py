@@ -54,7 +54,7 @@ def _candidates(catalog: Catalog, key: str) -> tuple[tuple[int, Model], ...]:
     current = catalog.get(key)
     found = []
     for other in catalog.by_provider(current.provider):
-        if other is current or other.deprecated or other.kind != current.kind:
+        if other is current or not other.suggestable() or other.kind != current.kind:
             continue
         kin = _kinship(current, other)
         if kin is None or (current.context_window and not other.context_window):

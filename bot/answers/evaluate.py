@@ -206,18 +206,18 @@ UNKNOWN_WINDOW_MAX_TOKENS = 8_192
 
 
 def _cheapest(command: c.Cheapest, catalog: Catalog, at: datetime | None) -> CompareResult:
-    pool = catalog.by_provider(command.provider) if command.provider else catalog.models
-    if not pool:
+    if command.provider and not catalog.by_provider(command.provider):
         known = ", ".join(catalog.providers())
         raise PricesError(f"I don't know the provider `{command.provider}`; try one of: {known}.")
     need = command.min_context or 0
     size = command.input_tokens + command.output_tokens
+    # Current chat models only, from the vendors' own APIs unless a provider is named
+    # (resellers and aggregators would crowd the list with the same models).
+    on = at.date() if at else None
     candidates = [
         m
-        for m in pool
-        if m.kind == "chat"
-        and not m.deprecated
-        and (need == 0 or (m.context_window or 0) >= need)
+        for m in catalog.candidates(on=on, provider=command.provider)
+        if (need == 0 or (m.context_window or 0) >= need)
         # A model whose window nobody documented is only offered for requests that fit
         # every current model; a big prompt needs a window we know.
         and (m.context_window is not None or size <= UNKNOWN_WINDOW_MAX_TOKENS)
