@@ -27,6 +27,7 @@ from prices import Catalog, Model
 __all__ = [
     "ACTION_COUNT_MODEL",
     "COUNT_BLOCK_PREFIX",
+    "COUNT_SHORTCUT_CALLBACK",
     "DEFAULT_COUNT_MODEL",
     "TokenCounts",
     "count_by_tokenizer",
@@ -34,6 +35,8 @@ __all__ = [
     "read_counts",
 ]
 
+COUNT_SHORTCUT_CALLBACK = "tokencost_count_tokens"
+"""The message shortcut's `callback_id` (manifest `features.shortcuts`)."""
 ACTION_COUNT_MODEL = "count_model"
 """The picker's `action_id` in the reply (options from `bot.render.options`)."""
 COUNT_BLOCK_PREFIX = "tc_count"
