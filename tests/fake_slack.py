@@ -25,10 +25,13 @@ from types import MappingProxyType, TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["RESPONSE_PREFIX", "FakeSlack", "SlackCall"]
+__all__ = ["RESPONSE_PREFIX", "UPLOAD_PREFIX", "FakeSlack", "SlackCall"]
 
 RESPONSE_PREFIX = "response/"
 """Path prefix of the fake's response URLs; their calls are named ``response/<name>``."""
+UPLOAD_PREFIX = "upload/"
+"""Path prefix of the upload URLs ``files.getUploadURLExternal`` hands out (``upload/<file id>``);
+the POSTed bytes are kept whole in ``raw_body`` and in ``uploads()``."""
 
 TEAM_ID = "T123"
 BOT_USER_ID = "UBOT"
@@ -101,6 +104,8 @@ class FakeSlack:
         self._scripts: dict[str, list[_Script]] = {}
         self._ts = itertools.count(1)
         self._messages: dict[str, list[dict[str, Any]]] = {}
+        self._files: dict[str, dict[str, Any]] = {}
+        """file id -> {"filename", "length", "alt_txt", "data"} (files.* upload flow)."""
         self.ts_base = 1_700_000_000
         """Whole seconds of the message ``ts`` values handed out; tests may set their clock's."""
         self._server: ThreadingHTTPServer | None = None
@@ -210,7 +215,7 @@ class FakeSlack:
             self._scripts.setdefault(method, []).append(script)
 
     # -- serving ---------------------------------------------------------------------------
-    def _answer(self, call: SlackCall) -> tuple[int, dict[str, Any], dict[str, str]]:
+    def _answer(self, call: SlackCall) -> tuple[int, dict[str, Any] | str, dict[str, str]]:
         with self._lock:
             self._calls.append(call)
             queue = self._scripts.get(call.method, [])
@@ -224,10 +229,50 @@ class FakeSlack:
             ts = f"{self.ts_base}.{next(self._ts):06d}"
             if call.method == "conversations.history":
                 return 200, self._history(call.body), {}
+            if call.method.startswith(("files.", UPLOAD_PREFIX)):
+                return self._files_flow(call)
             response = _default_response(call, ts)
             if call.method == "chat.postMessage":
                 self._remember(call, response["message"])
         return 200, response, {}
+
+    # -- file uploads (files_upload_v2) -------------------------------------------------------
+    def uploads(self) -> dict[str, dict[str, Any]]:
+        """Files started with ``files.getUploadURLExternal``: filename, length, alt_txt, the
+        uploaded ``data`` (bytes, or None before the upload), and where completion shared it."""
+        with self._lock:
+            return {file_id: dict(f) for file_id, f in self._files.items()}
+
+    def _files_flow(self, call: SlackCall) -> tuple[int, dict[str, Any] | str, dict[str, str]]:
+        """The three steps Slack documents for uploads (docs.slack.dev/messaging/working-with-
+        files#upload): get an upload URL, POST the bytes to it, complete the upload."""
+        body = call.body
+        if call.method == "files.getUploadURLExternal":
+            if not body.get("filename") or not str(body.get("length", "")).isdigit():
+                return 200, {"ok": False, "error": "invalid_arguments"}, {}
+            file_id = f"F{next(self._ts):08d}"
+            self._files[file_id] = {"filename": body["filename"], "length": int(body["length"]),
+                                    "alt_txt": body.get("alt_txt"), "data": None}  # fmt: skip
+            url = f"{self.url}{UPLOAD_PREFIX}{file_id}"
+            return 200, {"ok": True, "upload_url": url, "file_id": file_id}, {}
+        if call.method.startswith(UPLOAD_PREFIX):
+            found = self._files.get(call.method.removeprefix(UPLOAD_PREFIX))
+            if found is None or call.http_method != "POST":
+                return 404, "Not Found", {}
+            found["data"] = call.raw_body
+            return 200, f"OK - {len(call.raw_body)}", {}
+        if call.method == "files.completeUploadExternal":
+            done = []
+            for item in call.json_field("files") or []:
+                found = self._files.get(str(item.get("id")))
+                if found is None or found["data"] is None:
+                    return 200, {"ok": False, "error": "file_not_found"}, {}  # the fake's rule
+                found.update(title=item.get("title"), channel_id=body.get("channel_id"),
+                             thread_ts=body.get("thread_ts"))  # fmt: skip
+                done.append({"id": item["id"], "title": item.get("title"),
+                             "name": found["filename"], "size": len(found["data"])})  # fmt: skip
+            return 200, {"ok": True, "files": done}, {}
+        return 200, {"ok": True}, {}
 
     # -- channel history ---------------------------------------------------------------------
     def messages(self, channel: str) -> list[dict[str, Any]]:
@@ -269,7 +314,9 @@ class FakeSlack:
         }
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        answer: Callable[[SlackCall], tuple[int, dict[str, Any], dict[str, str]]] = self._answer
+        answer: Callable[[SlackCall], tuple[int, dict[str, Any] | str, dict[str, str]]] = (
+            self._answer
+        )
 
         class Handler(BaseHTTPRequestHandler):
             def _handle(self) -> None:
@@ -277,7 +324,8 @@ class FakeSlack:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 body = dict(parse_qsl(split.query, keep_blank_values=True))
-                body.update(_parse_body(self.headers.get("Content-Type", ""), raw))
+                if not split.path.startswith("/" + UPLOAD_PREFIX):  # upload bytes stay raw
+                    body.update(_parse_body(self.headers.get("Content-Type", ""), raw))
                 call = SlackCall(
                     http_method=self.command,
                     path=split.path,
@@ -287,9 +335,12 @@ class FakeSlack:
                     raw_body=raw,
                 )
                 status, payload, headers = answer(call)
-                data = json.dumps(payload).encode("utf-8")
+                # The upload URL answers plain text (`OK - <bytes>`); the Web API answers JSON.
+                text = payload if isinstance(payload, str) else json.dumps(payload)
+                kind = "text/plain" if isinstance(payload, str) else "application/json"
+                data = text.encode("utf-8")
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Type", f"{kind}; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
                 for name, value in headers.items():
                     self.send_header(name, value)

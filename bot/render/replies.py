@@ -34,6 +34,7 @@ from bot.render.slack import (
     cut,
 )
 from bot.render.style import PLAIN, SLACK, Parts, mrkdwn_escape
+from bot.render.tables import table_of
 from bot.render.text import parts_of
 
 __all__ = [
@@ -116,7 +117,20 @@ def blocks_of(parts: Parts) -> list[Block]:
 
 
 def render_blocks(result: AnyResult) -> list[dict[str, Any]]:
-    """The reply as Block Kit dicts (validated by slack_sdk on the way out)."""
+    """The reply as Block Kit dicts (validated by slack_sdk on the way out).
+
+    A reply with rows (compare, cheapest, models) shows them as a `table` block in place of
+    its monospace table (or, for model lists, of the body lines the table repeats); the
+    monospace text stays in the message's `text` fallback (`render_text(..., slack=True)`).
+    """
     if isinstance(result, DigestResult) and result.preview_blocks:
         return list(result.preview_blocks)  # the digest as it would be posted
-    return [block.to_dict() for block in blocks_of(parts_of(result, SLACK))]
+    parts = parts_of(result, SLACK)
+    table = table_of(result)
+    if table is None:
+        return [block.to_dict() for block in blocks_of(parts)]
+    body = parts.body if parts.table is not None else []
+    blocks = [b.to_dict() for b in blocks_of(Parts(parts.title, body, None, parts.notes))]
+    notes = blocks[-1:] if parts.notes else []  # the context small print stays last
+    lead = blocks[: len(blocks) - len(notes)][: MAX_BLOCKS - 1 - len(notes)]
+    return [*lead, table, *notes]

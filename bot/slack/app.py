@@ -26,12 +26,12 @@ BOT_SCOPES = (
     "chat:write",
     "app_mentions:read",
     "im:history",
-    "im:read",
-    "im:write",
     "channels:read",
     "groups:read",
     "channels:history",  # the digest's crash recovery looks for its own message
     "groups:history",
+    "files:write",  # the digest's chart (files_upload_v2)
+    "assistant:write",  # the assistant split view (suggested prompts, thread titles)
 )
 
 
