@@ -70,6 +70,8 @@ def _rank(entry: _Entry, query: str) -> int | None:
         return 0
     if entry.id_key.startswith(query):
         return 1
+    if entry.provider_key == query:
+        return 1  # `anthropic`: the provider's own models before resellers' aliases of them
     if any(a.startswith(query) for a in entry.alias_keys):
         return 2
     if query in entry.id_key:
