@@ -30,6 +30,7 @@ from bot.store.budgets import PERIODS, Budget, list_budgets, period_window, set_
 from bot.store.db import StoreError, decimal_text
 from bot.store.digests import disable_subscription, get_subscription, set_subscription
 from bot.store.usage import spend_total
+from bot.store.workspace import Workspace
 
 __all__ = ["DEFAULT_DIGEST_TIME", "LedgerOutcome", "run_budget", "run_digest", "run_log"]
 
@@ -80,7 +81,7 @@ def _in_channel(template: str, channel: str, data: dict[str, Any]) -> LedgerOutc
 def _budget_line(runtime: Runtime, budget: Budget) -> tuple[str, Decimal]:
     now = runtime.clock()
     start, end = period_window(budget.period, now, ZoneInfo(runtime.settings.timezone))
-    spent = spend_total(runtime.db(), start, end, budget.tag).cost_usd
+    spent = spend_total(runtime.db(), budget.workspace, start, end, budget.tag).cost_usd
     who = f"#{budget.tag}" if budget.tag else "Workspace"
     ratio = spent / budget.amount_usd
     return (
@@ -93,7 +94,7 @@ def _budget_line(runtime: Runtime, budget: Budget) -> tuple[str, Decimal]:
 def run_log(
     cmd: Log,
     runtime: Runtime,
-    team_id: str | None,
+    ws: Workspace,
     channel_id: str | None,
     user_id: str | None,
     source: str = "slack",
@@ -106,7 +107,7 @@ def run_log(
         tag=cmd.tag, user=user_id,
     )  # fmt: skip
     try:
-        _, batch = record_events(runtime.db(), runtime.catalog, [event], source, now)
+        _, batch = record_events(runtime.db(), ws, runtime.catalog, [event], source, now)
     except UsageRefused as exc:
         message = exc.errors[0][1]
         model = runtime.catalog.find(cmd.model)
@@ -122,7 +123,7 @@ def run_log(
         f"Logged {row.model}{tag}: {row.input_tokens:,} input, {row.output_tokens:,} output "
         f"tokens = {prices.format_usd(row.cost_usd)} (at {rate_in} in / {rate_out} out per MTok)."
     )
-    budgets = [b for b in list_budgets(runtime.db(), team_id or "") if b.tag in ("", row.tag or "")]
+    budgets = [b for b in list_budgets(runtime.db(), ws) if b.tag in ("", row.tag or "")]
     lines = [_budget_line(runtime, b)[0] for b in budgets]
     if lines:
         text += " Budgets: " + "; ".join(lines) + "."
@@ -137,21 +138,20 @@ def run_log(
 
 
 def run_budget(
-    cmd: BudgetCommand, runtime: Runtime, team_id: str | None, user_id: str | None
+    cmd: BudgetCommand, runtime: Runtime, ws: Workspace, user_id: str | None
 ) -> LedgerOutcome:
     """Set ``budget 500/month [#tag]``, or show every budget's progress with no amount."""
-    team = team_id or ""
     if cmd.amount is not None:
         period = cmd.amount.period
         if period not in PERIODS:
             return _error(f"Budgets are per day, week or month, not per {period}; "
                           "try `budget 500/month`.")  # fmt: skip
         try:
-            set_budget(runtime.db(), team, cmd.tag, cmd.amount.usd, period, user_id,
+            set_budget(runtime.db(), ws, cmd.tag, cmd.amount.usd, period, user_id,
                        runtime.clock())  # fmt: skip
         except StoreError as exc:
             return _error(exc.message)
-    budgets = list_budgets(runtime.db(), team)
+    budgets = list_budgets(runtime.db(), ws)
     if cmd.tag is not None and cmd.amount is None:
         budgets = [b for b in budgets if b.tag == cmd.tag]
     if not budgets:
@@ -202,7 +202,7 @@ def _no_channel(cmd: DigestCommand, resolvable: bool) -> LedgerOutcome:
 def run_digest(
     cmd: DigestCommand,
     runtime: Runtime,
-    team_id: str | None,
+    ws: Workspace,
     channel_id: str | None,
     user_id: str | None,
     resolve_channel: Callable[[str], str | None] | None = None,
@@ -212,16 +212,18 @@ def run_digest(
     Subscriptions are keyed by channel id: a ``#name`` needs ``resolve_channel`` (the Slack edge
     looks it up); without one, run the command in the channel itself or give its id (in any
     case: ``c0123abc`` is C0123ABC). ``preview`` needs no channel (it uses the workspace zone).
+    Only ``ws``'s own subscriptions are read or changed: another workspace's channel id reads
+    as a channel without a digest, as an unknown id does.
     """
     now = runtime.clock()
     channel = _channel(cmd, channel_id, resolve_channel)
     if channel is None and (cmd.channel or "").strip():
         return _no_channel(cmd, resolve_channel is not None)  # named, but not found
     if cmd.action == "preview":
-        current = get_subscription(runtime.db(), channel) if channel else None
+        current = get_subscription(runtime.db(), ws, channel) if channel else None
         zone = current.zone if current else ZoneInfo(cmd.tz or runtime.settings.timezone)
         day = now.astimezone(zone).date() - timedelta(days=1)
-        digest = build_digest(runtime.db(), runtime.catalog, team_id, day, zone, now)
+        digest = build_digest(runtime.db(), ws, runtime.catalog, day, zone, now)
         if digest is None:
             return _ok("digest", f"Nothing to report for {day:%a %d %b %Y}: no usage, "
                        "questions or price changes, so no digest would be posted.",
@@ -233,18 +235,18 @@ def run_digest(
     if channel is None:
         return _no_channel(cmd, resolve_channel is not None)
     if cmd.action == "off":
-        was_on = disable_subscription(runtime.db(), channel, now)
+        was_on = disable_subscription(runtime.db(), ws, channel, now)
         text = ("Daily digest turned off for {}." if was_on
                 else "{} had no daily digest.")  # fmt: skip
         return _in_channel(text, channel, {"action": "off", "channel": channel, "was_on": was_on})
     if cmd.action == "on":
         try:
-            sub = set_subscription(runtime.db(), channel, team_id, cmd.time or DEFAULT_DIGEST_TIME,
+            sub = set_subscription(runtime.db(), ws, channel, cmd.time or DEFAULT_DIGEST_TIME,
                                    cmd.tz or runtime.settings.timezone, user_id, now)  # fmt: skip
         except StoreError as exc:
             return _error(exc.message)
     else:
-        found = get_subscription(runtime.db(), channel)
+        found = get_subscription(runtime.db(), ws, channel)
         if found is None or not found.enabled:
             data = {"action": "status", "channel": channel, "on": False}
             return _in_channel("No daily digest in {}. Try `digest on`.", channel, data)

@@ -10,11 +10,11 @@ from slack_bolt.middleware.request_verification import RequestVerification
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 from slack_sdk.signature import Clock, SignatureVerifier
 
 from bot.runtime import Runtime
+from bot.slack.installations import installation_store
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.guard import log_incident
 
@@ -90,9 +90,7 @@ def build_app(runtime: Runtime, client: WebClient | None = None) -> App:
             client_id=settings.client_id,
             client_secret=settings.client_secret,
             scopes=list(BOT_SCOPES),
-            installation_store=SQLite3InstallationStore(
-                database=db, client_id=str(settings.client_id)
-            ),
+            installation_store=installation_store(runtime),
             state_store=SQLite3OAuthStateStore(database=db, expiration_seconds=600),
         )
     else:
