@@ -213,12 +213,17 @@ _ADD_COLUMNS = (
     "ALTER TABLE faq_misses ADD COLUMN team_id TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE faq_misses ADD COLUMN enterprise_id TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE seen_events ADD COLUMN enterprise_id TEXT NOT NULL DEFAULT ''",
-    "UPDATE queries SET team_id = :team_id, enterprise_id = :enterprise_id"
-    " WHERE COALESCE(team_id, '') = ''",
-    "UPDATE queries SET enterprise_id = COALESCE((SELECT enterprise_id FROM _m004_teams t"
-    " WHERE t.team_id = queries.team_id), '') WHERE team_id <> :team_id",
     "UPDATE faq_misses SET team_id = :team_id, enterprise_id = :enterprise_id",
-    "UPDATE seen_events SET team_id = COALESCE(NULLIF(team_id, ''), :team_id)",
+    *(
+        statement.format(table=table)
+        for table in ("queries", "seen_events")
+        for statement in (
+            "UPDATE {table} SET team_id = :team_id WHERE COALESCE(team_id, '') = ''",
+            "UPDATE {table} SET enterprise_id = COALESCE((SELECT enterprise_id FROM _m004_teams t"
+            " WHERE t.team_id = {table}.team_id), CASE WHEN team_id = :team_id"
+            " THEN :enterprise_id ELSE '' END)",
+        )
+    ),
 )
 
 _INDEXES = (
