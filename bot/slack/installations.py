@@ -58,7 +58,8 @@ class WorkspaceClients:
     """``clients(ws)``: a client posting with ``ws``'s own bot token, or None (not posted to).
 
     ``make_client(token)`` builds a client (``bot.digest.post.build_post_client``); one client
-    is kept per token.
+    is kept per token. Why a workspace is not posted to is logged once per instance (the clock
+    keeps one for its life), not on every tick.
     """
 
     def __init__(self, runtime: Runtime, make_client: Callable[[str], WebClient]) -> None:
@@ -67,13 +68,20 @@ class WorkspaceClients:
         self.store = installation_store(runtime) if runtime.settings.oauth else None
         self._clients: dict[str, WebClient] = {}
         self._lock = threading.Lock()
+        self._said: set[tuple[Workspace, str]] = set()
+
+    def _say(self, ws: Workspace, level: int, message: str) -> None:
+        with self._lock:
+            if (ws, message) in self._said:
+                return
+            self._said.add((ws, message))
+        log.log(level, "not posting to workspace %s: %s", ws, message)
 
     def token(self, ws: Workspace) -> str | None:
         """``ws``'s bot token; None when it revoked the app or has no installation."""
         record = get_workspace(self.runtime.db(), ws)
         if record is not None and record.revoked_utc is not None:
-            log.info("not posting to workspace %s: %s on %s", ws, record.revoked_reason,
-                     f"{record.revoked_utc:%Y-%m-%d}")  # fmt: skip
+            self._say(ws, logging.INFO, f"{record.revoked_reason} on {record.revoked_utc:%Y-%m-%d}")
             return None
         if self.store is None:
             token = self.runtime.settings.bot_token
@@ -85,8 +93,8 @@ class WorkspaceClients:
             )
             token = bot.bot_token if bot is not None else None
         if not token:
-            log.warning("not posting to workspace %s: no bot token (the app is not installed "
-                        "there, or was uninstalled)", ws)  # fmt: skip
+            self._say(ws, logging.WARNING, "no bot token (the app is not installed there, or "
+                      "was uninstalled)")  # fmt: skip
         return token or None
 
     def __call__(self, ws: Workspace) -> WebClient | None:

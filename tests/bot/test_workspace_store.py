@@ -108,7 +108,10 @@ def test_adopt_moves_the_default_workspaces_rows_and_keeps_the_teams_own(db: Dat
     set_budget(db, A, None, Decimal(99), "month", "U1", NOW)
     assert adopt(db, A, NOW) == 2  # of two usage rows and two budgets, one each clashes
     assert spend_total(db, A, *WINDOW).cost_usd == Decimal(6)  # A's "same" row wins
-    assert [(b.tag, b.amount_usd) for b in list_budgets(db, A)] == [("", 99), ("x", 3)]
+    assert [(b.tag, b.amount_usd) for b in list_budgets(db, A)] == [
+        ("", Decimal(99)),
+        ("x", Decimal(3)),
+    ]
     assert spend_total(db, DEFAULT_WORKSPACE, *WINDOW).rows == 0
     assert [r.workspace for r in list_workspaces(db)] == [A]
 
