@@ -36,11 +36,13 @@ from bot.ledger.fields import event_from_fields  # noqa: E402
 from bot.ledger.pricing import price_events  # noqa: E402
 from bot.store.db import format_utc, open_db  # noqa: E402
 from bot.store.usage import _INSERT_USAGE, _usage_params  # noqa: E402
+from bot.store.workspace import Workspace  # noqa: E402
 
 TOKEN = "bench-token"
 BATCH = 1000
 MODELS = ("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "o3")
 NOW = datetime(2026, 11, 3, 8, tzinfo=UTC)
+WS = Workspace("T1")
 
 
 def serve(port: int, db_path: str) -> None:
@@ -123,12 +125,12 @@ def bench_bare(events: list[dict[str, object]], workdir: Path) -> float:
     parsed = [event_from_fields(e, NOW) for e in events]
     rows = price_events(catalog, parsed, "http").rows
     columns = [
-        "event_key", "model", "provider", "input_tokens", "output_tokens",
-        "cached_input_tokens", "cost_usd", "cost_nanousd", "input_per_mtok", "output_per_mtok",
-        "cached_input_per_mtok", "price_as_of", "tag", "user", "source", "occurred_utc",
-        "recorded_utc",
+        "team_id", "enterprise_id", "event_key", "model", "provider", "input_tokens",
+        "output_tokens", "cached_input_tokens", "cost_usd", "cost_nanousd", "input_per_mtok",
+        "output_per_mtok", "cached_input_per_mtok", "price_as_of", "tag", "user_id", "source",
+        "occurred_utc", "recorded_utc",
     ]  # fmt: skip
-    records = [dict(zip(columns, _usage_params(r, format_utc(NOW)), strict=True)) for r in rows]
+    records = [dict(zip(columns, _usage_params(WS, r, format_utc(NOW)), strict=True)) for r in rows]
     db = open_db(workdir / "bare.db")
     started = time.perf_counter()
     for start in range(0, len(records), BATCH):
@@ -153,9 +155,9 @@ def bench_digest(rows: int, workdir: Path) -> tuple[float, float, float]:
                 nanousd = rng.randint(1_000, 5_000_000)
                 # Oldest first, as a real ledger grows: appends to the time index stay cheap.
                 when = format_utc(NOW - timedelta(seconds=span_s * (rows - i) / rows))
-                batch.append((None, model, "openai", 1000, 200, 0, str(nanousd / 1e9), nanousd,
-                              None, None, None, None, f"team-{i % 8}", None, "http", when,
-                              recorded))  # fmt: skip
+                batch.append((*WS.params(), None, model, "openai", 1000, 200, 0,
+                              str(nanousd / 1e9), nanousd, None, None, None, None,
+                              f"team-{i % 8}", None, "http", when, recorded))  # fmt: skip
             db.conn.executemany(_INSERT_USAGE, batch)
     fill_s = time.perf_counter() - started
     db.execute("ANALYZE")
@@ -163,7 +165,7 @@ def bench_digest(rows: int, workdir: Path) -> tuple[float, float, float]:
     timings = []
     for _ in range(2):
         started = time.perf_counter()
-        digest = build_digest(db, catalog, "T1", date(2026, 11, 2), ZoneInfo("UTC"), NOW)
+        digest = build_digest(db, WS, catalog, date(2026, 11, 2), ZoneInfo("UTC"), NOW)
         if digest is None:
             raise SystemExit("the digest was empty")
         render_digest(digest)

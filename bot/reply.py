@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any, Protocol
 
 from bot.store.queries import QueryRecord
+from bot.store.workspace import Workspace
 
 __all__ = ["Asker", "Renderings", "Reply"]
 
@@ -20,7 +21,8 @@ class Asker:
 
     surface: str
     """`command`, `mention`, `dm`, `cli`, `action` or `home`."""
-    team_id: str | None = None
+    workspace: Workspace
+    """The workspace asking: every row read or written for the answer is this workspace's."""
     channel_id: str | None = None
     user_id: str | None = None
 

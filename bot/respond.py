@@ -71,13 +71,13 @@ def _evaluate(
     match command:
         case c.Log():
             source = "cli" if asker.surface == "cli" else "slack"
-            return run_log(command, runtime, asker.team_id, asker.channel_id, asker.user_id,
+            return run_log(command, runtime, asker.workspace, asker.channel_id, asker.user_id,
                            source=source)  # fmt: skip
         case c.Budget():
-            return run_budget(command, runtime, asker.team_id, asker.user_id)
+            return run_budget(command, runtime, asker.workspace, asker.user_id)
         case c.Digest():
-            return run_digest(command, runtime, asker.team_id, asker.channel_id, asker.user_id,
-                              resolve_channel=resolve)  # fmt: skip
+            return run_digest(command, runtime, asker.workspace, asker.channel_id,
+                              asker.user_id, resolve_channel=resolve)  # fmt: skip
         case c.Faq():
             direct = _faq_by_id(runtime, command.question, command.share)
             if direct is not None:
@@ -101,7 +101,7 @@ def _record(runtime: Runtime, asker: Asker, text: str, kind: str, fields: dict[s
         surface=asker.surface,
         kind=kind,
         outcome="error" if kind == "error" else "ok",
-        team_id=asker.team_id,
+        workspace=asker.workspace,
         channel_id=asker.channel_id,
         user_id=asker.user_id,
         model=fields.get("model"),
@@ -137,7 +137,7 @@ def respond_to(
         outcome = ErrorResult(exc.message, exc.suggestions)
     if isinstance(outcome, FaqMissResult) and not outcome.off_topic:
         try:
-            record_faq_miss(runtime.db(), outcome.question, asker.user_id,
+            record_faq_miss(runtime.db(), asker.workspace, outcome.question, asker.user_id,
                             [sid for sid, _ in outcome.suggestions], runtime.clock())  # fmt: skip
         except Exception:
             log.exception("could not record an FAQ miss; answering anyway")

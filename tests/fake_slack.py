@@ -10,6 +10,10 @@ port. Requests are recorded as frozen ``SlackCall`` values; responses can be scr
         fake.respond_with("conversations.info", {"ok": False, "error": "channel_not_found"})
         ...
         fake.wait_for("chat.postMessage", count=1)
+
+OAuth installs: ``fake.grant(code, team_id, bot_token)`` makes ``oauth.v2.access`` exchange that
+code for a bot token of that team, and ``auth.test`` with the token answer for the team, so an
+app can be installed into several workspaces through its real ``/slack/oauth_redirect``.
 """
 
 from __future__ import annotations
@@ -106,6 +110,10 @@ class FakeSlack:
         self._messages: dict[str, list[dict[str, Any]]] = {}
         self._files: dict[str, dict[str, Any]] = {}
         """file id -> {"filename", "length", "alt_txt", "data"} (files.* upload flow)."""
+        self._grants: dict[str, dict[str, Any]] = {}
+        """``oauth.v2.access`` answers by ``code``."""
+        self._teams: dict[str, dict[str, Any]] = {}
+        """The team each granted bot token belongs to, for ``auth.test``."""
         self.ts_base = 1_700_000_000
         """Whole seconds of the message ``ts`` values handed out; tests may set their clock's."""
         self._server: ThreadingHTTPServer | None = None
@@ -210,6 +218,28 @@ class FakeSlack:
         """Answer ``method`` with ``payload`` (every call until reset, or the next ``times``)."""
         self._script(method, _Script(status, dict(payload), {}, times))
 
+    def grant(
+        self,
+        code: str,
+        team_id: str,
+        bot_token: str,
+        *,
+        enterprise_id: str | None = None,
+        team_name: str = "Fake Workspace",
+    ) -> None:
+        """Let ``oauth.v2.access`` exchange ``code`` for ``bot_token``, a bot of ``team_id``."""
+        team = {"id": team_id, "name": team_name}
+        enterprise = {"id": enterprise_id, "name": "Fake Org"} if enterprise_id else None
+        with self._lock:
+            self._grants[code] = {
+                "ok": True, "app_id": "A999", "authed_user": {"id": "UINSTALLER"},
+                "scope": "commands,chat:write", "token_type": "bot", "access_token": bot_token,
+                "bot_user_id": f"UBOT{team_id}", "team": team, "enterprise": enterprise,
+                "is_enterprise_install": False,
+            }  # fmt: skip
+            self._teams[bot_token] = {"team_id": team_id, "team": team_name,
+                                      "enterprise_id": enterprise_id}  # fmt: skip
+
     def _script(self, method: str, script: _Script) -> None:
         with self._lock:
             self._scripts.setdefault(method, []).append(script)
@@ -231,6 +261,16 @@ class FakeSlack:
                 return 200, self._history(call.body), {}
             if call.method.startswith(("files.", UPLOAD_PREFIX)):
                 return self._files_flow(call)
+            if call.method == "oauth.v2.access":
+                grant = self._grants.get(str(call.body.get("code")))
+                return 200, grant or {"ok": False, "error": "invalid_code"}, {}
+            team = self._teams.get(call.token or "")
+            if call.method == "auth.test" and team is not None:
+                return (
+                    200,
+                    {**_default_response(call, ts), **team, "bot_id": f"B{team['team_id']}"},
+                    {},
+                )
             response = _default_response(call, ts)
             if call.method == "chat.postMessage":
                 self._remember(call, response["message"])

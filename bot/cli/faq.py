@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import date
 
 from bot.cli.queries import parse_since
+from bot.cli.workspaces import add_team_option, cli_workspace
 from bot.config import Settings
 from bot.runtime import Runtime, utc_now
 from bot.store.queries import FaqMiss, FaqVoteTally, faq_vote_tallies, recent_faq_misses
@@ -41,10 +42,12 @@ def add_faq_subcommand(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     p_misses.add_argument("--since", help="a date (2026-11-01) or a duration back (24h, 7d)")
     p_misses.add_argument("--limit", type=int, default=50, help="at most this many (50)")
     p_misses.add_argument("--json", action="store_true", help="print a JSON list")
+    add_team_option(p_misses)
     p_misses.set_defaults(func=cmd_faq, faq_func=_faq_misses)
 
     p_votes = faq_sub.add_parser("votes", help='"Was this helpful?" tallies per entry')
     p_votes.add_argument("--json", action="store_true", help="print a JSON list")
+    add_team_option(p_votes)
     p_votes.set_defaults(func=cmd_faq, faq_func=_faq_votes)
 
 
@@ -109,7 +112,8 @@ def _faq_misses(args: argparse.Namespace) -> int:
     runtime = _open_runtime()
     try:
         since = parse_since(args.since, runtime.clock()) if args.since else None
-        misses = recent_faq_misses(runtime.db(), since=since, limit=args.limit)
+        ws = cli_workspace(runtime, args.team)
+        misses = recent_faq_misses(runtime.db(), ws, since=since, limit=args.limit)
     except ValueError as exc:
         print(f"tokencost: {exc}", file=sys.stderr)
         return 2
@@ -139,7 +143,7 @@ def _faq_votes(args: argparse.Namespace) -> int:
     """Helpful / not helpful votes per entry, least helpful first (the ones to rewrite)."""
     runtime = _open_runtime()
     try:
-        tallies = faq_vote_tallies(runtime.db())
+        tallies = faq_vote_tallies(runtime.db(), cli_workspace(runtime, args.team))
     finally:
         runtime.close()
     if args.json:

@@ -4,7 +4,8 @@
   [--at TIMESTAMP] [--json]`` (counts and times read as in ``bot.ledger.fields``, like a CSV cell
   or a ``POST /usage`` field)
 - ``tokencost usage import FILE [--json]``
-- ``tokencost digest send [--date YYYY-MM-DD] [--dry-run]``
+- ``tokencost digest send [--date YYYY-MM-DD] [--dry-run] [--team T]`` (every workspace's
+  digests, each posted with its own token, unless ``--team`` names one)
 - ``tokencost clock [--interval SECONDS]``
 
 Each subparser sets ``handler``: ``(args, runtime) -> exit code`` (0 ok, 1 refused or failed,
@@ -25,6 +26,7 @@ from types import FrameType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.cli.workspaces import add_team_option, cli_workspace
 from bot.digest.build import build_digest
 from bot.digest.render import render_digest
 from bot.ledger.csv_import import ImportRefused, import_usage_csv
@@ -53,7 +55,8 @@ def handle_usage_add(args: argparse.Namespace, runtime: Runtime) -> int:
     }  # fmt: skip
     try:
         event = event_from_fields({k: v for k, v in fields.items() if v is not None}, now)
-        result, batch = record_events(runtime.db(), runtime.catalog, [event], "cli", now)
+        ws = cli_workspace(runtime, args.team)
+        result, batch = record_events(runtime.db(), ws, runtime.catalog, [event], "cli", now)
     except EventProblems as exc:
         _emit(args, "Not recorded: " + "; ".join(exc.problems) + ".",
               {"kind": "error", "error": "; ".join(exc.problems), "suggestions": []})  # fmt: skip
@@ -81,8 +84,9 @@ def handle_usage_add(args: argparse.Namespace, runtime: Runtime) -> int:
 def handle_usage_import(args: argparse.Namespace, runtime: Runtime) -> int:
     """``usage import``: good rows in, bad rows listed by line; exit 1 if any was refused."""
     try:
+        ws = cli_workspace(runtime, args.team)
         summary = import_usage_csv(
-            runtime.db(), runtime.catalog, args.file, runtime.clock(), progress=sys.stderr
+            runtime.db(), ws, runtime.catalog, args.file, runtime.clock(), progress=sys.stderr
         )
     except (ImportRefused, OSError) as exc:
         message = exc.message if isinstance(exc, ImportRefused) else f"Cannot read {args.file}."
@@ -108,19 +112,24 @@ def handle_digest_send(args: argparse.Namespace, runtime: Runtime) -> int:
         except ValueError:
             print(DATE_HELP, file=sys.stderr)
             return 2
-    if not args.dry_run and not runtime.settings.bot_token:
-        print("Posting needs SLACK_BOT_TOKEN; use --dry-run to print the digest.", file=sys.stderr)
+    if not args.dry_run and not runtime.settings.bot_token and not runtime.settings.oauth:
+        print("Posting needs SLACK_BOT_TOKEN (or an OAuth install); use --dry-run to print the "
+              "digest.", file=sys.stderr)  # fmt: skip
         return 1
-    from bot.digest.post import build_post_client, send_digests  # slack_sdk: only when posting
+    # slack_sdk: only when posting
+    from bot.digest.clock import workspace_clients
+    from bot.digest.post import send_digests
 
-    client = None if args.dry_run else build_post_client(runtime)
-    outcomes = send_digests(runtime, client, now, day=day, dry_run=args.dry_run)
+    only = [cli_workspace(runtime, args.team)] if args.team else None
+    clients = None if args.dry_run else workspace_clients(runtime)
+    outcomes = send_digests(runtime, clients, now, day=day, dry_run=args.dry_run, workspaces=only)
     if not outcomes:
         zone = ZoneInfo(runtime.settings.timezone)
         day = day or now.astimezone(zone).date() - timedelta(days=1)
         print("No channel has the digest on (`/tokencost digest on`).", file=sys.stderr)
         if args.dry_run:
-            digest = build_digest(runtime.db(), runtime.catalog, None, day, zone, now)
+            ws = only[0] if only else cli_workspace(runtime, None)
+            digest = build_digest(runtime.db(), ws, runtime.catalog, day, zone, now)
             print(render_digest(digest)[0] if digest else f"Nothing to report for {day}.")
         return 0
     for outcome in outcomes:
@@ -162,10 +171,12 @@ def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     add.add_argument("--at", help="when it happened: ISO 8601 with a timezone, or a bare "
                      "YYYY-MM-DD for midnight UTC (default now)")  # fmt: skip
     add.add_argument("--json", action="store_true")
+    add_team_option(add)
     add.set_defaults(handler=handle_usage_add)
     imp = usage_sub.add_parser("import", help="import a CSV with a header row")
     imp.add_argument("file", type=Path)
     imp.add_argument("--json", action="store_true")
+    add_team_option(imp)
     imp.set_defaults(handler=handle_usage_import)
 
     digest = subparsers.add_parser("digest", help="the daily spend digest")
@@ -174,6 +185,7 @@ def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     # Checked in the handler, so a bad day gets one sentence instead of argparse's wording.
     send.add_argument("--date", help="day to report (YYYY-MM-DD)")
     send.add_argument("--dry-run", action="store_true", help="print it; claim and post nothing")
+    add_team_option(send)
     send.set_defaults(handler=handle_digest_send)
 
     clock = subparsers.add_parser("clock", help="post digests and budget alerts when due")

@@ -24,6 +24,7 @@ from bot.answers.results import ErrorResult, ModelsResult, PriceResult, Result, 
 from bot.cli.faq import add_faq_subcommand
 from bot.cli.ledger import add_subcommands as add_ledger_subcommands
 from bot.cli.queries import add_queries_subcommand
+from bot.cli.workspaces import add_team_option, add_workspace_subcommands, cli_workspace
 from bot.config import ConfigError, Settings
 from bot.language.commands import Count, Faq
 from bot.language.errors import ParseError
@@ -32,6 +33,7 @@ from bot.pipeline import Asker, Reply, answer, log_reply
 from bot.render.replies import render_json, render_text
 from bot.respond import is_count as _is_count
 from bot.runtime import Runtime
+from bot.store.db import StoreError
 
 __all__ = ["HISTORY_FILE", "build_parser", "cmd_ask", "cmd_console", "main", "run_console"]
 
@@ -86,9 +88,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         text = sys.stdin.read()
     runtime = _runtime(encodings=False)
     try:
+        asker = Asker(surface="cli", workspace=cli_workspace(runtime, args.team), user_id="cli")
         if _needs_encodings(text, runtime.catalog):
             prices.load_encodings()  # once, before answering; never per request
-        reply = answer(runtime, text, Asker(surface="cli", user_id="cli"))
+        reply = answer(runtime, text, asker)
         log_reply(runtime, reply)
         return _print_reply(reply, args.json, sys.stdout)
     finally:
@@ -102,10 +105,14 @@ def _strip_prefix(line: str) -> str:
     return stripped
 
 
-def run_console(read: Callable[[str], str], out: TextIO, runtime: Runtime) -> int:
-    """The read-answer loop: `read(prompt)` gives a line, raises EOFError at the end."""
+def run_console(
+    read: Callable[[str], str], out: TextIO, runtime: Runtime, team: str | None = None
+) -> int:
+    """The read-answer loop: `read(prompt)` gives a line, raises EOFError at the end.
+
+    Answers act on the workspace `team` (see `bot.cli.workspaces.cli_workspace`)."""
+    asker = Asker(surface="cli", workspace=cli_workspace(runtime, team), user_id="cli")
     print("tokencost console: type a command (`help` for examples), `quit` to leave.", file=out)
-    asker = Asker(surface="cli", user_id="cli")
     while True:
         try:
             line = read(_PROMPT)
@@ -151,10 +158,9 @@ def _with_readline() -> Callable[[], None]:
 
 def cmd_console(args: argparse.Namespace) -> int:
     """An interactive prompt over the same language as `/tokencost`."""
-    del args
     runtime = _runtime()
     try:
-        return run_console_interactive(runtime)
+        return run_console_interactive(runtime, args.team)
     finally:
         runtime.close()
 
@@ -237,11 +243,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         runtime.close()
 
 
-def run_console_interactive(runtime: Runtime) -> int:
+def run_console_interactive(runtime: Runtime, team: str | None = None) -> int:
     """The console on this terminal, with line editing and history when interactive."""
     save = _with_readline() if sys.stdin.isatty() else (lambda: None)
     try:
-        return run_console(_read_private, sys.stdout, runtime)
+        return run_console(_read_private, sys.stdout, runtime, team)
     finally:
         save()
 
@@ -285,9 +291,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_ask = sub.add_parser("ask", help="answer TEXT as if typed after /tokencost")
     p_ask.add_argument("text", nargs="*", metavar="TEXT", help="e.g. gpt-4o 1000 500 x 10k/day")
     _add_json(p_ask)
+    add_team_option(p_ask)
     p_ask.set_defaults(func=cmd_ask)
 
     p_console = sub.add_parser("console", help="interactive prompt (no Slack needed)")
+    add_team_option(p_console)
     p_console.set_defaults(func=cmd_console)
 
     p_prices = sub.add_parser("prices", help="the price catalog")
@@ -307,7 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_queries_subcommand(sub)
     add_faq_subcommand(sub)
     add_ledger_subcommands(sub)
-    for name in ("usage", "digest", "clock"):
+    add_workspace_subcommands(sub)
+    for name in ("usage", "digest", "clock", "workspace", "ingest-token"):
         sub.choices[name].set_defaults(func=cmd_runtime)
     return parser
 
@@ -340,6 +349,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except ConfigError as exc:
         print(f"tokencost: {exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:  # e.g. --team missing while several workspaces are held
+        print(f"tokencost: {exc.message}", file=sys.stderr)
         return 2
     except prices.CatalogError as exc:
         print(f"tokencost: the price data is invalid: {exc.message}", file=sys.stderr)

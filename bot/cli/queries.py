@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 import prices
+from bot.cli.workspaces import add_team_option, cli_workspace
 from bot.config import Settings
 from bot.runtime import Runtime
 from bot.store.queries import QueryRecord, recent_queries
@@ -23,6 +24,7 @@ def add_queries_subcommand(sub: argparse._SubParsersAction[argparse.ArgumentPars
     p_queries.add_argument("--user", help="only this Slack user id")
     p_queries.add_argument("--limit", type=int, default=50, help="at most this many (50)")
     p_queries.add_argument("--json", action="store_true", help="print a JSON list")
+    add_team_option(p_queries)
     p_queries.set_defaults(func=cmd_queries)
 
 
@@ -31,7 +33,8 @@ def cmd_queries(args: argparse.Namespace) -> int:
     runtime = Runtime.start(Settings.from_env(os.environ), encodings=False)
     try:
         since = parse_since(args.since, runtime.clock()) if args.since else None
-        rows = recent_queries(runtime.db(), user_id=args.user, since=since, limit=args.limit)
+        ws = cli_workspace(runtime, args.team)
+        rows = recent_queries(runtime.db(), ws, user_id=args.user, since=since, limit=args.limit)
     except ValueError as exc:
         print(f"tokencost: {exc}", file=sys.stderr)
         return 2
@@ -67,7 +70,8 @@ def parse_since(text: str, now: datetime) -> datetime:
 def _query_json(q: QueryRecord) -> dict[str, object]:
     return {
         "created_utc": q.created_utc.isoformat(), "surface": q.surface, "kind": q.kind,
-        "outcome": q.outcome, "team_id": q.team_id, "channel_id": q.channel_id,
+        "outcome": q.outcome, "team_id": q.workspace.team_id or None,
+        "enterprise_id": q.workspace.enterprise_id or None, "channel_id": q.channel_id,
         "user_id": q.user_id, "model": q.model, "input_tokens": q.input_tokens,
         "output_tokens": q.output_tokens, "requests": q.requests,
         "cost_usd": prices.usd_string(q.cost_usd) if q.cost_usd is not None else None,

@@ -2,7 +2,8 @@
 
 Checked on every clock tick. Periods (day, week from Monday, calendar month) follow the
 workspace timezone (``TOKENCOST_TIMEZONE``). An alert goes to the digest channels of the
-budget's team; a budget with no subscribed channel waits until one exists.
+budget's own workspace, posted with that workspace's bot token; a budget with no subscribed
+channel waits until one exists, and a workspace without a token (uninstalled) gets none.
 
 Once, not twice: ``claim_budget_alert`` is an insert-or-ignore on (budget, period, threshold),
 so two clocks never both send it. When crossing 100% the 80% alert is claimed too (one message
@@ -14,6 +15,7 @@ by choice: a missed alert still shows in the digest's budget line, a repeated on
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,7 +23,6 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
-from sqlite_utils import Database
 
 import prices
 from bot.render.slack import escape
@@ -33,8 +34,9 @@ from bot.store.budgets import (
     period_window,
     release_budget_alert,
 )
-from bot.store.digests import list_subscriptions
+from bot.store.digests import list_subscriptions, subscribed_workspaces
 from bot.store.usage import spend_total
+from bot.store.workspace import Workspace
 
 __all__ = ["THRESHOLDS_PCT", "AlertOutcome", "alert_text", "post_budget_alerts"]
 
@@ -69,10 +71,6 @@ def alert_text(budget: Budget, spent_usd: Decimal, threshold_pct: int, period_st
     )
 
 
-def _channels(db: Database, budget: Budget) -> list[str]:
-    return [s.channel_id for s in list_subscriptions(db, team_id=budget.team_id or None)]
-
-
 def _post(client: WebClient, channels: list[str], text: str) -> tuple[str, ...]:
     posted = []
     for channel in channels:
@@ -84,26 +82,34 @@ def _post(client: WebClient, channels: list[str], text: str) -> tuple[str, ...]:
     return tuple(posted)
 
 
-def post_budget_alerts(runtime: Runtime, client: WebClient, now: datetime) -> list[AlertOutcome]:
-    """Send the 80% / 100% alerts that are due and not yet sent; return what was attempted."""
+def post_budget_alerts(
+    runtime: Runtime, clients: Callable[[Workspace], WebClient | None], now: datetime
+) -> list[AlertOutcome]:
+    """Send the 80% / 100% alerts that are due and not yet sent, each workspace's with its own
+    token (``clients``, see ``bot.digest.post.Clients``); return what was attempted."""
     db = runtime.db()
     tz = ZoneInfo(runtime.settings.timezone)
     outcomes = []
-    for budget in list_budgets(db):
-        start, end = period_window(budget.period, now, tz)
-        spent = spend_total(db, start, end, budget.tag).cost_usd
-        reached = [t for t in THRESHOLDS_PCT if spent * 100 >= budget.amount_usd * t]
-        channels = _channels(db, budget) if reached else []
-        if not reached or not channels:
-            continue
-        top = reached[-1]
-        first = start.astimezone(tz).date()
-        if not claim_budget_alert(db, budget.id, first, top, now):
-            continue  # already sent this period
-        for lower in reached[:-1]:
-            claim_budget_alert(db, budget.id, first, lower, now)
-        posted = _post(client, channels, alert_text(budget, spent, top, first))
-        if not posted:
-            release_budget_alert(db, budget.id, first, top)
-        outcomes.append(AlertOutcome(budget.id, first, top, spent, posted))
+    for ws in subscribed_workspaces(db):
+        channels = [s.channel_id for s in list_subscriptions(db, ws)]
+        client: WebClient | None = None
+        for budget in list_budgets(db, ws):
+            start, end = period_window(budget.period, now, tz)
+            spent = spend_total(db, ws, start, end, budget.tag).cost_usd
+            reached = [t for t in THRESHOLDS_PCT if spent * 100 >= budget.amount_usd * t]
+            if not reached:
+                continue
+            client = client or clients(ws)
+            if client is None:
+                break  # uninstalled or no token: ``clients`` logged it; the claim stays open
+            top = reached[-1]
+            first = start.astimezone(tz).date()
+            if not claim_budget_alert(db, ws, budget.id, first, top, now):
+                continue  # already sent this period
+            for lower in reached[:-1]:
+                claim_budget_alert(db, ws, budget.id, first, lower, now)
+            posted = _post(client, channels, alert_text(budget, spent, top, first))
+            if not posted:
+                release_budget_alert(db, ws, budget.id, first, top)
+            outcomes.append(AlertOutcome(budget.id, first, top, spent, posted))
     return outcomes

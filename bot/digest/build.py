@@ -21,7 +21,6 @@ from sqlite_utils import Database
 
 import prices
 from bot.store.budgets import Budget, list_budgets, period_window
-from bot.store.db import format_utc
 from bot.store.queries import QueryActivity, query_activity, recent_faq_misses
 from bot.store.usage import (
     DaySpend,
@@ -29,17 +28,18 @@ from bot.store.usage import (
     SpendTotal,
     daily_spend,
     local_midnight,
+    models_in_use,
     spend_by_model,
     spend_by_tag,
     spend_total,
 )
+from bot.store.workspace import Workspace
 
 __all__ = [
     "BudgetStatus",
     "Digest",
     "PriceChange",
     "build_digest",
-    "models_in_use",
     "price_changes",
 ]
 
@@ -82,7 +82,8 @@ class PriceChange:
 class Digest:
     """Everything one digest says; money in USD, unrounded."""
 
-    team_id: str | None
+    workspace: Workspace
+    """The workspace reported on: every figure below is its own."""
     day: date
     """The local day reported on."""
     timezone: str
@@ -103,7 +104,7 @@ class Digest:
     daily: tuple[DaySpend, ...]
     """The ``SPARK_DAYS`` days ending with ``day``, zero days included."""
     activity: QueryActivity
-    """Estimates asked on ``day`` (any workspace using this store)."""
+    """Estimates asked on ``day`` in the workspace."""
     faq_misses: tuple[str, ...]
     """Questions the FAQ could not answer on ``day``, newest first, at most ``TOP``."""
     more_faq_misses: int
@@ -115,16 +116,6 @@ class Digest:
         if self.average_usd == 0:
             return None
         return (self.spend.cost_usd - self.average_usd) / self.average_usd
-
-
-def models_in_use(db: Database, start: datetime, end: datetime) -> list[str]:
-    """Distinct model ids in the ledger with ``start <= occurred_utc < end``."""
-    rows = db.query(
-        "SELECT DISTINCT model FROM usage WHERE occurred_utc >= ? AND occurred_utc < ?"
-        " ORDER BY model",
-        [format_utc(start), format_utc(end)],
-    )
-    return [row["model"] for row in rows]
 
 
 def price_changes(
@@ -149,30 +140,30 @@ def price_changes(
 
 
 def _budget_statuses(
-    db: Database, team_id: str | None, day: date, tz: tzinfo, daily: dict[date, Decimal]
+    db: Database, ws: Workspace, day: date, tz: tzinfo, daily: dict[date, Decimal]
 ) -> list[BudgetStatus]:
     day_end = local_midnight(day + timedelta(days=1), tz)
     statuses = []
-    for budget in list_budgets(db, team_id or ""):
+    for budget in list_budgets(db, ws):
         start, end = period_window(budget.period, day_end - timedelta(hours=12), tz)
         first = start.astimezone(tz).date()
         if not budget.tag and first in daily:  # reuse the day sums already read
             spent = sum((cost for d, cost in daily.items() if first <= d <= day), Decimal(0))
         else:
-            spent = spend_total(db, start, min(end, day_end), budget.tag).cost_usd
+            spent = spend_total(db, ws, start, min(end, day_end), budget.tag).cost_usd
         statuses.append(BudgetStatus(budget, first, spent))
     return statuses
 
 
 def build_digest(
     db: Database,
+    ws: Workspace,
     catalog: prices.Catalog,
-    team_id: str | None,
     day: date,
     tz: tzinfo,
     now: datetime,
 ) -> Digest | None:
-    """Gather the digest for local ``day`` in ``tz``; None when there is nothing to report.
+    """Gather ``ws``'s digest for local ``day`` in ``tz``; None when there is nothing to report.
 
     ``now`` is when it is built (only used to stay inside what has happened). Reads only.
     """
@@ -180,27 +171,27 @@ def build_digest(
     end = min(local_midnight(day + timedelta(days=1), tz), max(now, start))
     month_first = day.replace(day=1)
     first = min(day - timedelta(days=SPARK_DAYS - 1), month_first)
-    days = daily_spend(db, first, day, tz)
+    days = daily_spend(db, ws, first, day, tz)
     by_day = {d.day: d.cost_usd for d in days}
-    spend = spend_total(db, start, end)
-    activity = query_activity(db, start, end, top=3)
-    misses = [m.question for m in recent_faq_misses(db, since=start, limit=100)
+    spend = spend_total(db, ws, start, end)
+    activity = query_activity(db, ws, start, end, top=3)
+    misses = [m.question for m in recent_faq_misses(db, ws, since=start, limit=100)
               if m.created_utc < end]  # fmt: skip
-    in_use = models_in_use(db, start - timedelta(days=IN_USE_DAYS - 1), end)
+    in_use = models_in_use(db, ws, start - timedelta(days=IN_USE_DAYS - 1), end)
     # Changes in the week up to the morning the digest is read (the day after ``day``).
     changes = price_changes(
         catalog, in_use, day - timedelta(days=PRICE_CHANGE_DAYS - 1), day + timedelta(days=1)
     )
     if spend.rows == 0 and activity.queries == 0 and not misses and not changes:
         return None
-    models = spend_by_model(db, start, end, limit=100)
-    tags = spend_by_tag(db, start, end, limit=100)
+    models = spend_by_model(db, ws, start, end, limit=100)
+    tags = spend_by_tag(db, ws, start, end, limit=100)
     week = [by_day.get(day - timedelta(days=n), Decimal(0)) for n in range(1, AVERAGE_DAYS + 1)]
     month_to_date = sum((c for d, c in by_day.items() if d >= month_first), Decimal(0))
     month_days = calendar.monthrange(day.year, day.month)[1]
     name = getattr(tz, "key", None) or str(tz)
     return Digest(
-        team_id=team_id,
+        workspace=ws,
         day=day,
         timezone=name,
         spend=spend,
@@ -211,7 +202,7 @@ def build_digest(
         average_usd=sum(week, Decimal(0)) / AVERAGE_DAYS,
         month_to_date_usd=month_to_date,
         forecast_usd=month_to_date / day.day * month_days,
-        budgets=tuple(_budget_statuses(db, team_id, day, tz, by_day)),
+        budgets=tuple(_budget_statuses(db, ws, day, tz, by_day)),
         daily=tuple(d for d in days if d.day > day - timedelta(days=SPARK_DAYS)),
         activity=activity,
         faq_misses=tuple(misses[:TOP]),

@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 import prices
 from bot.store.usage import local_midnight, spend_by_model
+from bot.store.workspace import Workspace
 
 __all__ = [
     "CHART_DAYS",
@@ -63,14 +64,20 @@ class ChartData:
 
 
 def chart_data(
-    db: Database, last_day: date, tz: tzinfo, *, days: int = CHART_DAYS, top: int = CHART_MODELS
+    db: Database,
+    ws: Workspace,
+    last_day: date,
+    tz: tzinfo,
+    *,
+    days: int = CHART_DAYS,
+    top: int = CHART_MODELS,
 ) -> ChartData:
-    """Spend per model for the `days` local days ending with `last_day`."""
+    """`ws`'s spend per model for the `days` local days ending with `last_day`."""
     shown = tuple(last_day - timedelta(days=n) for n in range(days - 1, -1, -1))
     per_day: list[dict[str, Decimal]] = []
     for day in shown:
         start, end = local_midnight(day, tz), local_midnight(day + timedelta(days=1), tz)
-        per_day.append({str(g.key): g.cost_usd for g in spend_by_model(db, start, end, 1000)})
+        per_day.append({str(g.key): g.cost_usd for g in spend_by_model(db, ws, start, end, 1000)})
     overall: dict[str, Decimal] = {}
     for spend in per_day:
         for model, cost in spend.items():

@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlite_utils import Database
 
 from bot.digest.chart import alt_text, chart_data, draw_chart
+from bot.store.workspace import Workspace
 
 __all__ = ["CHART_FILENAME", "ChartOutcome", "post_digest_chart", "upload_chart"]
 
@@ -57,11 +58,17 @@ def upload_chart(
 
 
 def post_digest_chart(
-    client: WebClient, db: Database, channel_id: str, thread_ts: str, day: date, tz: tzinfo
+    client: WebClient,
+    db: Database,
+    ws: Workspace,
+    channel_id: str,
+    thread_ts: str,
+    day: date,
+    tz: tzinfo,
 ) -> ChartOutcome:
     """Draw the 14 days ending with `day` and upload them under the digest; never raises."""
     try:
-        data = chart_data(db, day, tz)
+        data = chart_data(db, ws, day, tz)
         png = draw_chart(data)
         if png is None:
             return ChartOutcome("skipped")

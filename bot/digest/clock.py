@@ -13,14 +13,22 @@ import threading
 import time
 from dataclasses import dataclass
 
-from slack_sdk import WebClient
-
 from bot.config import Settings
 from bot.digest.alerts import AlertOutcome, post_budget_alerts
-from bot.digest.post import PostOutcome, Sleep, build_post_client, new_clock_id, post_due_digests
+from bot.digest.post import (
+    Clients,
+    PostOutcome,
+    Sleep,
+    build_post_client,
+    new_clock_id,
+    post_due_digests,
+)
 from bot.runtime import Runtime
+from bot.installations import WorkspaceClients
+from bot.store.workspaces import expired, forget
 
-__all__ = ["TickReport", "run_clock", "run_once", "run_tick"]
+__all__ = ["TickReport", "forget_expired", "run_clock", "run_once", "run_tick",
+           "workspace_clients"]  # fmt: skip
 
 log = logging.getLogger("tokencost.clock")
 
@@ -40,13 +48,31 @@ class TickReport:
         )
 
 
+def workspace_clients(runtime: Runtime) -> WorkspaceClients:
+    """Posting clients with each workspace's own bot token (``SLACK_BOT_TOKEN`` in single mode)."""
+    return WorkspaceClients(runtime, lambda token: build_post_client(runtime, token))
+
+
+def forget_expired(runtime: Runtime) -> list[str]:
+    """Delete the data of workspaces revoked longer ago than ``RETENTION``; return their keys."""
+    gone = []
+    for ws in expired(runtime.db(), runtime.clock()):
+        counts = forget(runtime.db(), ws)
+        log.info("workspace %s: uninstalled more than the retention period ago; deleted %d rows",
+                 ws, sum(counts.values()))  # fmt: skip
+        gone.append(ws.key)
+    return gone
+
+
 def run_tick(
-    runtime: Runtime, client: WebClient, clock_id: str, sleep: Sleep = time.sleep
+    runtime: Runtime, clients: Clients, clock_id: str, sleep: Sleep = time.sleep
 ) -> TickReport:
-    """One tick at ``runtime.clock()``: due digests, then budget alerts."""
+    """One tick at ``runtime.clock()``: due digests, then budget alerts (each workspace's with
+    its own token), then the data of long-uninstalled workspaces goes."""
     now = runtime.clock()
-    digests = post_due_digests(runtime, client, now, clock_id, sleep)
-    alerts = post_budget_alerts(runtime, client, now)
+    digests = post_due_digests(runtime, clients, now, clock_id, sleep)
+    alerts = post_budget_alerts(runtime, clients, now)
+    forget_expired(runtime)
     for outcome in digests:
         log.info("digest %s %s: %s %s", outcome.channel_id, outcome.day, outcome.status,
                  outcome.error or "")  # fmt: skip
@@ -57,18 +83,18 @@ def run_clock(
     runtime: Runtime,
     stop_event: threading.Event,
     interval_s: float = 60,
-    client: WebClient | None = None,
+    clients: Clients | None = None,
 ) -> int:
     """Tick every ``interval_s`` seconds until ``stop_event`` is set; return the tick count.
 
     A tick that raises is logged and the clock goes on: the next tick retries what failed.
     """
-    client = client or build_post_client(runtime)
+    clients = clients or workspace_clients(runtime)
     clock_id = new_clock_id()
     ticks = 0
     while not stop_event.is_set():
         try:
-            run_tick(runtime, client, clock_id, sleep=stop_event.wait)
+            run_tick(runtime, clients, clock_id, sleep=stop_event.wait)
         except Exception:
             log.exception("clock tick failed; retrying in %ss", interval_s)
         ticks += 1
@@ -81,7 +107,7 @@ def run_once() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     runtime = Runtime.start(Settings.from_env(os.environ))
     try:
-        report = run_tick(runtime, build_post_client(runtime), new_clock_id())
+        report = run_tick(runtime, workspace_clients(runtime), new_clock_id())
     finally:
         runtime.close()
     return 1 if report.failed else 0

@@ -21,6 +21,10 @@ Exactly once, case by case:
   lookup. If the lookup itself fails (no ``channels:history`` scope, not in the channel) we
   refuse to guess: the digest is marked ``failed`` rather than risk a duplicate.
 
+Each workspace's digests are posted with its own bot token: the loops below ask ``clients(ws)``
+(``bot.installations.WorkspaceClients``) for a client and skip, with a log line, a
+workspace that has none (uninstalled, token revoked).
+
 Residual risk: a single post that takes longer than the lease (10 minutes, far above our
 retry budget of about a minute) could overlap a reclaiming clock.
 """
@@ -55,12 +59,15 @@ from bot.store.digests import (
     mark_digest_failed,
     mark_digest_posted,
     mark_digest_skipped,
+    subscribed_workspaces,
 )
 from bot.store.usage import local_midnight
+from bot.store.workspace import Workspace
 from bot.webapi import web_client
 
 __all__ = [
     "METADATA_EVENT",
+    "Clients",
     "PostOutcome",
     "build_post_client",
     "find_posted_digest",
@@ -83,6 +90,8 @@ _HISTORY_PAGES = 10
 
 Sleep = Callable[[float], object]
 """Waits a number of seconds (``time.sleep``; tests pass a recorder)."""
+Clients = Callable[[Workspace], WebClient | None]
+"""The client posting for a workspace with its own bot token; None: do not post to it."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +103,8 @@ class PostOutcome:
     status: str
     """``posted``; ``recovered`` (found already posted); ``skipped`` (nothing to report);
     ``failed`` (retried next tick); ``held`` (another clock has it, or it is done);
-    ``preview`` (dry run, nothing claimed)."""
+    ``preview`` (dry run, nothing claimed); ``no_token`` (the workspace uninstalled the app or
+    has no installation: not posted)."""
     message_ts: str | None = None
     error: str | None = None
     text: str | None = None
@@ -106,9 +116,10 @@ def new_clock_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def build_post_client(runtime: Runtime) -> WebClient:
-    """A Web API client for posting: honours ``SLACK_API_URL``; retries 429 only (see above)."""
-    return web_client(runtime.settings, rate_limit_retries=3)
+def build_post_client(runtime: Runtime, token: str | None = None) -> WebClient:
+    """A Web API client for posting (with ``token``, else ``SLACK_BOT_TOKEN``): honours
+    ``SLACK_API_URL``; retries 429 only (see above)."""
+    return web_client(runtime.settings, token, rate_limit_retries=3)
 
 
 def find_posted_digest(
@@ -209,7 +220,7 @@ def post_digest(
     """Claim, build and post one (channel, day) digest exactly once; never raises."""
     db = runtime.db()
     channel = subscription.channel_id
-    claim = claim_digest(db, channel, day, clock_id, now, team_id=subscription.team_id)
+    claim = claim_digest(db, subscription.workspace, channel, day, clock_id, now)
     if claim is None:
         return PostOutcome(channel, day, "held")
     oldest = max(local_midnight(day, subscription.zone), now - timedelta(days=8))
@@ -219,7 +230,7 @@ def post_digest(
             if found:
                 mark_digest_posted(db, claim, found, runtime.clock())
                 return PostOutcome(channel, day, "recovered", message_ts=found)
-        digest = build_digest(db, runtime.catalog, subscription.team_id, day,
+        digest = build_digest(db, subscription.workspace, runtime.catalog, day,
                               subscription.zone, now)  # fmt: skip
         if digest is None:
             mark_digest_skipped(db, claim, "nothing to report", runtime.clock())
@@ -237,37 +248,56 @@ def post_digest(
 
 def post_due_digests(
     runtime: Runtime,
-    client: WebClient,
+    clients: Clients,
     now: datetime,
     clock_id: str | None = None,
     sleep: Sleep = time.sleep,
 ) -> list[PostOutcome]:
-    """The clock tick: post every subscription whose local time has passed today, once."""
+    """The clock tick: post every subscription whose local time has passed today, once, each
+    with its workspace's own token."""
     clock_id = clock_id or new_clock_id()
-    return [
-        post_digest(runtime, client, due.subscription, due.day, now, clock_id, sleep)
-        for due in due_digests(runtime.db(), now)
-    ]
+    outcomes = []
+    for ws in subscribed_workspaces(runtime.db()):
+        due = due_digests(runtime.db(), ws, now)
+        client = clients(ws) if due else None
+        if client is None:
+            continue  # nothing due, or not posted to (``clients`` logged why)
+        outcomes += [post_digest(runtime, client, d.subscription, d.day, now, clock_id, sleep)
+                     for d in due]  # fmt: skip
+    return outcomes
 
 
 def send_digests(
     runtime: Runtime,
-    client: WebClient | None,
+    clients: Clients | None,
     now: datetime,
     day: date | None = None,
     dry_run: bool = False,
     clock_id: str | None = None,
+    workspaces: list[Workspace] | None = None,
 ) -> list[PostOutcome]:
-    """``tokencost digest send``: every subscribed channel now, for ``day`` (default yesterday
-    in each channel's timezone). A dry run builds and renders only: nothing is claimed or sent.
+    """``tokencost digest send``: every subscribed channel now (of ``workspaces``, default all),
+    for ``day`` (default yesterday in each channel's timezone), each with its workspace's own
+    token. A dry run builds and renders only: nothing is claimed or sent.
     """
     clock_id = clock_id or new_clock_id()
     outcomes = []
-    for subscription in list_subscriptions(runtime.db()):
+    subscriptions = [s for ws in (workspaces or subscribed_workspaces(runtime.db()))
+                     for s in list_subscriptions(runtime.db(), ws)]  # fmt: skip
+    posting = clients is not None and not dry_run
+    client_of: dict[Workspace, WebClient | None] = {}
+    for subscription in subscriptions:
+        ws = subscription.workspace
         local_day = day or now.astimezone(subscription.zone).date() - timedelta(days=1)
-        if dry_run or client is None:
-            digest = build_digest(runtime.db(), runtime.catalog, subscription.team_id,
-                                  local_day, subscription.zone, now)  # fmt: skip
+        if posting and clients is not None and ws not in client_of:
+            client_of[ws] = clients(ws)
+        client = client_of.get(ws)
+        if posting and client is None:
+            outcomes.append(PostOutcome(subscription.channel_id, local_day, "no_token",
+                                        error=f"no bot token for workspace {ws}"))  # fmt: skip
+        elif client is None:
+            digest = build_digest(runtime.db(), ws, runtime.catalog, local_day,
+                                  subscription.zone, now)  # fmt: skip
             text = render_digest(digest)[0] if digest else None
             status = "preview" if digest else "skipped"
             outcomes.append(PostOutcome(subscription.channel_id, local_day, status, text=text))

@@ -28,6 +28,7 @@ from bot.store.budgets import PERIODS, Budget, list_budgets, period_window, set_
 from bot.store.db import StoreError
 from bot.store.digests import disable_subscription, get_subscription, set_subscription
 from bot.store.usage import spend_total
+from bot.store.workspace import Workspace
 
 __all__ = ["DEFAULT_DIGEST_TIME", "run_budget", "run_digest", "run_log"]
 
@@ -47,14 +48,14 @@ def _error(message: str, suggestions: tuple[str, ...] = ()) -> ErrorResult:
 def _budget_line(runtime: Runtime, budget: Budget) -> BudgetLine:
     now = runtime.clock()
     start, end = period_window(budget.period, now, ZoneInfo(runtime.settings.timezone))
-    spent = spend_total(runtime.db(), start, end, budget.tag).cost_usd
+    spent = spend_total(runtime.db(), budget.workspace, start, end, budget.tag).cost_usd
     return BudgetLine(budget.tag, budget.amount_usd, budget.period, spent)
 
 
 def run_log(
     cmd: Log,
     runtime: Runtime,
-    team_id: str | None,
+    ws: Workspace,
     channel_id: str | None,
     user_id: str | None,
     source: str = "slack",
@@ -67,7 +68,7 @@ def run_log(
         tag=cmd.tag, user=user_id,
     )  # fmt: skip
     try:
-        _, batch = record_events(runtime.db(), runtime.catalog, [event], source, now)
+        _, batch = record_events(runtime.db(), ws, runtime.catalog, [event], source, now)
     except UsageRefused as exc:
         message = exc.errors[0][1]
         model = runtime.catalog.find(cmd.model)
@@ -76,7 +77,7 @@ def run_log(
     except StoreError as exc:
         return _error(exc.message)
     row = batch.rows[0]
-    budgets = [b for b in list_budgets(runtime.db(), team_id or "") if b.tag in ("", row.tag or "")]
+    budgets = [b for b in list_budgets(runtime.db(), ws) if b.tag in ("", row.tag or "")]
     return LoggedResult(
         model=row.model, provider=row.provider, input_tokens=row.input_tokens,
         output_tokens=row.output_tokens, cached_input_tokens=row.cached_input_tokens,
@@ -87,21 +88,20 @@ def run_log(
 
 
 def run_budget(
-    cmd: BudgetCommand, runtime: Runtime, team_id: str | None, user_id: str | None
+    cmd: BudgetCommand, runtime: Runtime, ws: Workspace, user_id: str | None
 ) -> BudgetResult | ErrorResult:
     """Set ``budget 500/month [#tag]``, or show every budget's progress with no amount."""
-    team = team_id or ""
     if cmd.amount is not None:
         period = cmd.amount.period
         if period not in PERIODS:
             return _error(f"Budgets are per day, week or month, not per {period}; "
                           "try `budget 500/month`.")  # fmt: skip
         try:
-            set_budget(runtime.db(), team, cmd.tag, cmd.amount.usd, period, user_id,
+            set_budget(runtime.db(), ws, cmd.tag, cmd.amount.usd, period, user_id,
                        runtime.clock())  # fmt: skip
         except StoreError as exc:
             return _error(exc.message)
-    budgets = list_budgets(runtime.db(), team)
+    budgets = list_budgets(runtime.db(), ws)
     if cmd.tag is not None and cmd.amount is None:
         budgets = [b for b in budgets if b.tag == cmd.tag]
     lines = tuple(_budget_line(runtime, b) for b in budgets)
@@ -142,7 +142,7 @@ def _no_channel(cmd: DigestCommand, resolvable: bool) -> ErrorResult:
 def run_digest(
     cmd: DigestCommand,
     runtime: Runtime,
-    team_id: str | None,
+    ws: Workspace,
     channel_id: str | None,
     user_id: str | None,
     resolve_channel: Callable[[str], str | None] | None = None,
@@ -152,16 +152,18 @@ def run_digest(
     Subscriptions are keyed by channel id: a ``#name`` needs ``resolve_channel`` (the Slack edge
     looks it up); without one, run the command in the channel itself or give its id (in any
     case: ``c0123abc`` is C0123ABC). ``preview`` needs no channel (it uses the workspace zone).
+    Only ``ws``'s own subscriptions are read or changed: another workspace's channel id reads
+    as a channel without a digest, as an unknown id does.
     """
     now = runtime.clock()
     channel = _channel(cmd, channel_id, resolve_channel)
     if channel is None and (cmd.channel or "").strip():
         return _no_channel(cmd, resolve_channel is not None)  # named, but not found
     if cmd.action == "preview":
-        current = get_subscription(runtime.db(), channel) if channel else None
+        current = get_subscription(runtime.db(), ws, channel) if channel else None
         zone = current.zone if current else ZoneInfo(cmd.tz or runtime.settings.timezone)
         day = now.astimezone(zone).date() - timedelta(days=1)
-        digest = build_digest(runtime.db(), runtime.catalog, team_id, day, zone, now)
+        digest = build_digest(runtime.db(), ws, runtime.catalog, day, zone, now)
         if digest is None:
             return DigestResult("preview", channel, day=day, share=cmd.share)
         text, blocks = render_digest(digest)
@@ -170,16 +172,16 @@ def run_digest(
     if channel is None:
         return _no_channel(cmd, resolve_channel is not None)
     if cmd.action == "off":
-        was_on = disable_subscription(runtime.db(), channel, now)
+        was_on = disable_subscription(runtime.db(), ws, channel, now)
         return DigestResult("off", channel, was_on=was_on, share=cmd.share)
     if cmd.action == "on":
         try:
-            sub = set_subscription(runtime.db(), channel, team_id, cmd.time or DEFAULT_DIGEST_TIME,
+            sub = set_subscription(runtime.db(), ws, channel, cmd.time or DEFAULT_DIGEST_TIME,
                                    cmd.tz or runtime.settings.timezone, user_id, now)  # fmt: skip
         except StoreError as exc:
             return _error(exc.message)
     else:
-        found = get_subscription(runtime.db(), channel)
+        found = get_subscription(runtime.db(), ws, channel)
         if found is None or not found.enabled:
             return DigestResult("status", channel, on=False, share=cmd.share)
         sub = found

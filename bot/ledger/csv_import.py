@@ -33,6 +33,7 @@ from bot.errors import BotError
 from bot.ledger.fields import FIELDS, EventProblems, UsageEvent, event_from_fields, plural
 from bot.ledger.pricing import UsageRefused, price_events
 from bot.store.usage import insert_usage
+from bot.store.workspace import Workspace
 
 __all__ = ["CHUNK_ROWS", "ImportRefused", "ImportSummary", "import_usage_csv"]
 
@@ -145,7 +146,7 @@ def _rows(handle: IO[str]) -> Iterator[tuple[int, dict[str, str], str | None]]:
 
 
 def _flush(
-    db: Database, catalog: prices.Catalog, chunk: list[tuple[int, UsageEvent]],
+    db: Database, ws: Workspace, catalog: prices.Catalog, chunk: list[tuple[int, UsageEvent]],
     summary: ImportSummary, now: datetime,
 ) -> None:  # fmt: skip
     errors: list[tuple[int, str]] = []
@@ -156,7 +157,7 @@ def _flush(
         summary.refused += [(chunk[i][0], message) for i, message in errors]
         good = [event for i, (_, event) in enumerate(chunk) if i not in bad]
         batch = price_events(catalog, good, "csv")
-    result = insert_usage(db, batch.rows, now)
+    result = insert_usage(db, ws, batch.rows, now)
     summary.imported += result.inserted
     summary.duplicates += result.duplicates
     summary.without_id += sum(1 for row in batch.rows if row.event_key is None)  # always inserted
@@ -165,12 +166,14 @@ def _flush(
 
 def import_usage_csv(
     db: Database,
+    ws: Workspace,
     catalog: prices.Catalog,
     path: Path,
     now: datetime,
     progress: TextIO | None = None,
 ) -> ImportSummary:
-    """Import ``path`` (UTF-8 CSV with a header); raise ``ImportRefused`` for a bad header.
+    """Import ``path`` (UTF-8 CSV with a header) into ``ws``'s ledger; raise ``ImportRefused``
+    for a bad header.
 
     ``now`` is the default timestamp and ``recorded_utc``; ``progress`` gets a bar for large files.
     """
@@ -189,10 +192,10 @@ def import_usage_csv(
                 except EventProblems as exc:
                     summary.refused.append((line, "; ".join(exc.problems)))
                 if len(chunk) >= CHUNK_ROWS:
-                    _flush(db, catalog, chunk, summary, now)
+                    _flush(db, ws, catalog, chunk, summary, now)
                     bar.update(raw.tell(), count)
             if chunk:
-                _flush(db, catalog, chunk, summary, now)
+                _flush(db, ws, catalog, chunk, summary, now)
         except UnicodeDecodeError as exc:
             raise ImportRefused("The file is not UTF-8 text.") from exc
         finally:

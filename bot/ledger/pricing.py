@@ -23,6 +23,7 @@ import prices
 from bot.errors import BotError
 from bot.ledger.fields import UsageEvent
 from bot.store.usage import InsertResult, UsageRow, insert_usage
+from bot.store.workspace import Workspace
 
 __all__ = ["PricedBatch", "UsageRefused", "price_event", "price_events", "record_events"]
 
@@ -131,14 +132,16 @@ def price_events(
 
 def record_events(
     db: Database,
+    ws: Workspace,
     catalog: prices.Catalog,
     events: Sequence[UsageEvent],
     source: str,
     now: datetime,
 ) -> tuple[InsertResult, PricedBatch]:
-    """Price and store a batch all-or-nothing; a repeated ``event_id`` is stored once.
+    """Price and store a batch in ``ws``'s ledger all-or-nothing; a repeated ``event_id`` is
+    stored once.
 
     Raises ``UsageRefused`` listing every problem, with nothing stored.
     """
     batch = price_events(catalog, events, source)
-    return insert_usage(db, batch.rows, now), batch
+    return insert_usage(db, ws, batch.rows, now), batch

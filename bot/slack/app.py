@@ -9,11 +9,11 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.middleware.request_verification import RequestVerification
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
-from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 from slack_sdk.signature import Clock, SignatureVerifier
 
 from bot.runtime import Runtime
+from bot.installations import installation_store
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.guard import log_incident
 from bot.webapi import web_client
@@ -85,9 +85,7 @@ def build_app(runtime: Runtime, client: WebClient | None = None) -> App:
             client_id=settings.client_id,
             client_secret=settings.client_secret,
             scopes=list(BOT_SCOPES),
-            installation_store=SQLite3InstallationStore(
-                database=db, client_id=str(settings.client_id)
-            ),
+            installation_store=installation_store(runtime),
             state_store=SQLite3OAuthStateStore(database=db, expiration_seconds=600),
         )
     else:

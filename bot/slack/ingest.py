@@ -1,8 +1,11 @@
 """``POST /usage``: teams report the LLM usage they actually ran (DESIGN §6).
 
-- Auth: ``Authorization: Bearer $TOKENCOST_INGEST_TOKEN``, compared in constant time. Without
-  a configured token ingestion is off and the route answers 404 saying so; a missing or wrong
-  token is 401.
+- Auth: ``Authorization: Bearer <token>``. The token names the workspace whose ledger gets the
+  events: a per-workspace token from ``tokencost ingest-token create --team T`` (found by its
+  sha256, ``bot.store.ingest_tokens``), or, in single-workspace mode only, the
+  ``TOKENCOST_INGEST_TOKEN`` (compared in constant time; it stands for the one workspace).
+  With neither configured ingestion is off and the route answers 404 saying so; a missing,
+  wrong or revoked token is 401.
 - Body: one JSON object, a JSON array of objects, or JSON lines (one object per line), at most
   ``MAX_BODY_BYTES`` (413 above, checked on Content-Length and on the bytes actually read) and
   ``MAX_EVENTS`` events. Field names: ``bot.ledger.fields``.
@@ -27,8 +30,11 @@ from bot.ledger.fields import EventProblems, UsageEvent, event_from_fields
 from bot.ledger.pricing import UsageRefused, price_events
 from bot.runtime import Runtime
 from bot.slack.server import Route, json_response
-from bot.store.db import decimal_text
+from bot.store.db import StoreError, decimal_text
+from bot.store.ingest_tokens import TOKEN_PREFIX, find_ingest_workspace, has_ingest_tokens
 from bot.store.usage import UsageRejected, insert_usage
+from bot.store.workspace import Workspace
+from bot.store.workspaces import resolve_workspace
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIEnvironment
@@ -60,12 +66,38 @@ class UsageBodyError(BotError):
         self.problems = problems
 
 
-def _authorized(environ: WSGIEnvironment, token: str) -> bool:
+def _bearer(environ: WSGIEnvironment) -> str | None:
     header = str(environ.get("HTTP_AUTHORIZATION", ""))
     scheme, _, given = header.partition(" ")
-    if scheme.lower() != "bearer":
-        return False
-    return hmac.compare_digest(given.strip().encode(), token.encode())
+    return given.strip() if scheme.lower() == "bearer" and given.strip() else None
+
+
+def _unauthorized(message: str) -> Response:
+    status, headers, payload = json_response(401, {"error": message})
+    return status, [*headers, ("WWW-Authenticate", 'Bearer realm="tokencost"')], payload
+
+
+def _workspace(runtime: Runtime, given: str | None) -> Workspace | Response:
+    """The workspace a bearer token stands for, or the 401 to answer."""
+    if given is not None and given.startswith(TOKEN_PREFIX):
+        found = find_ingest_workspace(runtime.db(), given)
+        if found is not None:
+            return found
+    legacy = runtime.settings.ingest_token
+    if given is None or not legacy or not hmac.compare_digest(given.encode(), legacy.encode()):
+        return _unauthorized("Send Authorization: Bearer <token>, a token from `tokencost "
+                             "ingest-token create` (or TOKENCOST_INGEST_TOKEN).")  # fmt: skip
+    if runtime.settings.oauth:
+        return _unauthorized("TOKENCOST_INGEST_TOKEN only works in single-workspace mode; "
+                             "create a token per workspace with `tokencost ingest-token "
+                             "create --team T...`.")  # fmt: skip
+    try:
+        return resolve_workspace(runtime.db(), None, runtime.clock())
+    except StoreError:
+        return _unauthorized(
+            "This database holds several workspaces, so TOKENCOST_INGEST_TOKEN "
+            "cannot say whose usage this is; use a per-workspace token."
+        )
 
 
 def _read_body(environ: WSGIEnvironment) -> bytes | None:
@@ -157,7 +189,7 @@ def _seen_twice(events: list[UsageEvent | None]) -> list[tuple[int, str]]:
     return errors
 
 
-def _ingest(runtime: Runtime, body: bytes) -> Response:
+def _ingest(runtime: Runtime, ws: Workspace, body: bytes) -> Response:
     try:
         items = parse_usage_body(body)
     except UsageBodyError as exc:
@@ -171,7 +203,7 @@ def _ingest(runtime: Runtime, body: bytes) -> Response:
     errors += _seen_twice(events)
     try:
         batch = price_events(runtime.catalog, events, "http", errors)
-        result = insert_usage(runtime.db(), batch.rows, runtime.clock())
+        result = insert_usage(runtime.db(), ws, batch.rows, runtime.clock())
     except UsageRefused as exc:
         errors = list(exc.errors)
     except UsageRejected as exc:
@@ -193,23 +225,20 @@ def _ingest(runtime: Runtime, body: bytes) -> Response:
 
 def make_usage_route(runtime: Runtime) -> Route:
     """Build the ``POST /usage`` route for ``TokencostWSGI(routes={("POST", "/usage"): ...})``."""
-    token = runtime.settings.ingest_token
 
     def usage_route(environ: WSGIEnvironment) -> Response:
-        if not token:
-            return json_response(
-                404, {"error": "Usage ingestion is off: set TOKENCOST_INGEST_TOKEN to enable it."}
-            )
-        if not _authorized(environ, token):
-            status, headers, payload = json_response(
-                401, {"error": "Send Authorization: Bearer <TOKENCOST_INGEST_TOKEN>."}
-            )
-            return status, [*headers, ("WWW-Authenticate", 'Bearer realm="tokencost"')], payload
+        if not runtime.settings.ingest_token and not has_ingest_tokens(runtime.db()):
+            return json_response(404, {"error": "Usage ingestion is off: create a token with "
+                                       "`tokencost ingest-token create --team T...` (or set "
+                                       "TOKENCOST_INGEST_TOKEN) to enable it."})  # fmt: skip
+        ws = _workspace(runtime, _bearer(environ))
+        if not isinstance(ws, Workspace):
+            return ws
         body = _read_body(environ)
         if body is None:
             return json_response(
                 413, {"error": f"The body is over {MAX_BODY_BYTES:,} bytes; split the batch."}
             )
-        return _ingest(runtime, body)
+        return _ingest(runtime, ws, body)
 
     return usage_route

@@ -1,7 +1,8 @@
 """Budgets (a spending limit per workspace or tag and period) and their one-time alerts.
 
 A workspace-wide budget has tag ``''``: SQLite treats NULLs as distinct in a UNIQUE constraint,
-so ``None`` is normalised to ``''`` to keep one budget per (team, tag, period).
+so ``None`` is normalised to ``''`` to keep one budget per (workspace, tag, period). Every
+function names the ``Workspace`` whose budgets it reads or writes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.store.db import StoreError, decimal_text, format_utc, parse_utc
+from bot.store.workspace import SCOPE, Workspace
 
 __all__ = [
     "PERIODS",
@@ -36,7 +38,7 @@ class Budget:
     """A spending limit."""
 
     id: int
-    team_id: str
+    workspace: Workspace
     tag: str
     """``''`` for the whole workspace."""
     amount_usd: Decimal
@@ -49,7 +51,7 @@ class Budget:
 def _budget_from_row(row: dict[str, Any]) -> Budget:
     return Budget(
         id=row["id"],
-        team_id=row["team_id"],
+        workspace=Workspace(row["team_id"], row["enterprise_id"]),
         tag=row["tag"],
         amount_usd=Decimal(row["amount_usd"]),
         period=row["period"],
@@ -60,60 +62,61 @@ def _budget_from_row(row: dict[str, Any]) -> Budget:
 
 def set_budget(
     db: Database,
-    team_id: str,
+    ws: Workspace,
     tag: str | None,
     amount_usd: Decimal,
     period: str,
     created_by: str | None,
     now: datetime,
 ) -> Budget:
-    """Create or replace the budget for (team, tag, period) and return it (its id is stable)."""
+    """Create or replace ``ws``'s budget for (tag, period) and return it (its id is stable)."""
     if period not in PERIODS:
         raise StoreError(f"A budget period is one of {', '.join(PERIODS)}, not {period!r}.")
     if not amount_usd.is_finite() or amount_usd <= 0:
         raise StoreError("A budget needs a positive amount in USD.")
     db.execute(
-        "INSERT INTO budgets (team_id, tag, amount_usd, period, created_by, updated_utc)"
-        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, tag, period) DO UPDATE SET"
+        "INSERT INTO budgets (team_id, enterprise_id, tag, amount_usd, period, created_by,"
+        " updated_utc) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (team_id, enterprise_id, tag, period) DO UPDATE SET"
         " amount_usd = excluded.amount_usd, created_by = excluded.created_by,"
         " updated_utc = excluded.updated_utc",
-        [team_id, tag or "", decimal_text(amount_usd), period, created_by, format_utc(now)],
-    )
-    budget = get_budget(db, team_id, tag, period)
+        [*ws.params(), tag or "", decimal_text(amount_usd), period, created_by,
+         format_utc(now)],
+    )  # fmt: skip
+    budget = get_budget(db, ws, tag, period)
     if budget is None:  # pragma: no cover - the row was just written
         raise StoreError("The budget could not be saved.")
     return budget
 
 
-def get_budget(db: Database, team_id: str, tag: str | None, period: str) -> Budget | None:
-    """Return the budget for (team, tag, period), or None."""
+def get_budget(db: Database, ws: Workspace, tag: str | None, period: str) -> Budget | None:
+    """Return ``ws``'s budget for (tag, period), or None."""
     rows = list(
         db.query(
-            "SELECT * FROM budgets WHERE team_id = ? AND tag = ? AND period = ?",
-            [team_id, tag or "", period],
+            f"SELECT * FROM budgets WHERE {SCOPE} AND tag = ? AND period = ?",
+            [*ws.params(), tag or "", period],
         )
     )
     return _budget_from_row(rows[0]) if rows else None
 
 
-def list_budgets(db: Database, team_id: str | None = None) -> list[Budget]:
-    """Return budgets (for one team, or all), workspace budgets first, then by tag and period."""
-    where, params = ("team_id = ?", [team_id]) if team_id is not None else ("1 = 1", [])
+def list_budgets(db: Database, ws: Workspace) -> list[Budget]:
+    """Return ``ws``'s budgets, the workspace-wide ones first, then by tag and period."""
     rows = db.query(
-        f"SELECT * FROM budgets WHERE {where} ORDER BY team_id, tag, "
+        f"SELECT * FROM budgets WHERE {SCOPE} ORDER BY tag, "
         "CASE period WHEN 'day' THEN 0 WHEN 'week' THEN 1 ELSE 2 END",
-        params,
+        ws.params(),
     )
     return [_budget_from_row(row) for row in rows]
 
 
-def delete_budget(db: Database, team_id: str, tag: str | None, period: str) -> bool:
-    """Delete a budget and its alert history; return whether one existed."""
+def delete_budget(db: Database, ws: Workspace, tag: str | None, period: str) -> bool:
+    """Delete one of ``ws``'s budgets and its alert history; return whether one existed."""
     with db.atomic():
         rows = list(
             db.query(
-                "SELECT id FROM budgets WHERE team_id = ? AND tag = ? AND period = ?",
-                [team_id, tag or "", period],
+                f"SELECT id FROM budgets WHERE {SCOPE} AND tag = ? AND period = ?",
+                [*ws.params(), tag or "", period],
             )
         )
         if not rows:
@@ -144,7 +147,12 @@ def _midnight(day: date, tz: tzinfo) -> datetime:
 
 
 def claim_budget_alert(
-    db: Database, budget_id: int, period_start: date, threshold_pct: int, now: datetime
+    db: Database,
+    ws: Workspace,
+    budget_id: int,
+    period_start: date,
+    threshold_pct: int,
+    now: datetime,
 ) -> bool:
     """Claim the right to send the ``threshold_pct`` alert for a budget period.
 
@@ -152,22 +160,24 @@ def claim_budget_alert(
     alert is never repeated, even with two processes checking at once.
     """
     cursor = db.execute(
-        "INSERT INTO budget_alerts (budget_id, period_start, threshold_pct, sent_utc)"
-        " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [budget_id, period_start.isoformat(), threshold_pct, format_utc(now)],
+        "INSERT INTO budget_alerts (budget_id, team_id, enterprise_id, period_start,"
+        " threshold_pct, sent_utc) SELECT id, team_id, enterprise_id, ?, ?, ? FROM budgets"
+        f" WHERE id = ? AND {SCOPE} ON CONFLICT DO NOTHING",
+        [period_start.isoformat(), threshold_pct, format_utc(now), budget_id, *ws.params()],
     )
     return cursor.rowcount == 1
 
 
 def release_budget_alert(
-    db: Database, budget_id: int, period_start: date, threshold_pct: int
+    db: Database, ws: Workspace, budget_id: int, period_start: date, threshold_pct: int
 ) -> bool:
     """Give back a claimed alert whose message could not be posted, so a later check sends it.
 
     Return whether a claim was released.
     """
     cursor = db.execute(
-        "DELETE FROM budget_alerts WHERE budget_id = ? AND period_start = ? AND threshold_pct = ?",
-        [budget_id, period_start.isoformat(), threshold_pct],
+        f"DELETE FROM budget_alerts WHERE {SCOPE} AND budget_id = ? AND period_start = ?"
+        " AND threshold_pct = ?",
+        [*ws.params(), budget_id, period_start.isoformat(), threshold_pct],
     )
     return cursor.rowcount == 1

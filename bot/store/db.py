@@ -7,8 +7,12 @@ The store is SQLite through sqlite-utils (only ``bot/`` imports it). Its tables 
 - ``bot.store.queries``: the query log, FAQ misses and FAQ votes.
 - ``bot.store.usage``: the usage ledger, spend aggregates, budgets and budget alerts.
 - ``bot.store.digests``: digest subscriptions and the exactly-once digest claims.
+- ``bot.store.workspace``: ``Workspace``, the owner every read and write names;
+  ``bot.store.workspaces``: the registry of workspaces held; ``bot.store.ingest_tokens``.
 
-Conventions: time is always passed in (``now: datetime``, timezone-aware) and stored as fixed-width
+Conventions: every function reading or writing a workspace's rows takes its ``Workspace`` as
+the argument after ``db`` (or inside the record it writes), so no caller can forget the scope;
+time is always passed in (``now: datetime``, timezone-aware) and stored as fixed-width
 ISO 8601 UTC text, so string order is time order; money goes in and out as ``Decimal``.
 """
 
@@ -27,6 +31,7 @@ from sqlite_utils import Database
 
 from bot.errors import BotError
 from bot.store import migrations
+from bot.store.workspace import Workspace
 
 __all__ = [
     "SEEN_EVENTS_TTL",
@@ -155,16 +160,16 @@ def text_fingerprint(text: str) -> tuple[int, str]:
     return len(text), hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def mark_event_seen(db: Database, event_id: str, team_id: str | None, now: datetime) -> bool:
+def mark_event_seen(db: Database, ws: Workspace, event_id: str, now: datetime) -> bool:
     """Record a Slack ``event_id``; return True the first time, False for a retry already seen.
 
     Insert-or-ignore on the primary key, so two workers racing on the same retry agree.
     See slack-facts §6: dedupe on ``event_id``, never drop a request just for X-Slack-Retry-Num.
     """
     cursor = db.execute(
-        "INSERT INTO seen_events (event_id, team_id, received_utc) VALUES (?, ?, ?)"
-        " ON CONFLICT (event_id) DO NOTHING",
-        [event_id, team_id, format_utc(now)],
+        "INSERT INTO seen_events (event_id, team_id, enterprise_id, received_utc)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
+        [event_id, *ws.params(), format_utc(now)],
     )
     return cursor.rowcount == 1
 

@@ -9,6 +9,10 @@ the digest reports on (yesterday, for a morning digest). Posting is guarded by a
 - The winner posts, then ``mark_digest_posted`` / ``mark_digest_failed`` /
   ``mark_digest_skipped``; these only succeed for the holder of the claim.
 
+Subscriptions and claims belong to a workspace: a channel id is only ever looked up among the
+asking workspace's own subscriptions, so another workspace's channel reads as unknown (and a
+Slack Connect channel shared by two workspaces can get each one's digest).
+
 Known limit: a clock that dies after Slack accepted the message but before it marked the row
 ``posted`` leaves a stale claim, which is posted again once the lease ends. Keep the lease much
 longer than a post with retries takes.
@@ -26,6 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlite_utils import Database
 
 from bot.store.db import StoreError, format_utc, immediate_transaction, parse_utc
+from bot.store.workspace import SCOPE, Workspace
 
 __all__ = [
     "DIGEST_LEASE",
@@ -43,6 +48,7 @@ __all__ = [
     "mark_digest_posted",
     "mark_digest_skipped",
     "set_subscription",
+    "subscribed_workspaces",
 ]
 
 DIGEST_LEASE = timedelta(minutes=10)
@@ -55,8 +61,9 @@ _LOCAL_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 class DigestSubscription:
     """A channel that gets the daily digest."""
 
+    workspace: Workspace
+    """Whose subscription it is (the digest reports that workspace's data, with its token)."""
     channel_id: str
-    team_id: str | None
     local_time: str
     """``HH:MM``, 24-hour, in ``timezone``."""
     timezone: str
@@ -73,8 +80,8 @@ class DigestSubscription:
 
 def _subscription_from_row(row: dict[str, Any]) -> DigestSubscription:
     return DigestSubscription(
+        workspace=Workspace(row["team_id"], row["enterprise_id"]),
         channel_id=row["channel_id"],
-        team_id=row["team_id"],
         local_time=row["local_time"],
         timezone=row["timezone"],
         enabled=bool(row["enabled"]),
@@ -85,14 +92,14 @@ def _subscription_from_row(row: dict[str, Any]) -> DigestSubscription:
 
 def set_subscription(
     db: Database,
+    ws: Workspace,
     channel_id: str,
-    team_id: str | None,
     local_time: str,
     timezone: str,
     created_by: str | None,
     now: datetime,
 ) -> DigestSubscription:
-    """Subscribe (or re-subscribe, enabling it) a channel at ``local_time`` in ``timezone``."""
+    """Subscribe (or re-subscribe, enabling it) ``ws``'s channel at ``local_time``."""
     if not _LOCAL_TIME.match(local_time):
         raise StoreError(
             f"A digest time is HH:MM on a 24-hour clock, like 09:00, not {local_time!r}."
@@ -102,49 +109,57 @@ def set_subscription(
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise StoreError(f"{timezone!r} is not a timezone; use a name like Europe/Berlin.") from exc
     db.execute(
-        "INSERT INTO digest_subscriptions"
-        " (channel_id, team_id, local_time, timezone, enabled, created_by, updated_utc)"
-        " VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (channel_id) DO UPDATE SET"
-        " team_id = excluded.team_id, local_time = excluded.local_time,"
-        " timezone = excluded.timezone, enabled = 1, created_by = excluded.created_by,"
-        " updated_utc = excluded.updated_utc",
-        [channel_id, team_id, local_time, timezone, created_by, format_utc(now)],
+        "INSERT INTO digest_subscriptions (team_id, enterprise_id, channel_id, local_time,"
+        " timezone, enabled, created_by, updated_utc) VALUES (?, ?, ?, ?, ?, 1, ?, ?)"
+        " ON CONFLICT (team_id, enterprise_id, channel_id) DO UPDATE SET"
+        " local_time = excluded.local_time, timezone = excluded.timezone, enabled = 1,"
+        " created_by = excluded.created_by, updated_utc = excluded.updated_utc",
+        [*ws.params(), channel_id, local_time, timezone, created_by, format_utc(now)],
     )
-    subscription = get_subscription(db, channel_id)
+    subscription = get_subscription(db, ws, channel_id)
     if subscription is None:  # pragma: no cover - the row was just written
         raise StoreError("The digest subscription could not be saved.")
     return subscription
 
 
-def get_subscription(db: Database, channel_id: str) -> DigestSubscription | None:
-    """Return a channel's subscription (enabled or not), or None."""
-    rows = list(db.query("SELECT * FROM digest_subscriptions WHERE channel_id = ?", [channel_id]))
+def get_subscription(db: Database, ws: Workspace, channel_id: str) -> DigestSubscription | None:
+    """Return ``ws``'s subscription for a channel (enabled or not), or None."""
+    rows = list(
+        db.query(
+            f"SELECT * FROM digest_subscriptions WHERE {SCOPE} AND channel_id = ?",
+            [*ws.params(), channel_id],
+        )
+    )
     return _subscription_from_row(rows[0]) if rows else None
 
 
 def list_subscriptions(
-    db: Database, team_id: str | None = None, enabled_only: bool = True
+    db: Database, ws: Workspace, enabled_only: bool = True
 ) -> list[DigestSubscription]:
-    """Return subscriptions, optionally for one team, enabled ones only by default."""
-    where, params = ["1 = 1"], []
-    if team_id is not None:
-        where.append("team_id = ?")
-        params.append(team_id)
-    if enabled_only:
-        where.append("enabled = 1")
+    """Return ``ws``'s subscriptions, enabled ones only by default."""
+    enabled = " AND enabled = 1" if enabled_only else ""
     rows = db.query(
-        f"SELECT * FROM digest_subscriptions WHERE {' AND '.join(where)} ORDER BY channel_id",
-        params,
+        f"SELECT * FROM digest_subscriptions WHERE {SCOPE}{enabled} ORDER BY channel_id",
+        ws.params(),
     )
     return [_subscription_from_row(row) for row in rows]
 
 
-def disable_subscription(db: Database, channel_id: str, now: datetime) -> bool:
-    """Turn a channel's digest off (settings kept); return whether it was on."""
+def subscribed_workspaces(db: Database) -> list[Workspace]:
+    """Workspaces with at least one enabled subscription (what a clock tick goes through)."""
+    rows = db.query(
+        "SELECT DISTINCT team_id, enterprise_id FROM digest_subscriptions WHERE enabled = 1"
+        " ORDER BY team_id, enterprise_id"
+    )
+    return [Workspace(row["team_id"], row["enterprise_id"]) for row in rows]
+
+
+def disable_subscription(db: Database, ws: Workspace, channel_id: str, now: datetime) -> bool:
+    """Turn ``ws``'s digest in a channel off (settings kept); return whether it was on."""
     cursor = db.execute(
         "UPDATE digest_subscriptions SET enabled = 0, updated_utc = ?"
-        " WHERE channel_id = ? AND enabled = 1",
-        [format_utc(now), channel_id],
+        f" WHERE {SCOPE} AND channel_id = ? AND enabled = 1",
+        [format_utc(now), *ws.params(), channel_id],
     )
     return cursor.rowcount == 1
 
@@ -153,6 +168,7 @@ def disable_subscription(db: Database, channel_id: str, now: datetime) -> bool:
 class DigestClaim:
     """Proof that this caller holds the right to post one (channel, day) digest."""
 
+    workspace: Workspace
     channel_id: str
     day: date
     claimed_by: str
@@ -167,8 +183,8 @@ class DigestClaim:
 class DigestRecord:
     """A row of ``digests``."""
 
+    workspace: Workspace
     channel_id: str
-    team_id: str | None
     day: date
     status: str
     """``claimed``, ``posted``, ``failed`` or ``skipped``."""
@@ -185,19 +201,20 @@ def _optional_time(text: str | None) -> datetime | None:
     return None if text is None else parse_utc(text)
 
 
-def get_digest(db: Database, channel_id: str, day: date) -> DigestRecord | None:
-    """Return the digest row for (channel, day), or None if never claimed."""
+def get_digest(db: Database, ws: Workspace, channel_id: str, day: date) -> DigestRecord | None:
+    """Return ``ws``'s digest row for (channel, day), or None if never claimed."""
     rows = list(
         db.query(
-            "SELECT * FROM digests WHERE channel_id = ? AND day = ?", [channel_id, day.isoformat()]
+            f"SELECT * FROM digests WHERE {SCOPE} AND channel_id = ? AND day = ?",
+            [*ws.params(), channel_id, day.isoformat()],
         )
     )
     if not rows:
         return None
     row = rows[0]
     return DigestRecord(
+        workspace=ws,
         channel_id=row["channel_id"],
-        team_id=row["team_id"],
         day=date.fromisoformat(row["day"]),
         status=row["status"],
         claimed_by=row["claimed_by"],
@@ -211,11 +228,12 @@ def get_digest(db: Database, channel_id: str, day: date) -> DigestRecord | None:
 
 
 _CLAIM = (
-    "INSERT INTO digests (channel_id, team_id, day, status, claimed_by, claimed_utc, attempts,"
-    " client_msg_id) VALUES (:channel_id, :team_id, :day, 'claimed', :claimed_by, :now, 1,"
-    " :client_msg_id) ON CONFLICT (channel_id, day) DO UPDATE SET status = 'claimed',"
+    "INSERT INTO digests (team_id, enterprise_id, channel_id, day, status, claimed_by,"
+    " claimed_utc, attempts, client_msg_id) VALUES (:team_id, :enterprise_id, :channel_id,"
+    " :day, 'claimed', :claimed_by, :now, 1, :client_msg_id)"
+    " ON CONFLICT (team_id, enterprise_id, channel_id, day) DO UPDATE SET status = 'claimed',"
     " claimed_by = excluded.claimed_by, claimed_utc = excluded.claimed_utc,"
-    " attempts = digests.attempts + 1, team_id = COALESCE(excluded.team_id, digests.team_id)"
+    " attempts = digests.attempts + 1"
     " WHERE digests.attempts < :max_attempts AND (digests.status = 'failed'"
     " OR (digests.status = 'claimed' AND digests.claimed_utc < :stale_before))"
     " RETURNING attempts, client_msg_id"
@@ -224,25 +242,29 @@ _CLAIM = (
 
 def claim_digest(
     db: Database,
+    ws: Workspace,
     channel_id: str,
     day: date,
     claimed_by: str,
     now: datetime,
-    team_id: str | None = None,
     lease: timedelta = DIGEST_LEASE,
     max_attempts: int = 5,
 ) -> DigestClaim | None:
-    """Atomically claim the (channel, day) digest; None when someone else has or had it.
+    """Atomically claim ``ws``'s (channel, day) digest; None when someone else has or had it.
 
     One upsert under ``BEGIN IMMEDIATE``, so exactly one of two racing clocks wins.
     """
+    # The id names the workspace too: in a channel shared by two workspaces (Slack Connect)
+    # each one's digest must not be mistaken for the other's when looking for it.
+    msg_key = f"tokencost:{ws.key}:{channel_id}:{day}"
     params = {
+        "team_id": ws.team_id,
+        "enterprise_id": ws.enterprise_id,
         "channel_id": channel_id,
-        "team_id": team_id,
         "day": day.isoformat(),
         "claimed_by": claimed_by,
         "now": format_utc(now),
-        "client_msg_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"tokencost:{channel_id}:{day}")),
+        "client_msg_id": str(uuid.uuid5(uuid.NAMESPACE_URL, msg_key)),
         "max_attempts": max_attempts,
         "stale_before": format_utc(now - lease),
     }
@@ -250,14 +272,15 @@ def claim_digest(
         row = db.conn.execute(_CLAIM, params).fetchone()
     if row is None:
         return None
-    return DigestClaim(channel_id, day, claimed_by, attempts=row[0], client_msg_id=row[1])
+    return DigestClaim(ws, channel_id, day, claimed_by, attempts=row[0], client_msg_id=row[1])
 
 
 def _finish(db: Database, claim: DigestClaim, assignments: str, params: list[Any]) -> bool:
+    where = [*claim.workspace.params(), claim.channel_id, claim.day.isoformat(), claim.claimed_by]
     cursor = db.execute(
-        f"UPDATE digests SET {assignments} WHERE channel_id = ? AND day = ?"
+        f"UPDATE digests SET {assignments} WHERE {SCOPE} AND channel_id = ? AND day = ?"
         " AND status = 'claimed' AND claimed_by = ?",
-        [*params, claim.channel_id, claim.day.isoformat(), claim.claimed_by],
+        [*params, *where],
     )
     return cursor.rowcount == 1
 
@@ -299,16 +322,18 @@ class DueDigest:
     """The local day to report on (yesterday in the subscription's timezone)."""
 
 
-def due_digests(db: Database, now: datetime, lease: timedelta = DIGEST_LEASE) -> list[DueDigest]:
-    """Return the digests a clock tick at ``now`` should try to claim and post."""
+def due_digests(
+    db: Database, ws: Workspace, now: datetime, lease: timedelta = DIGEST_LEASE
+) -> list[DueDigest]:
+    """Return ``ws``'s digests a clock tick at ``now`` should try to claim and post."""
     due = []
     stale_before = now - lease
-    for subscription in list_subscriptions(db):
+    for subscription in list_subscriptions(db, ws):
         local_now = now.astimezone(subscription.zone)
         if local_now.strftime("%H:%M") < subscription.local_time:
             continue
         day = local_now.date() - timedelta(days=1)
-        record = get_digest(db, subscription.channel_id, day)
+        record = get_digest(db, ws, subscription.channel_id, day)
         if (
             record is None
             or record.status == "failed"

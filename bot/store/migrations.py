@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from bot.store.migrate_workspaces import M003_TABLES, scope_rows_by_workspace
+
 __all__ = ["MIGRATIONS", "apply"]
 
 MIGRATIONS = Migrations("tokencost")
@@ -176,6 +178,18 @@ _M002_INDEXES = (
 def m002_create_indexes(db: Database) -> None:
     """Add the indexes the App Home, the digest and the pruning queries range-scan on."""
     _run(db, _M002_INDEXES)
+
+
+@MIGRATIONS()
+def m003_create_workspaces(db: Database) -> None:
+    """Add the workspace registry and the per-workspace ``POST /usage`` tokens (hashed)."""
+    _run(db, M003_TABLES)
+
+
+@MIGRATIONS()
+def m004_scope_rows_by_workspace(db: Database) -> None:
+    """Give every row a workspace, moving unowned rows to the legacy workspace (no row lost)."""
+    scope_rows_by_workspace(db)
 
 
 def apply(db: Database, *, stop_before: str | None = None) -> list[str]:

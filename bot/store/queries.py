@@ -3,13 +3,16 @@
 Pasted text for ``count`` is never stored: callers keep ``text_chars`` and ``text_sha256`` (see
 ``bot.store.db.text_fingerprint``) and the token count. FAQ questions that found no answer are not
 secret and are stored verbatim in ``faq_misses`` so maintainers can write the missing entry.
+
+Every row belongs to a workspace: a ``QueryRecord`` carries its ``workspace`` (the query log is
+written in batches that mix workspaces), and every read names the ``Workspace`` it reads.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -17,6 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.store.db import StoreError, decimal_text, format_utc, parse_utc
+from bot.store.workspace import SCOPE, Workspace
 
 __all__ = [
     "KINDS",
@@ -26,6 +30,7 @@ __all__ = [
     "QueryActivity",
     "QueryRecord",
     "faq_vote_tallies",
+    "popular_models",
     "query_activity",
     "recent_faq_misses",
     "recent_queries",
@@ -58,9 +63,10 @@ class QueryRecord:
     """One of ``SURFACES``."""
     kind: str
     """The result kind, one of ``KINDS``."""
+    workspace: Workspace = field(kw_only=True)
+    """Whose query it was (required, by keyword)."""
     outcome: str = "ok"
     """``ok``; ``error`` (a user mistake, answered); ``bug`` (our failure, apologised for)."""
-    team_id: str | None = None
     channel_id: str | None = None
     user_id: str | None = None
     model: str | None = None
@@ -101,12 +107,12 @@ def record_query(db: Database, record: QueryRecord) -> int:
     _check_query(record)
     cost = None if record.cost_usd is None else decimal_text(record.cost_usd)
     cursor = db.execute(
-        "INSERT INTO queries (created_utc, team_id, channel_id, user_id, surface, kind, model,"
-        " input_tokens, output_tokens, requests, cost_usd, duration_ms, outcome, error,"
-        " text_chars, text_sha256, count_tokens)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO queries (created_utc, team_id, enterprise_id, channel_id, user_id, surface,"
+        " kind, model, input_tokens, output_tokens, requests, cost_usd, duration_ms, outcome,"
+        " error, text_chars, text_sha256, count_tokens)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            format_utc(record.created_utc), record.team_id, record.channel_id,
+            format_utc(record.created_utc), *record.workspace.params(), record.channel_id,
             record.user_id, record.surface, record.kind, record.model,
             record.input_tokens, record.output_tokens, record.requests, cost,
             record.duration_ms, record.outcome, record.error,
@@ -121,7 +127,7 @@ def _query_from_row(row: dict[str, Any]) -> QueryRecord:
     return QueryRecord(
         id=row["id"],
         created_utc=parse_utc(row["created_utc"]),
-        team_id=row["team_id"],
+        workspace=Workspace(row["team_id"], row["enterprise_id"]),
         channel_id=row["channel_id"],
         user_id=row["user_id"],
         surface=row["surface"],
@@ -142,12 +148,13 @@ def _query_from_row(row: dict[str, Any]) -> QueryRecord:
 
 def recent_queries(
     db: Database,
+    ws: Workspace,
     user_id: str | None = None,
     since: datetime | None = None,
     limit: int = 10,
 ) -> list[QueryRecord]:
-    """Return the newest queries first, optionally for one user and/or since a moment."""
-    where, params = ["1 = 1"], []
+    """Return ``ws``'s newest queries first, optionally for one user and/or since a moment."""
+    where, params = [SCOPE], ws.params()
     if user_id is not None:
         where.append("user_id = ?")
         params.append(user_id)
@@ -171,19 +178,22 @@ class QueryActivity:
     """``(model id, queries)`` most asked first."""
 
 
-def query_activity(db: Database, start: datetime, end: datetime, top: int = 3) -> QueryActivity:
-    """Summarise queries with ``start <= created_utc < end``."""
-    window = [format_utc(start), format_utc(end)]
+def query_activity(
+    db: Database, ws: Workspace, start: datetime, end: datetime, top: int = 3
+) -> QueryActivity:
+    """Summarise ``ws``'s queries with ``start <= created_utc < end``."""
+    window = [*ws.params(), format_utc(start), format_utc(end)]
     totals = next(
         db.query(
             "SELECT COUNT(*) AS queries, COUNT(DISTINCT user_id) AS people FROM queries"
-            " WHERE created_utc >= ? AND created_utc < ?",
+            f" WHERE {SCOPE} AND created_utc >= ? AND created_utc < ?",
             window,
         )
     )
     models = db.query(
-        "SELECT model, COUNT(*) AS n FROM queries WHERE created_utc >= ? AND created_utc < ?"
-        " AND model IS NOT NULL GROUP BY model ORDER BY n DESC, model LIMIT ?",
+        f"SELECT model, COUNT(*) AS n FROM queries WHERE {SCOPE} AND created_utc >= ?"
+        " AND created_utc < ? AND model IS NOT NULL GROUP BY model ORDER BY n DESC, model"
+        " LIMIT ?",
         [*window, top],
     )
     return QueryActivity(
@@ -205,26 +215,42 @@ class FaqMiss:
     """FAQ entry ids offered instead."""
 
 
+def popular_models(db: Database, ws: Workspace, since: datetime, limit: int = 10) -> list[str]:
+    """The models ``ws``'s people asked about most since a moment, most asked first."""
+    rows = db.query(
+        f"SELECT model, COUNT(*) AS n FROM queries WHERE {SCOPE} AND created_utc >= ?"
+        " AND model IS NOT NULL GROUP BY model ORDER BY n DESC, model LIMIT ?",
+        [*ws.params(), format_utc(since), limit],
+    )
+    return [row["model"] for row in rows]
+
+
 def record_faq_miss(
-    db: Database, question: str, user_id: str | None, suggestions: Sequence[str], now: datetime
+    db: Database,
+    ws: Workspace,
+    question: str,
+    user_id: str | None,
+    suggestions: Sequence[str],
+    now: datetime,
 ) -> int:
-    """Store an unanswered question with the FAQ ids suggested; return the row id."""
+    """Store ``ws``'s unanswered question with the FAQ ids suggested; return the row id."""
     cursor = db.execute(
-        "INSERT INTO faq_misses (created_utc, question, user_id, suggestions) VALUES (?, ?, ?, ?)",
-        [format_utc(now), question, user_id, json.dumps(list(suggestions))],
+        "INSERT INTO faq_misses (team_id, enterprise_id, created_utc, question, user_id,"
+        " suggestions) VALUES (?, ?, ?, ?, ?, ?)",
+        [*ws.params(), format_utc(now), question, user_id, json.dumps(list(suggestions))],
     )
     return int(cursor.lastrowid or 0)
 
 
 def recent_faq_misses(
-    db: Database, since: datetime | None = None, limit: int = 20
+    db: Database, ws: Workspace, since: datetime | None = None, limit: int = 20
 ) -> list[FaqMiss]:
-    """Return unanswered questions, newest first, optionally since a moment."""
+    """Return ``ws``'s unanswered questions, newest first, optionally since a moment."""
     since_text = "" if since is None else format_utc(since)
     rows = db.query(
-        "SELECT * FROM faq_misses WHERE created_utc >= ? ORDER BY created_utc DESC, id DESC"
-        " LIMIT ?",
-        [since_text, limit],
+        f"SELECT * FROM faq_misses WHERE {SCOPE} AND created_utc >= ?"
+        " ORDER BY created_utc DESC, id DESC LIMIT ?",
+        [*ws.params(), since_text, limit],
     )
     return [
         FaqMiss(
@@ -238,13 +264,15 @@ def recent_faq_misses(
     ]
 
 
-def record_faq_vote(db: Database, faq_id: str, user_id: str, helpful: bool, now: datetime) -> None:
+def record_faq_vote(
+    db: Database, ws: Workspace, faq_id: str, user_id: str, helpful: bool, now: datetime
+) -> None:
     """Record whether an answer helped; a second vote by the same person replaces the first."""
     db.execute(
-        "INSERT INTO faq_votes (created_utc, faq_id, user_id, helpful) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (faq_id, user_id) DO UPDATE SET"
-        " helpful = excluded.helpful, created_utc = excluded.created_utc",
-        [format_utc(now), faq_id, user_id, int(helpful)],
+        "INSERT INTO faq_votes (team_id, enterprise_id, created_utc, faq_id, user_id, helpful)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, enterprise_id, faq_id, user_id)"
+        " DO UPDATE SET helpful = excluded.helpful, created_utc = excluded.created_utc",
+        [*ws.params(), format_utc(now), faq_id, user_id, int(helpful)],
     )
 
 
@@ -257,10 +285,11 @@ class FaqVoteTally:
     not_helpful: int
 
 
-def faq_vote_tallies(db: Database) -> list[FaqVoteTally]:
-    """Return vote counts per FAQ entry, least helpful first (the ones to rewrite)."""
+def faq_vote_tallies(db: Database, ws: Workspace) -> list[FaqVoteTally]:
+    """Return ``ws``'s vote counts per FAQ entry, least helpful first (the ones to rewrite)."""
     rows = db.query(
         "SELECT faq_id, SUM(helpful) AS yes, SUM(1 - helpful) AS no FROM faq_votes"
-        " GROUP BY faq_id ORDER BY no - yes DESC, faq_id"
+        f" WHERE {SCOPE} GROUP BY faq_id ORDER BY no - yes DESC, faq_id",
+        ws.params(),
     )
     return [FaqVoteTally(row["faq_id"], row["yes"], row["no"]) for row in rows]

@@ -10,8 +10,9 @@ Money in the ledger is stored twice, on purpose:
   to the nano-dollar, an error under $0.0005 per million rows, far below display precision.
   An int64 of nano-USD holds $9.2 billion, so a SUM cannot overflow for any plausible ledger.
 
-Windows are half-open ``[start, end)`` over ``occurred_utc``, and day windows follow a timezone's
-local midnight, so a digest in Europe/Berlin sums Berlin days.
+Every read and write names the ``Workspace`` whose ledger it is; an idempotency key is unique
+within one workspace's ledger. Windows are half-open ``[start, end)`` over ``occurred_utc``, and
+day windows follow a timezone's local midnight, so a digest in Europe/Berlin sums Berlin days.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.store.db import StoreError, decimal_text, format_utc, from_nanousd, to_nanousd
+from bot.store.workspace import SCOPE, Workspace
 
 __all__ = [
     "SOURCES",
@@ -37,6 +39,7 @@ __all__ = [
     "UsageRow",
     "daily_spend",
     "insert_usage",
+    "models_in_use",
     "month_to_date",
     "spend_by_model",
     "spend_by_tag",
@@ -115,9 +118,9 @@ def _money(amount: Decimal | None) -> str | None:
     return None if amount is None else decimal_text(amount)
 
 
-def _usage_params(row: UsageRow, recorded: str) -> list[Any]:
+def _usage_params(ws: Workspace, row: UsageRow, recorded: str) -> list[Any]:
     return [
-        row.event_key, row.model, row.provider, row.input_tokens, row.output_tokens,
+        *ws.params(), row.event_key, row.model, row.provider, row.input_tokens, row.output_tokens,
         row.cached_input_tokens, decimal_text(row.cost_usd), to_nanousd(row.cost_usd),
         _money(row.input_per_mtok), _money(row.output_per_mtok),
         _money(row.cached_input_per_mtok),
@@ -127,16 +130,19 @@ def _usage_params(row: UsageRow, recorded: str) -> list[Any]:
 
 
 _INSERT_USAGE = (
-    "INSERT INTO usage (event_key, model, provider, input_tokens, output_tokens,"
-    " cached_input_tokens, cost_usd, cost_nanousd, input_per_mtok, output_per_mtok,"
-    " cached_input_per_mtok, price_as_of, tag, user, source, occurred_utc, recorded_utc)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (event_key) DO NOTHING"
+    "INSERT INTO usage (team_id, enterprise_id, event_key, model, provider, input_tokens,"
+    " output_tokens, cached_input_tokens, cost_usd, cost_nanousd, input_per_mtok,"
+    " output_per_mtok, cached_input_per_mtok, price_as_of, tag, user_id, source, occurred_utc,"
+    " recorded_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (team_id, enterprise_id, event_key) DO NOTHING"
 )
 
 
-def insert_usage(db: Database, rows: Sequence[UsageRow], now: datetime) -> InsertResult:
-    """Store a batch of usage rows all-or-nothing, skipping rows whose ``event_key`` exists.
+def insert_usage(
+    db: Database, ws: Workspace, rows: Sequence[UsageRow], now: datetime
+) -> InsertResult:
+    """Store a batch of ``ws``'s usage rows all-or-nothing, skipping rows whose ``event_key``
+    ``ws`` already has.
 
     Every row is checked first and ``UsageRejected`` lists every problem; a constraint that
     still fails in SQLite rolls the whole batch back (also raised as ``UsageRejected``).
@@ -151,7 +157,8 @@ def insert_usage(db: Database, rows: Sequence[UsageRow], now: datetime) -> Inser
     try:
         with db.atomic():
             for row in rows:
-                inserted += db.conn.execute(_INSERT_USAGE, _usage_params(row, recorded)).rowcount
+                params = _usage_params(ws, row, recorded)
+                inserted += db.conn.execute(_INSERT_USAGE, params).rowcount
                 current += 1
     except sqlite3.IntegrityError as exc:
         raise UsageRejected([f"row {current + 1}: rejected by the ledger ({exc})"]) from exc
@@ -199,18 +206,22 @@ _SUMS = (
 )
 
 
-def _window(start: datetime, end: datetime, tag: str | None) -> tuple[str, list[Any]]:
-    where = "occurred_utc >= ? AND occurred_utc < ?"
-    params: list[Any] = [format_utc(start), format_utc(end)]
+def _window(
+    ws: Workspace, start: datetime, end: datetime, tag: str | None
+) -> tuple[str, list[Any]]:
+    where = f"{SCOPE} AND occurred_utc >= ? AND occurred_utc < ?"
+    params: list[Any] = [*ws.params(), format_utc(start), format_utc(end)]
     if tag:
         where += " AND tag = ?"
         params.append(tag)
     return where, params
 
 
-def spend_total(db: Database, start: datetime, end: datetime, tag: str | None = None) -> SpendTotal:
-    """Sum spend with ``start <= occurred_utc < end``; ``tag`` None or '' means every tag."""
-    where, params = _window(start, end, tag)
+def spend_total(
+    db: Database, ws: Workspace, start: datetime, end: datetime, tag: str | None = None
+) -> SpendTotal:
+    """Sum ``ws``'s spend with ``start <= occurred_utc < end``; ``tag`` None or '' is every tag."""
+    where, params = _window(ws, start, end, tag)
     row = next(db.query(f"SELECT {_SUMS} FROM usage WHERE {where}", params))
     return SpendTotal(
         from_nanousd(row["nanousd"]), row["n"], row["input_tokens"], row["output_tokens"]
@@ -218,9 +229,9 @@ def spend_total(db: Database, start: datetime, end: datetime, tag: str | None = 
 
 
 def _spend_by(
-    db: Database, column: str, start: datetime, end: datetime, limit: int
+    db: Database, ws: Workspace, column: str, start: datetime, end: datetime, limit: int
 ) -> list[SpendGroup]:
-    where, params = _window(start, end, None)
+    where, params = _window(ws, start, end, None)
     rows = db.query(
         f"SELECT {column} AS key, {_SUMS} FROM usage WHERE {where}"
         f" GROUP BY {column} ORDER BY nanousd DESC, key LIMIT ?",
@@ -236,15 +247,27 @@ def _spend_by(
 
 
 def spend_by_model(
-    db: Database, start: datetime, end: datetime, limit: int = 10
+    db: Database, ws: Workspace, start: datetime, end: datetime, limit: int = 10
 ) -> list[SpendGroup]:
-    """Spend per model in the window, most expensive first."""
-    return _spend_by(db, "model", start, end, limit)
+    """``ws``'s spend per model in the window, most expensive first."""
+    return _spend_by(db, ws, "model", start, end, limit)
 
 
-def spend_by_tag(db: Database, start: datetime, end: datetime, limit: int = 10) -> list[SpendGroup]:
-    """Spend per tag in the window, most expensive first (untagged usage has key None)."""
-    return _spend_by(db, "tag", start, end, limit)
+def spend_by_tag(
+    db: Database, ws: Workspace, start: datetime, end: datetime, limit: int = 10
+) -> list[SpendGroup]:
+    """``ws``'s spend per tag in the window, most expensive first (untagged: key None)."""
+    return _spend_by(db, ws, "tag", start, end, limit)
+
+
+def models_in_use(db: Database, ws: Workspace, start: datetime, end: datetime) -> list[str]:
+    """Distinct model ids in ``ws``'s ledger with ``start <= occurred_utc < end``."""
+    rows = db.query(
+        f"SELECT DISTINCT model FROM usage WHERE {SCOPE} AND occurred_utc >= ?"
+        " AND occurred_utc < ? ORDER BY model",
+        [*ws.params(), format_utc(start), format_utc(end)],
+    )
+    return [row["model"] for row in rows]
 
 
 def local_midnight(day: date, tz: tzinfo) -> datetime:
@@ -253,9 +276,14 @@ def local_midnight(day: date, tz: tzinfo) -> datetime:
 
 
 def daily_spend(
-    db: Database, first_day: date, last_day: date, tz: tzinfo = UTC, tag: str | None = None
+    db: Database,
+    ws: Workspace,
+    first_day: date,
+    last_day: date,
+    tz: tzinfo = UTC,
+    tag: str | None = None,
 ) -> list[DaySpend]:
-    """Spend per local day from ``first_day`` to ``last_day`` inclusive, zero days included.
+    """``ws``'s spend per local day, ``first_day`` to ``last_day`` inclusive, zero days included.
 
     One query: a VALUES list of day windows joined to the ledger on the ``occurred_utc`` index.
     """
@@ -268,6 +296,7 @@ def daily_spend(
         start = local_midnight(day, tz)
         end = local_midnight(day + timedelta(days=1), tz)
         params += [day.isoformat(), format_utc(start), format_utc(end)]
+    params += ws.params()
     tag_filter = ""
     if tag:
         tag_filter = " AND usage.tag = ?"
@@ -275,7 +304,8 @@ def daily_spend(
     rows = db.query(
         f"WITH days (day, start_utc, end_utc) AS (VALUES {values})"
         f" SELECT days.day AS day, {_SUMS} FROM days LEFT JOIN usage"
-        " ON usage.occurred_utc >= days.start_utc AND usage.occurred_utc < days.end_utc"
+        " ON usage.team_id = ? AND usage.enterprise_id = ?"
+        " AND usage.occurred_utc >= days.start_utc AND usage.occurred_utc < days.end_utc"
         f"{tag_filter} GROUP BY days.day ORDER BY days.day",
         params,
     )
@@ -289,8 +319,8 @@ def daily_spend(
 
 
 def month_to_date(
-    db: Database, now: datetime, tz: tzinfo = UTC, tag: str | None = None
+    db: Database, ws: Workspace, now: datetime, tz: tzinfo = UTC, tag: str | None = None
 ) -> SpendTotal:
-    """Spend from the start of ``now``'s local month up to ``now``."""
+    """``ws``'s spend from the start of ``now``'s local month up to ``now``."""
     local_now = now.astimezone(tz)
-    return spend_total(db, local_midnight(local_now.date().replace(day=1), tz), now, tag)
+    return spend_total(db, ws, local_midnight(local_now.date().replace(day=1), tz), now, tag)

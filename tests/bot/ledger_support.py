@@ -15,11 +15,15 @@ from bot.runtime import Runtime
 from bot.store.budgets import set_budget
 from bot.store.db import Database, open_db
 from bot.store.queries import QueryRecord, record_faq_miss, record_query
+from bot.store.workspace import Workspace
+from bot.store.workspaces import record_workspace
 
 CATALOG_DIR = Path(__file__).parent / "ledger_catalog"
 NOW = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
 """Tuesday 3 November 2026, 09:00 in Berlin."""
 INGEST_TOKEN = "ingest-secret-123"
+WS = Workspace("T1")
+"""The workspace the ledger tests fill."""
 
 
 def ledger_catalog() -> prices.Catalog:
@@ -53,7 +57,9 @@ def make_runtime(
 
 
 def seed_ledger(db: Database, catalog: prices.Catalog) -> None:
-    """Two weeks of usage ending Monday 2 November 2026 (Berlin), budgets, queries and a miss."""
+    """Two weeks of usage ending Monday 2 November 2026 (Berlin), budgets, queries and a miss,
+    all of workspace ``WS`` (entered in the registry, as a Slack request would)."""
+    record_workspace(db, WS, NOW)
     events = [
         UsageEvent(
             "gpt-4o-mini", datetime(2026, 10, day, 12, tzinfo=UTC), 1_000_000, 200_000, tag="search"
@@ -73,11 +79,11 @@ def seed_ledger(db: Database, catalog: prices.Catalog) -> None:
         # 23:30 UTC on 2 Nov is 00:30 on 3 Nov in Berlin: not in Monday's digest.
         UsageEvent("gpt-4o", datetime(2026, 11, 2, 23, 30, tzinfo=UTC), 1_000_000, 0),
     ]  # fmt: skip
-    record_events(db, catalog, events, "http", NOW)
-    set_budget(db, "T1", None, Decimal(100), "month", "U1", NOW)
-    set_budget(db, "T1", "search", Decimal(12), "month", "U1", NOW)
+    record_events(db, WS, catalog, events, "http", NOW)
+    set_budget(db, WS, None, Decimal(100), "month", "U1", NOW)
+    set_budget(db, WS, "search", Decimal(12), "month", "U1", NOW)
     monday = datetime(2026, 11, 2, 10, tzinfo=UTC)
     for user, model in (("U1", "gpt-4o"), ("U2", "gpt-4o"), ("U1", "gpt-4o-mini"), ("U2", None)):
         record_query(db, QueryRecord(created_utc=monday, surface="command", kind="estimate",
-                                     user_id=user, model=model, team_id="T1"))  # fmt: skip
-    record_faq_miss(db, "why is <o1> so pricey & slow?", "U2", [], monday)
+                                     user_id=user, model=model, workspace=WS))  # fmt: skip
+    record_faq_miss(db, WS, "why is <o1> so pricey & slow?", "U2", [], monday)

@@ -23,31 +23,35 @@ def sign(body: str, timestamp: int | None = None, secret: str = SIGNING_SECRET) 
     return {"x-slack-request-timestamp": ts, "x-slack-signature": f"v0={digest}"}
 
 
-def command_body(text: str, response_url: str, user: str = "U111", channel: str = "C222") -> str:
+def command_body(
+    text: str, response_url: str, user: str = "U111", channel: str = "C222", team: str = "T123"
+) -> str:
     """A `/tokencost` payload, form-encoded."""
     return urlencode({
-        "team_id": "T123", "team_domain": "acme", "channel_id": channel,
+        "team_id": team, "team_domain": "acme", "channel_id": channel,
         "channel_name": "general", "user_id": user, "user_name": "ada",
         "command": "/tokencost", "text": text, "response_url": response_url,
         "trigger_id": "123.456.abc", "api_app_id": "A999",
     })  # fmt: skip
 
 
-def event_body(event: dict[str, Any], event_id: str = "Ev001") -> str:
+def event_body(event: dict[str, Any], event_id: str = "Ev001", team: str = "T123") -> str:
     """An Events API `event_callback` envelope, as JSON."""
     return json.dumps({
-        "token": "unused", "team_id": "T123", "api_app_id": "A999", "type": "event_callback",
+        "token": "unused", "team_id": team, "api_app_id": "A999", "type": "event_callback",
         "event_id": event_id, "event_time": int(time.time()), "event": event,
-        "authorizations": [{"team_id": "T123", "user_id": "UBOT", "is_bot": True}],
+        "authorizations": [{"team_id": team, "user_id": "UBOT", "is_bot": True}],
     })  # fmt: skip
 
 
-def action_body(action_id: str, value: str, response_url: str, user: str = "U111") -> str:
+def action_body(
+    action_id: str, value: str, response_url: str, user: str = "U111", team: str = "T123"
+) -> str:
     """A `block_actions` payload, form-encoded as `payload=<json>`."""
     payload = {
         "type": "block_actions",
-        "team": {"id": "T123", "domain": "acme"},
-        "user": {"id": user, "username": "ada", "team_id": "T123"},
+        "team": {"id": team, "domain": "acme"},
+        "user": {"id": user, "username": "ada", "team_id": team},
         "api_app_id": "A999",
         "channel": {"id": "C222", "name": "general"},
         "container": {"type": "message", "is_ephemeral": True},

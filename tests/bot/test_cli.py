@@ -18,8 +18,12 @@ from bot.config import Settings
 from bot.runtime import Runtime
 from bot.store.db import open_db
 from bot.store.queries import recent_queries
+from bot.store.workspace import DEFAULT_WORKSPACE
 
 ROOT = Path(__file__).resolve().parents[2]
+
+WS = DEFAULT_WORKSPACE
+"""The workspace these tests read and write."""
 
 
 @pytest.fixture(autouse=True)
@@ -111,7 +115,7 @@ def test_console_session(cli_db: Path) -> None:
     assert len(prompts) == 5  # stopped at `quit`
     db = open_db(cli_db)
     try:
-        kinds = [q.kind for q in recent_queries(db)]
+        kinds = [q.kind for q in recent_queries(db, WS)]
     finally:
         db.close()
     assert sorted(kinds) == ["estimate", "help", "price"]

@@ -18,9 +18,13 @@ from bot.cli.faq import _faq_list
 from bot.cli.main import main
 from bot.store.db import open_db
 from bot.store.queries import record_faq_vote
+from bot.store.workspace import DEFAULT_WORKSPACE
 
 UNANSWERABLE = "what does it cost"
 """On topic but too vague to answer: a miss with suggestions."""
+
+WS = DEFAULT_WORKSPACE
+"""The workspace these tests read and write."""
 
 
 @pytest.fixture(autouse=True)
@@ -167,10 +171,10 @@ def test_faq_votes_tallies_least_helpful_first(
     now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
     db = open_db(cli_db)
     try:
-        record_faq_vote(db, "what-is-a-token", "U1", True, now)
-        record_faq_vote(db, "batch-discount", "U1", False, now)
-        record_faq_vote(db, "batch-discount", "U2", False, now)
-        record_faq_vote(db, "batch-discount", "U3", True, now)
+        record_faq_vote(db, WS, "what-is-a-token", "U1", True, now)
+        record_faq_vote(db, WS, "batch-discount", "U1", False, now)
+        record_faq_vote(db, WS, "batch-discount", "U2", False, now)
+        record_faq_vote(db, WS, "batch-discount", "U3", True, now)
     finally:
         db.close()
     tallies = run_json(capsys, "faq", "votes", "--json")

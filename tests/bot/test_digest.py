@@ -12,7 +12,7 @@ from bot.ledger.fields import UsageEvent
 from bot.ledger.pricing import record_events
 from bot.store.db import Database
 from bot.store.queries import record_faq_miss
-from tests.bot.ledger_support import NOW, ledger_catalog, seed_ledger
+from tests.bot.ledger_support import NOW, WS, ledger_catalog, seed_ledger
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY = date(2026, 11, 2)
@@ -36,7 +36,7 @@ your provider's invoice is the bill."""
 
 def test_digest_text_snapshot(db: Database) -> None:
     seed_ledger(db, CATALOG)
-    digest = build_digest(db, CATALOG, "T1", MONDAY, BERLIN, NOW)
+    digest = build_digest(db, WS, CATALOG, MONDAY, BERLIN, NOW)
     assert digest is not None
     text, _ = render_digest(digest)
     assert text == EXPECTED_TEXT
@@ -44,7 +44,7 @@ def test_digest_text_snapshot(db: Database) -> None:
 
 def test_digest_figures_are_exact(db: Database) -> None:
     seed_ledger(db, CATALOG)
-    digest = build_digest(db, CATALOG, "T1", MONDAY, BERLIN, NOW)
+    digest = build_digest(db, WS, CATALOG, MONDAY, BERLIN, NOW)
     assert digest is not None
     assert digest.spend.cost_usd == Decimal("10.335")
     assert digest.month_to_date_usd == Decimal("10.605")
@@ -57,11 +57,11 @@ def test_blocks_stay_within_slack_limits_and_escape_user_text(db: Database) -> N
     seed_ledger(db, CATALOG)
     events = [UsageEvent("gpt-4o-mini", datetime(2026, 11, 2, 12, tzinfo=UTC), 10, 10,
                          tag=f"team-{n}") for n in range(8)]  # fmt: skip
-    record_events(db, CATALOG, events, "http", NOW)
+    record_events(db, WS, CATALOG, events, "http", NOW)
     for n in range(7):
-        record_faq_miss(db, f"question {n} " + "very long " * 100, None, [],
+        record_faq_miss(db, WS, f"question {n} " + "very long " * 100, None, [],
                         datetime(2026, 11, 2, 11, n, tzinfo=UTC))  # fmt: skip
-    digest = build_digest(db, CATALOG, "T1", MONDAY, BERLIN, NOW)
+    digest = build_digest(db, WS, CATALOG, MONDAY, BERLIN, NOW)
     assert digest is not None
     text, blocks = render_digest(digest)
     assert len(blocks) <= 50
@@ -77,14 +77,14 @@ def test_blocks_stay_within_slack_limits_and_escape_user_text(db: Database) -> N
 
 
 def test_a_day_with_nothing_to_report_is_none(db: Database) -> None:
-    assert build_digest(db, CATALOG, "T1", MONDAY, BERLIN, NOW) is None
+    assert build_digest(db, WS, CATALOG, MONDAY, BERLIN, NOW) is None
     seed_ledger(db, CATALOG)
-    assert build_digest(db, CATALOG, "T1", date(2026, 10, 10), BERLIN, NOW) is None
+    assert build_digest(db, WS, CATALOG, date(2026, 10, 10), BERLIN, NOW) is None
 
 
 def test_berlin_days_end_at_berlin_midnight(db: Database) -> None:
     seed_ledger(db, CATALOG)
-    tuesday = build_digest(db, CATALOG, "T1", date(2026, 11, 3), BERLIN,
+    tuesday = build_digest(db, WS, CATALOG, date(2026, 11, 3), BERLIN,
                            datetime(2026, 11, 4, 8, tzinfo=UTC))  # fmt: skip
     assert tuesday is not None
     assert tuesday.spend.cost_usd == Decimal("2.5")  # the 00:30 Berlin call, gpt-4o 1M input

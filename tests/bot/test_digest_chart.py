@@ -20,7 +20,7 @@ from bot.digest.chart_post import CHART_FILENAME, post_digest_chart
 from bot.ledger.fields import UsageEvent
 from bot.ledger.pricing import record_events
 from bot.store.db import Database
-from tests.bot.ledger_support import NOW, ledger_catalog, seed_ledger
+from tests.bot.ledger_support import NOW, WS, ledger_catalog, seed_ledger
 from tests.fake_slack import FakeSlack
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -37,7 +37,7 @@ def _size(png: bytes) -> tuple[int, int]:
 
 def test_chart_data_is_the_ledger_per_model_and_day(db: Database) -> None:
     seed_ledger(db, CATALOG)
-    data = chart_data(db, MONDAY, BERLIN)
+    data = chart_data(db, WS, MONDAY, BERLIN)
     assert data.days[0] == date(2026, 10, 20) and data.days[-1] == MONDAY and len(data.days) == 14
     assert [model for model, _ in data.series] == ["gpt-4o", "gpt-4o-mini", "gpt-3.5-turbo"]
     gpt4o = dict(data.series)["gpt-4o"]
@@ -49,29 +49,29 @@ def test_chart_data_is_the_ledger_per_model_and_day(db: Database) -> None:
 def test_more_models_than_series_stack_into_other(db: Database) -> None:
     events = [UsageEvent(model, datetime(2026, 11, 2, 12, tzinfo=UTC), 1000 * (n + 1), 0)
               for n, model in enumerate(["gpt-4o", "gpt-4o-mini", "gpt-3.5-turbo"])]  # fmt: skip
-    record_events(db, CATALOG, events, "http", NOW)
-    data = chart_data(db, MONDAY, BERLIN, top=2)
+    record_events(db, WS, CATALOG, events, "http", NOW)
+    data = chart_data(db, WS, MONDAY, BERLIN, top=2)
     assert [name for name, _ in data.series][1:] == ["other models (2)"]
     assert data.total == sum((c for _, costs in data.series for c in costs), Decimal(0))
 
 
 def test_draw_chart_makes_a_png(db: Database) -> None:
     seed_ledger(db, CATALOG)
-    png = draw_chart(chart_data(db, MONDAY, BERLIN))
+    png = draw_chart(chart_data(db, WS, MONDAY, BERLIN))
     assert png is not None
     assert _size(png) == (800, 360)
     assert len(png) > 5_000  # bars, labels and a legend, not an empty canvas
 
 
 def test_no_spend_draws_nothing_and_says_so(db: Database) -> None:
-    data = chart_data(db, MONDAY, BERLIN)
+    data = chart_data(db, WS, MONDAY, BERLIN)
     assert draw_chart(data) is None
     assert alt_text(data).endswith("(Europe/Berlin): no spend.")
 
 
 def test_alt_text_says_what_the_chart_shows(db: Database) -> None:
     seed_ledger(db, CATALOG)
-    text = alt_text(chart_data(db, MONDAY, BERLIN))
+    text = alt_text(chart_data(db, WS, MONDAY, BERLIN))
     assert text.startswith(
         "Stacked bar chart of daily LLM spend by model over the 14 days from 20 Oct to 2 Nov "
         "2026 (Europe/Berlin). Total $"
@@ -89,10 +89,10 @@ def test_without_matplotlib_there_is_no_chart(
     for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` now fails
-    assert draw_chart(chart_data(db, MONDAY, BERLIN)) is None
+    assert draw_chart(chart_data(db, WS, MONDAY, BERLIN)) is None
     with FakeSlack() as fake:
         client = WebClient(token="xoxb-test", base_url=fake.url)
-        outcome = post_digest_chart(client, db, "C1", "1700000000.000001", MONDAY, BERLIN)
+        outcome = post_digest_chart(client, db, WS, "C1", "1700000000.000001", MONDAY, BERLIN)
         assert outcome.status == "skipped" and fake.calls() == []
 
 
@@ -114,7 +114,7 @@ def test_the_chart_is_uploaded_into_the_digest_thread(db: Database) -> None:
     seed_ledger(db, CATALOG)
     with FakeSlack() as fake:
         client = WebClient(token="xoxb-test", base_url=fake.url)
-        outcome = post_digest_chart(client, db, "C1", "1700000000.000001", MONDAY, BERLIN)
+        outcome = post_digest_chart(client, db, WS, "C1", "1700000000.000001", MONDAY, BERLIN)
         assert outcome.status == "uploaded" and outcome.file_id
         steps = [c.method for c in fake.calls()]
         assert steps == [
@@ -137,11 +137,11 @@ def test_a_failed_upload_is_reported_not_raised(db: Database) -> None:
     with FakeSlack() as fake:
         fake.respond_with("files.completeUploadExternal", {"ok": False, "error": "not_in_channel"})
         client = WebClient(token="xoxb-test", base_url=fake.url)
-        outcome = post_digest_chart(client, db, "C1", "1700000000.000001", MONDAY, BERLIN)
+        outcome = post_digest_chart(client, db, WS, "C1", "1700000000.000001", MONDAY, BERLIN)
         assert (outcome.status, outcome.error) == ("failed", "slack: not_in_channel")
         fake.reset()
         fake.fail_next("files.getUploadURLExternal", status=500)
-        outcome = post_digest_chart(client, db, "C1", "1700000000.000001", MONDAY, BERLIN)
+        outcome = post_digest_chart(client, db, WS, "C1", "1700000000.000001", MONDAY, BERLIN)
         assert outcome.status == "failed" and outcome.error == "slack: fatal_error"
 
 

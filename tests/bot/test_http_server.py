@@ -34,6 +34,7 @@ from bot.runtime import Runtime
 from bot.slack.serve import build_wsgi
 from bot.store.db import connect
 from bot.store.queries import QueryRecord, recent_queries
+from bot.store.workspace import Workspace
 from tests.bot.slack_requests import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -49,6 +50,9 @@ INGEST_TOKEN = "ingest-token-for-tests"
 FORM = "application/x-www-form-urlencoded"
 START_TIMEOUT = 30.0
 ESTIMATE = "gpt-4o 1000 in 500 out x 10k/day"
+
+WS = Workspace("T123")
+"""The workspace these tests read and write."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ class Server:
     def queries(self, user_id: str) -> list[QueryRecord]:
         db = connect(self.db_path)
         try:
-            return recent_queries(db, user_id=user_id, limit=50)
+            return recent_queries(db, WS, user_id=user_id, limit=50)
         finally:
             db.close()
 

@@ -104,7 +104,8 @@ def test_ingestion_is_off_without_a_configured_token(tmp_path: Path) -> None:
     environ = {"HTTP_AUTHORIZATION": "Bearer anything", "wsgi.input": io.BytesIO(b"{}")}
     status, _, body = route(environ)
     assert (status, json.loads(body)["error"]) == (
-        404, "Usage ingestion is off: set TOKENCOST_INGEST_TOKEN to enable it.",
+        404, "Usage ingestion is off: create a token with `tokencost ingest-token create "
+        "--team T...` (or set TOKENCOST_INGEST_TOKEN) to enable it.",
     )  # fmt: skip
     runtime.close()
 

@@ -11,7 +11,7 @@ import pytest
 from bot.ledger.fields import EventProblems, UsageEvent, event_from_fields
 from bot.ledger.pricing import UsageRefused, price_event, record_events
 from bot.store.db import open_db
-from tests.bot.ledger_support import NOW, ledger_catalog
+from tests.bot.ledger_support import NOW, WS, ledger_catalog
 
 CATALOG = ledger_catalog()
 
@@ -137,7 +137,7 @@ def test_a_refused_batch_lists_every_problem_and_stores_nothing(tmp_path: Path) 
         UsageEvent("gpt-3.5-turbo", NOW, 10, 10, cached_input_tokens=5),
     ]
     with pytest.raises(UsageRefused) as caught:
-        record_events(db, CATALOG, events, "http", NOW)
+        record_events(db, WS, CATALOG, events, "http", NOW)
     assert [index for index, _ in caught.value.errors] == [1, 2]
     assert "Did you mean `gpt-4o`" in caught.value.errors[0][1]
     assert "no cached-input price" in caught.value.errors[1][1]
@@ -148,8 +148,8 @@ def test_a_refused_batch_lists_every_problem_and_stores_nothing(tmp_path: Path) 
 def test_a_repeated_id_is_stored_once(tmp_path: Path) -> None:
     db = open_db(tmp_path / "t.db")
     event = UsageEvent("gpt-4o", NOW, 10, 10, event_id="abc")
-    first, _ = record_events(db, CATALOG, [event, event], "http", NOW)
-    second, _ = record_events(db, CATALOG, [event], "csv", NOW)
+    first, _ = record_events(db, WS, CATALOG, [event, event], "http", NOW)
+    second, _ = record_events(db, WS, CATALOG, [event], "csv", NOW)
     assert (first.inserted, first.duplicates, second.inserted) == (1, 1, 0)
     assert db["usage"].count == 1
     db.close()

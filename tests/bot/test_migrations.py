@@ -8,7 +8,12 @@ from pathlib import Path
 from bot.store import migrations
 from bot.store.db import Database, connect, open_db
 
-ALL = ["m001_create_tables", "m002_create_indexes"]
+ALL = [
+    "m001_create_tables",
+    "m002_create_indexes",
+    "m003_create_workspaces",
+    "m004_scope_rows_by_workspace",
+]
 TABLES = {
     "queries",
     "usage",
@@ -19,6 +24,8 @@ TABLES = {
     "faq_misses",
     "faq_votes",
     "seen_events",
+    "workspaces",
+    "ingest_tokens",
 }
 
 
@@ -36,7 +43,7 @@ def test_blank_file_gets_every_table_and_index(tmp_path: Path) -> None:
         assert migrations.apply(db) == ALL
         assert set(db.table_names()) >= TABLES
         assert "idx_usage_occurred_utc" in {i.name for i in db.table("usage").indexes}
-        assert {"idx_queries_created_utc", "idx_queries_user_id"} <= {
+        assert {"idx_queries_team", "idx_queries_user_id"} <= {
             i.name for i in db.table("queries").indexes
         }
     finally:
@@ -61,7 +68,7 @@ def test_upgrades_from_the_schema_after_m001_keeping_data(tmp_path: Path) -> Non
             " recorded_utc) VALUES ('gpt-4o', '0.01', 10000000, 'cli',"
             " '2025-06-01T00:00:00.000000+00:00', '2025-06-01T00:00:00.000000+00:00')"
         )
-        assert migrations.apply(db) == ["m002_create_indexes"]
+        assert migrations.apply(db) == ALL[1:]
         assert db["usage"].count == 1
         fresh = open_db(tmp_path / "fresh.db")
         try:
@@ -94,8 +101,8 @@ def test_spend_window_query_uses_the_occurred_utc_index(db: Database) -> None:
         row["detail"]
         for row in db.query(
             "EXPLAIN QUERY PLAN SELECT SUM(cost_nanousd) FROM usage"
-            " WHERE occurred_utc >= ? AND occurred_utc < ?",
-            ["2025-06-01", "2025-06-02"],
+            " WHERE team_id = ? AND enterprise_id = ? AND occurred_utc >= ? AND occurred_utc < ?",
+            ["T1", "", "2025-06-01", "2025-06-02"],
         )
     )
     assert "COVERING INDEX idx_usage_occurred_utc" in plan

@@ -11,13 +11,17 @@ import pytest
 from bot.store.db import Database, connect, open_db
 from bot.store.queries import QueryRecord, recent_queries
 from bot.store.query_writer import QueryLogWriter
+from bot.store.workspace import Workspace
 
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
+
+WS = Workspace("T1")
+"""The workspace these tests read and write."""
 
 
 def _row(n: int, kind: str = "estimate") -> QueryRecord:
     return QueryRecord(created_utc=NOW, surface="command", kind=kind, user_id=f"U{n}",
-                       model="gpt-4o", cost_usd=Decimal("0.0075"))  # fmt: skip
+                       model="gpt-4o", cost_usd=Decimal("0.0075"), workspace=WS)  # fmt: skip
 
 
 def test_rows_are_stored_and_flush_waits_for_them(db_path: Path) -> None:
@@ -36,7 +40,7 @@ def test_rows_are_stored_and_flush_waits_for_them(db_path: Path) -> None:
     writer.stop()
     db = connect(db_path)
     try:
-        assert len(recent_queries(db, limit=100)) == 50
+        assert len(recent_queries(db, WS, limit=100)) == 50
     finally:
         db.close()
     # batched: far fewer commits than rows
@@ -55,7 +59,7 @@ def test_a_failed_write_is_logged_not_raised(
     assert "query log write failed" in caplog.text
     db = connect(db_path)
     try:
-        assert [q.user_id for q in recent_queries(db)] == ["U2"]  # the good row survived
+        assert [q.user_id for q in recent_queries(db, WS)] == ["U2"]  # the good row survived
     finally:
         db.close()
     with pytest.raises(RuntimeError, match="stopped"):
@@ -70,6 +74,6 @@ def test_stop_stores_what_is_queued(db_path: Path) -> None:
     writer.stop()
     db = connect(db_path)
     try:
-        assert len(recent_queries(db, limit=100)) == 10
+        assert len(recent_queries(db, WS, limit=100)) == 10
     finally:
         db.close()

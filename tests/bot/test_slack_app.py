@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.runtime import Runtime
 from bot.slack.app import build_app
 from bot.store.queries import recent_queries
+from bot.store.workspace import Workspace
 from tests.bot.slack_requests import (
     BOT_TOKEN,
     action_body,
@@ -27,11 +28,14 @@ from tests.bot.slack_requests import (
 )
 from tests.fake_slack import FakeSlack
 
+WS = Workspace("T123")
+"""The workspace these tests read and write."""
+
 
 def wait_rows(runtime: Runtime, count: int, timeout: float = 5.0) -> list[Any]:
     deadline = time.monotonic() + timeout
     while True:
-        rows = recent_queries(runtime.db(), limit=50)
+        rows = recent_queries(runtime.db(), WS, limit=50)
         if len(rows) >= count or time.monotonic() > deadline:
             return rows
         time.sleep(0.02)
@@ -106,7 +110,7 @@ def test_unsigned_requests_are_refused_and_not_logged(
     response = dispatch(app, body, BAD_SIGNATURES[case](body))
     assert response.status == 401
     time.sleep(0.1)
-    assert recent_queries(runtime.db()) == []
+    assert recent_queries(runtime.db(), WS) == []
     assert fake_slack.calls("response/hook") == []
 
 

@@ -18,6 +18,7 @@ from slack_bolt import App
 import faq
 from bot.runtime import Runtime
 from bot.store.queries import FaqVoteTally, faq_vote_tallies, recent_faq_misses, recent_queries
+from bot.store.workspace import Workspace
 from tests.bot.slack_requests import (
     action_body,
     command_body,
@@ -31,6 +32,9 @@ ANSWER_ID = "why-output-costs-more"
 UNANSWERABLE = "what does it cost?"
 """On topic but too vague to answer: a miss with suggestions."""
 OFF_TOPIC = "what's the weather in Paris?"
+
+WS = Workspace("T123")
+"""The workspace these tests read and write."""
 
 
 def ask(app: App, fake_slack: FakeSlack, text: str) -> dict[str, Any]:
@@ -103,7 +107,7 @@ def test_a_question_is_answered_ephemerally_with_related_and_vote_buttons(
         ("faq_vote_no", f"{ANSWER_ID}:no"),
     ]
     assert any("Was this helpful?" in json.dumps(b) for b in reply["blocks"])
-    rows = wait_until(lambda: recent_queries(runtime.db()))
+    rows = wait_until(lambda: recent_queries(runtime.db(), WS))
     assert rows[0].kind == "faq" and rows[0].surface == "command"
 
 
@@ -119,7 +123,7 @@ def test_clicking_a_related_question_answers_it_in_place(
     votes = actions(posted["blocks"], "faq_vote")
     assert [b["value"] for b in votes] == [f"{related_id}:yes", f"{related_id}:no"]
     assert [b["value"] for b in actions(posted["blocks"], "faq_related")] == list(related.related)
-    rows = wait_until(lambda: recent_queries(runtime.db()))
+    rows = wait_until(lambda: recent_queries(runtime.db(), WS))
     assert rows[0].kind == "faq" and rows[0].surface == "action"
 
 
@@ -130,15 +134,15 @@ def test_a_vote_is_stored_and_a_second_vote_by_the_same_person_replaces_it(
     thanks = fake_slack.wait_for("response/vote")[0].body
     assert thanks["replace_original"] is False
     assert thanks["response_type"] == "ephemeral"
-    assert faq_vote_tallies(runtime.db()) == [FaqVoteTally(ANSWER_ID, 1, 0)]
+    assert faq_vote_tallies(runtime.db(), WS) == [FaqVoteTally(ANSWER_ID, 1, 0)]
 
     click(app, fake_slack, "faq_vote_no", f"{ANSWER_ID}:no", "vote")
     fake_slack.wait_for("response/vote", 2)
-    assert faq_vote_tallies(runtime.db()) == [FaqVoteTally(ANSWER_ID, 0, 1)]
+    assert faq_vote_tallies(runtime.db(), WS) == [FaqVoteTally(ANSWER_ID, 0, 1)]
 
     click(app, fake_slack, "faq_vote_yes", f"{ANSWER_ID}:yes", "vote", user="U999")
     fake_slack.wait_for("response/vote", 3)
-    assert faq_vote_tallies(runtime.db()) == [FaqVoteTally(ANSWER_ID, 1, 1)]
+    assert faq_vote_tallies(runtime.db(), WS) == [FaqVoteTally(ANSWER_ID, 1, 1)]
 
 
 @pytest.mark.parametrize("value", ["", ":yes", f"{ANSWER_ID}", f"{ANSWER_ID}:maybe", "nope:yes"])
@@ -149,7 +153,7 @@ def test_a_malformed_vote_is_not_stored(
     reply = fake_slack.wait_for("response/bad")[0].body
     assert reply["replace_original"] is False
     assert "Traceback" not in reply["text"]
-    assert faq_vote_tallies(runtime.db()) == []
+    assert faq_vote_tallies(runtime.db(), WS) == []
 
 
 def test_an_unanswerable_question_is_a_recorded_miss_with_suggestions(
@@ -158,7 +162,7 @@ def test_an_unanswerable_question_is_a_recorded_miss_with_suggestions(
     reply = ask(app, fake_slack, UNANSWERABLE)
     assert "I don't have a stored answer for that yet" in reply["text"]
     assert actions(reply["blocks"], "faq_vote") == []
-    misses = wait_until(lambda: recent_faq_misses(runtime.db()))
+    misses = wait_until(lambda: recent_faq_misses(runtime.db(), WS))
     assert [m.question for m in misses] == [UNANSWERABLE]
     assert misses[0].user_id == "U111"
     assert 1 <= len(misses[0].suggestions) <= 3
@@ -167,7 +171,7 @@ def test_an_unanswerable_question_is_a_recorded_miss_with_suggestions(
     # the suggestions are buttons too: one click answers the question in place
     buttons = actions(reply["blocks"], "faq_related")
     assert [b["value"] for b in buttons] == list(misses[0].suggestions)
-    rows = wait_until(lambda: recent_queries(runtime.db()))
+    rows = wait_until(lambda: recent_queries(runtime.db(), WS))
     assert rows[0].kind == "faq_miss"
 
 
@@ -180,9 +184,9 @@ def test_an_off_topic_question_is_declined_and_not_recorded_as_a_miss(
         assert entry.question not in reply["text"]
     assert actions(reply["blocks"], "faq_vote") == []
     assert actions(reply["blocks"], "faq_related") == []
-    rows = wait_until(lambda: recent_queries(runtime.db()))
+    rows = wait_until(lambda: recent_queries(runtime.db(), WS))
     assert rows[0].kind == "faq_miss"
-    assert recent_faq_misses(runtime.db()) == []
+    assert recent_faq_misses(runtime.db(), WS) == []
 
 
 # -- @-mentions --------------------------------------------------------------------------------
@@ -208,7 +212,7 @@ def test_a_mention_with_an_unanswerable_question_is_a_recorded_miss(
 ) -> None:
     posted = mention(app, fake_slack, UNANSWERABLE, "1700000000.000200")
     assert "I don't have a stored answer for that yet" in posted.body["text"]
-    misses = wait_until(lambda: recent_faq_misses(runtime.db()))
+    misses = wait_until(lambda: recent_faq_misses(runtime.db(), WS))
     assert [m.question for m in misses] == [UNANSWERABLE]
 
 
@@ -219,4 +223,4 @@ def test_a_mention_with_an_off_topic_question_is_declined(
     assert "doesn't look like a question I can answer" in posted.body["text"]
     assert actions(posted.json_field("blocks") or [], "faq_vote") == []
     time.sleep(0.1)
-    assert recent_faq_misses(runtime.db()) == []
+    assert recent_faq_misses(runtime.db(), WS) == []

@@ -16,6 +16,7 @@ from bot.digest.post import send_digest_message
 from bot.render import slack
 from bot.store.budgets import Budget
 from bot.store.digests import DigestClaim
+from bot.store.workspace import Workspace
 from tests.bot.slack_requests import BOT_TOKEN, command_body, dispatch
 from tests.fake_slack import FakeSlack
 
@@ -71,14 +72,14 @@ def test_slash_command_text_is_unescaped_once_at_the_edge(
 
 def test_a_budget_alert_cannot_ping_the_channel() -> None:
     now = datetime(2026, 11, 2, 9, tzinfo=UTC)
-    budget = Budget(1, "T1", "<!channel>", Decimal(100), "month", "U1", now)
+    budget = Budget(1, Workspace("T1"), "<!channel>", Decimal(100), "month", "U1", now)
     text = alert_text(budget, Decimal(85), 80, date(2026, 11, 1))
     assert "<!channel>" not in text and "#&lt;!channel&gt;" in text
 
 
 def test_a_digest_text_fallback_cannot_ping_the_channel(fake_slack: FakeSlack) -> None:
     client = WebClient(token=BOT_TOKEN, base_url=fake_slack.url)
-    claim = DigestClaim("C1", date(2026, 11, 2), "clock", 1, "msg-1")
+    claim = DigestClaim(Workspace("T1"), "C1", date(2026, 11, 2), "clock", 1, "msg-1")
     send_digest_message(client, claim, "Top tags: <!here> $5", [slack.section("x")])
     [call] = fake_slack.calls("chat.postMessage")
     assert call.body["text"] == "Top tags: &lt;!here&gt; $5"

@@ -63,9 +63,13 @@ from bot.store.usage import (
     spend_by_tag,
     spend_total,
 )
+from bot.store.workspace import Workspace
 
 NOW = datetime(2025, 6, 15, 9, 30, tzinfo=UTC)
 DAY = date(2025, 6, 14)
+
+WS = Workspace("T1")
+"""The workspace these tests read and write."""
 
 
 def _usage(key: str | None, cost: str, at: datetime = NOW, **fields: object) -> UsageRow:
@@ -109,25 +113,28 @@ def test_query_round_trip_and_recent_order(db: Database) -> None:
         count_tokens=4,
         cost_usd=Decimal("0.00001"),
         duration_ms=12,
+        workspace=WS,
     )
     first_id = record_query(db, first)
-    record_query(db, QueryRecord(NOW + timedelta(seconds=1), "dm", "estimate", user_id="U2"))
-    record_query(db, QueryRecord(NOW + timedelta(seconds=2), "cli", "help", user_id="U1"))
+    later = NOW + timedelta(seconds=1)
+    record_query(db, QueryRecord(later, "dm", "estimate", workspace=WS, user_id="U2"))
+    later += timedelta(seconds=1)
+    record_query(db, QueryRecord(later, "cli", "help", workspace=WS, user_id="U1"))
 
-    mine = recent_queries(db, user_id="U1")
+    mine = recent_queries(db, WS, user_id="U1")
     assert [q.kind for q in mine] == ["help", "count"]
     assert mine[1] == QueryRecord(**{**first.__dict__, "id": first_id})
     assert "secret" not in str(list(db.query("SELECT * FROM queries")))
-    assert [q.kind for q in recent_queries(db, since=NOW + timedelta(seconds=1))] == [
+    assert [q.kind for q in recent_queries(db, WS, since=NOW + timedelta(seconds=1))] == [
         "help",
         "estimate",
     ]
-    assert len(recent_queries(db, limit=1)) == 1
+    assert len(recent_queries(db, WS, limit=1)) == 1
 
 
 def test_query_log_refuses_unknown_kinds(db: Database) -> None:
     with pytest.raises(StoreError, match="unknown kind 'guess'"):
-        record_query(db, QueryRecord(NOW, "command", "guess"))
+        record_query(db, QueryRecord(NOW, "command", "guess", workspace=WS))
 
 
 def test_query_activity_counts_people_and_models(db: Database) -> None:
@@ -137,21 +144,23 @@ def test_query_activity_counts_people_and_models(db: Database) -> None:
         ("U1", "claude-sonnet-4"),
         ("U3", None),
     ]:
-        record_query(db, QueryRecord(NOW, "command", "estimate", user_id=user, model=model))
-    activity = query_activity(db, NOW - timedelta(hours=1), NOW + timedelta(hours=1))
+        record_query(
+            db, QueryRecord(NOW, "command", "estimate", workspace=WS, user_id=user, model=model)
+        )
+    activity = query_activity(db, WS, NOW - timedelta(hours=1), NOW + timedelta(hours=1))
     assert activity.queries == 4
     assert activity.people == 3
     assert activity.top_models == (("gpt-4o", 2), ("claude-sonnet-4", 1))
 
 
 def test_faq_misses_and_votes(db: Database) -> None:
-    record_faq_miss(db, "what is a token?", "U1", ["tokens-101"], NOW)
-    (miss,) = recent_faq_misses(db, since=NOW)
+    record_faq_miss(db, WS, "what is a token?", "U1", ["tokens-101"], NOW)
+    (miss,) = recent_faq_misses(db, WS, since=NOW)
     assert (miss.question, miss.suggestions) == ("what is a token?", ("tokens-101",))
-    record_faq_vote(db, "why-output", "U1", helpful=True, now=NOW)
-    record_faq_vote(db, "why-output", "U1", helpful=False, now=NOW)  # replaces the first
-    record_faq_vote(db, "why-output", "U2", helpful=False, now=NOW)
-    (tally,) = faq_vote_tallies(db)
+    record_faq_vote(db, WS, "why-output", "U1", helpful=True, now=NOW)
+    record_faq_vote(db, WS, "why-output", "U1", helpful=False, now=NOW)  # replaces the first
+    record_faq_vote(db, WS, "why-output", "U2", helpful=False, now=NOW)
+    (tally,) = faq_vote_tallies(db, WS)
     assert (tally.faq_id, tally.helpful, tally.not_helpful) == ("why-output", 0, 2)
 
 
@@ -159,12 +168,12 @@ def test_faq_misses_and_votes(db: Database) -> None:
 
 
 def test_seen_events_dedupe_and_prune(db: Database) -> None:
-    assert mark_event_seen(db, "Ev1", "T1", NOW) is True
-    assert mark_event_seen(db, "Ev1", "T1", NOW + timedelta(minutes=5)) is False
-    assert mark_event_seen(db, "Ev2", "T1", NOW + timedelta(minutes=30)) is True
+    assert mark_event_seen(db, WS, "Ev1", NOW) is True
+    assert mark_event_seen(db, WS, "Ev1", NOW + timedelta(minutes=5)) is False
+    assert mark_event_seen(db, WS, "Ev2", NOW + timedelta(minutes=30)) is True
     assert prune_seen_events(db, NOW + timedelta(minutes=61)) == 1
-    assert mark_event_seen(db, "Ev1", "T1", NOW + timedelta(minutes=62)) is True
-    assert mark_event_seen(db, "Ev2", "T1", NOW + timedelta(minutes=62)) is False
+    assert mark_event_seen(db, WS, "Ev1", NOW + timedelta(minutes=62)) is True
+    assert mark_event_seen(db, WS, "Ev2", NOW + timedelta(minutes=62)) is False
 
 
 # -- usage ledger ----------------------------------------------------------------------------
@@ -184,7 +193,7 @@ def test_usage_round_trip_keeps_the_price_it_was_charged(db: Database) -> None:
         user="U1",
         source="slack",
     )
-    assert insert_usage(db, [row], NOW).inserted == 1
+    assert insert_usage(db, WS, [row], NOW).inserted == 1
     stored = next(db.query("SELECT * FROM usage"))
     assert stored["cost_usd"] == "0.0075"
     assert stored["cost_nanousd"] == 7_500_000
@@ -193,17 +202,17 @@ def test_usage_round_trip_keeps_the_price_it_was_charged(db: Database) -> None:
 
 
 def test_usage_insert_is_idempotent_on_event_key(db: Database) -> None:
-    first = insert_usage(db, [_usage("a", "1"), _usage("b", "2"), _usage(None, "3")], NOW)
+    first = insert_usage(db, WS, [_usage("a", "1"), _usage("b", "2"), _usage(None, "3")], NOW)
     assert (first.inserted, first.duplicates) == (3, 0)
-    again = insert_usage(db, [_usage("a", "1"), _usage("c", "4"), _usage("c", "4")], NOW)
+    again = insert_usage(db, WS, [_usage("a", "1"), _usage("c", "4"), _usage("c", "4")], NOW)
     assert (again.inserted, again.duplicates) == (1, 2)
-    assert spend_total(db, NOW, NOW + timedelta(seconds=1)).cost_usd == Decimal("10")
+    assert spend_total(db, WS, NOW, NOW + timedelta(seconds=1)).cost_usd == Decimal("10")
 
 
 def test_usage_batch_lists_every_problem_and_stores_nothing(db: Database) -> None:
     rows = [_usage("a", "1"), _usage("b", "1", input_tokens=-5), _usage("c", "-1", model="")]
     with pytest.raises(UsageRejected) as caught:
-        insert_usage(db, rows, NOW)
+        insert_usage(db, WS, rows, NOW)
     assert caught.value.problems == (
         "row 2: input_tokens must not be negative",
         "row 3: model is required",
@@ -220,9 +229,9 @@ def test_usage_batch_rolls_back_when_sqlite_refuses_a_middle_row(db: Database) -
     )
     rows = [_usage("a", "1"), _usage("b", "1", model="boom"), _usage("c", "1")]
     with pytest.raises(UsageRejected, match="row 2: rejected by the ledger"):
-        insert_usage(db, rows, NOW)
+        insert_usage(db, WS, rows, NOW)
     assert db["usage"].count == 0
-    assert insert_usage(db, [rows[0], rows[2]], NOW).inserted == 2
+    assert insert_usage(db, WS, [rows[0], rows[2]], NOW).inserted == 2
 
 
 def test_spend_aggregates_sum_exactly_per_day_model_and_tag(db: Database) -> None:
@@ -234,57 +243,57 @@ def test_spend_aggregates_sum_exactly_per_day_model_and_tag(db: Database) -> Non
         _usage("3", "0.0000375", at=datetime(2025, 6, 14, 13, 0, tzinfo=UTC), tag="search"),
         _usage("4", "5", at=datetime(2025, 5, 31, 12, 0, tzinfo=UTC)),
     ]
-    insert_usage(db, rows, NOW)
-    days = daily_spend(db, date(2025, 6, 12), date(2025, 6, 14), tz=berlin)
+    insert_usage(db, WS, rows, NOW)
+    days = daily_spend(db, WS, date(2025, 6, 12), date(2025, 6, 14), tz=berlin)
     assert [(d.day, d.cost_usd, d.rows) for d in days] == [
         (date(2025, 6, 12), Decimal(0), 0),
         (date(2025, 6, 13), Decimal(0), 0),
         (date(2025, 6, 14), Decimal("0.3000375"), 3),
     ]
-    assert daily_spend(db, DAY, DAY, tag="search")[0].cost_usd == Decimal("0.0000375")
+    assert daily_spend(db, WS, DAY, DAY, tag="search")[0].cost_usd == Decimal("0.0000375")
     start, end = datetime(2025, 6, 1, tzinfo=UTC), NOW
-    by_model = spend_by_model(db, start, end)
+    by_model = spend_by_model(db, WS, start, end)
     assert [(g.key, g.cost_usd) for g in by_model] == [
         ("gpt-4o-mini", Decimal("0.2")),
         ("gpt-4o", Decimal("0.1000375")),
     ]
-    assert [(g.key, g.cost_usd) for g in spend_by_tag(db, start, end)] == [
+    assert [(g.key, g.cost_usd) for g in spend_by_tag(db, WS, start, end)] == [
         (None, Decimal("0.2")),
         ("search", Decimal("0.1000375")),
     ]
-    assert month_to_date(db, NOW).cost_usd == Decimal("0.3000375")
-    assert month_to_date(db, NOW, tag="search").rows == 2
-    assert spend_total(db, datetime(2025, 5, 1, tzinfo=UTC), NOW).input_tokens == 4000
+    assert month_to_date(db, WS, NOW).cost_usd == Decimal("0.3000375")
+    assert month_to_date(db, WS, NOW, tag="search").rows == 2
+    assert spend_total(db, WS, datetime(2025, 5, 1, tzinfo=UTC), NOW).input_tokens == 4000
 
 
 # -- budgets ---------------------------------------------------------------------------------
 
 
 def test_budgets_upsert_list_and_delete(db: Database) -> None:
-    first = set_budget(db, "T1", None, Decimal("500"), "month", "U1", NOW)
-    again = set_budget(db, "T1", "", Decimal("650.50"), "month", "U2", NOW)
+    first = set_budget(db, WS, None, Decimal("500"), "month", "U1", NOW)
+    again = set_budget(db, WS, "", Decimal("650.50"), "month", "U2", NOW)
     assert again.id == first.id
     assert (again.tag, again.amount_usd, again.created_by) == ("", Decimal("650.5"), "U2")
-    set_budget(db, "T1", "search", Decimal("20"), "day", "U1", NOW)
-    assert [(b.tag, b.period) for b in list_budgets(db, "T1")] == [
+    set_budget(db, WS, "search", Decimal("20"), "day", "U1", NOW)
+    assert [(b.tag, b.period) for b in list_budgets(db, WS)] == [
         ("", "month"),
         ("search", "day"),
     ]
     with pytest.raises(StoreError, match="period"):
-        set_budget(db, "T1", None, Decimal("1"), "year", "U1", NOW)
+        set_budget(db, WS, None, Decimal("1"), "year", "U1", NOW)
     with pytest.raises(StoreError, match="positive"):
-        set_budget(db, "T1", None, Decimal("0"), "day", "U1", NOW)
-    assert delete_budget(db, "T1", "search", "day") is True
-    assert delete_budget(db, "T1", "search", "day") is False
+        set_budget(db, WS, None, Decimal("0"), "day", "U1", NOW)
+    assert delete_budget(db, WS, "search", "day") is True
+    assert delete_budget(db, WS, "search", "day") is False
 
 
 def test_budget_alert_is_claimed_once_per_period_and_threshold(db: Database) -> None:
-    budget = set_budget(db, "T1", None, Decimal("100"), "month", "U1", NOW)
+    budget = set_budget(db, WS, None, Decimal("100"), "month", "U1", NOW)
     start, _ = period_window("month", NOW)
-    assert claim_budget_alert(db, budget.id, start.date(), 80, NOW) is True
-    assert claim_budget_alert(db, budget.id, start.date(), 80, NOW) is False
-    assert claim_budget_alert(db, budget.id, start.date(), 100, NOW) is True
-    assert claim_budget_alert(db, budget.id, date(2025, 7, 1), 80, NOW) is True
+    assert claim_budget_alert(db, WS, budget.id, start.date(), 80, NOW) is True
+    assert claim_budget_alert(db, WS, budget.id, start.date(), 80, NOW) is False
+    assert claim_budget_alert(db, WS, budget.id, start.date(), 100, NOW) is True
+    assert claim_budget_alert(db, WS, budget.id, date(2025, 7, 1), 80, NOW) is True
 
 
 def test_period_windows_follow_local_calendar() -> None:
@@ -303,42 +312,42 @@ def test_period_windows_follow_local_calendar() -> None:
 
 
 def test_subscriptions_round_trip_and_validate(db: Database) -> None:
-    sub = set_subscription(db, "C1", "T1", "09:00", "Europe/Berlin", "U1", NOW)
+    sub = set_subscription(db, WS, "C1", "09:00", "Europe/Berlin", "U1", NOW)
     assert (sub.local_time, sub.timezone, sub.enabled) == ("09:00", "Europe/Berlin", True)
-    assert disable_subscription(db, "C1", NOW) is True
-    assert disable_subscription(db, "C1", NOW) is False
-    assert list_subscriptions(db) == []
-    assert get_subscription(db, "C1") is not None
-    assert set_subscription(db, "C1", "T1", "08:15", "UTC", "U1", NOW).enabled is True
+    assert disable_subscription(db, WS, "C1", NOW) is True
+    assert disable_subscription(db, WS, "C1", NOW) is False
+    assert list_subscriptions(db, WS) == []
+    assert get_subscription(db, WS, "C1") is not None
+    assert set_subscription(db, WS, "C1", "08:15", "UTC", "U1", NOW).enabled is True
     with pytest.raises(StoreError, match="HH:MM"):
-        set_subscription(db, "C2", "T1", "9am", "UTC", "U1", NOW)
+        set_subscription(db, WS, "C2", "9am", "UTC", "U1", NOW)
     with pytest.raises(StoreError, match="timezone"):
-        set_subscription(db, "C2", "T1", "09:00", "Mars/Olympus", "U1", NOW)
+        set_subscription(db, WS, "C2", "09:00", "Mars/Olympus", "U1", NOW)
 
 
 def test_due_digests_wait_for_local_time_and_report_yesterday(db: Database) -> None:
-    set_subscription(db, "C1", "T1", "09:00", "Europe/Berlin", "U1", NOW)  # 11:30 there: due
-    set_subscription(db, "C2", "T1", "09:00", "America/New_York", "U1", NOW)  # 05:30: not yet
-    due = due_digests(db, NOW)
+    set_subscription(db, WS, "C1", "09:00", "Europe/Berlin", "U1", NOW)  # 11:30 there: due
+    set_subscription(db, WS, "C2", "09:00", "America/New_York", "U1", NOW)  # 05:30: not yet
+    due = due_digests(db, WS, NOW)
     assert [(d.subscription.channel_id, d.day) for d in due] == [("C1", DAY)]
-    claim = claim_digest(db, "C1", DAY, "clock-a", NOW)
+    claim = claim_digest(db, WS, "C1", DAY, "clock-a", NOW)
     assert claim is not None
-    assert due_digests(db, NOW) == []
+    assert due_digests(db, WS, NOW) == []
     mark_digest_posted(db, claim, "1700000000.000001", NOW)
-    assert due_digests(db, NOW + timedelta(hours=1)) == []
+    assert due_digests(db, WS, NOW + timedelta(hours=1)) == []
 
 
 # -- digest claims ---------------------------------------------------------------------------
 
 
 def test_claim_then_post_is_final(db: Database) -> None:
-    claim = claim_digest(db, "C1", DAY, "clock-a", NOW, team_id="T1")
-    assert claim == DigestClaim("C1", DAY, "clock-a", 1, claim.client_msg_id if claim else "")
-    assert claim_digest(db, "C1", DAY, "clock-b", NOW) is None  # lease is fresh
+    claim = claim_digest(db, WS, "C1", DAY, "clock-a", NOW)
+    assert claim == DigestClaim(WS, "C1", DAY, "clock-a", 1, claim.client_msg_id if claim else "")
+    assert claim_digest(db, WS, "C1", DAY, "clock-b", NOW) is None  # lease is fresh
     assert mark_digest_posted(db, claim, "1700000000.000001", NOW) is True
     later = NOW + timedelta(days=2)
-    assert claim_digest(db, "C1", DAY, "clock-b", later) is None  # posted: never again
-    record = get_digest(db, "C1", DAY)
+    assert claim_digest(db, WS, "C1", DAY, "clock-b", later) is None  # posted: never again
+    record = get_digest(db, WS, "C1", DAY)
     assert record is not None
     assert (record.status, record.message_ts, record.attempts) == (
         "posted",
@@ -348,10 +357,10 @@ def test_claim_then_post_is_final(db: Database) -> None:
 
 
 def test_stale_lease_is_reclaimed_and_the_old_holder_cannot_finish(db: Database) -> None:
-    old = claim_digest(db, "C1", DAY, "clock-a", NOW)
+    old = claim_digest(db, WS, "C1", DAY, "clock-a", NOW)
     assert old is not None
-    assert claim_digest(db, "C1", DAY, "clock-b", NOW + timedelta(minutes=9)) is None
-    new = claim_digest(db, "C1", DAY, "clock-b", NOW + timedelta(minutes=11))
+    assert claim_digest(db, WS, "C1", DAY, "clock-b", NOW + timedelta(minutes=9)) is None
+    new = claim_digest(db, WS, "C1", DAY, "clock-b", NOW + timedelta(minutes=11))
     assert new is not None
     assert (new.attempts, new.client_msg_id) == (2, old.client_msg_id)
     assert mark_digest_posted(db, old, "1.1", NOW) is False
@@ -361,22 +370,22 @@ def test_stale_lease_is_reclaimed_and_the_old_holder_cannot_finish(db: Database)
 def test_failed_digest_is_retried_on_the_next_tick_up_to_a_limit(db: Database) -> None:
     tick = NOW
     for attempt in range(1, 4):
-        claim = claim_digest(db, "C1", DAY, "clock-a", tick, max_attempts=3)
+        claim = claim_digest(db, WS, "C1", DAY, "clock-a", tick, max_attempts=3)
         assert claim is not None
         assert claim.attempts == attempt
         assert mark_digest_failed(db, claim, "ratelimited") is True
         tick += timedelta(minutes=1)
-    assert claim_digest(db, "C1", DAY, "clock-a", tick, max_attempts=3) is None
-    record = get_digest(db, "C1", DAY)
+    assert claim_digest(db, WS, "C1", DAY, "clock-a", tick, max_attempts=3) is None
+    record = get_digest(db, WS, "C1", DAY)
     assert record is not None
     assert (record.status, record.last_error) == ("failed", "ratelimited")
 
 
 def test_skipped_digest_is_never_claimed_again(db: Database) -> None:
-    claim = claim_digest(db, "C1", DAY, "clock-a", NOW)
+    claim = claim_digest(db, WS, "C1", DAY, "clock-a", NOW)
     assert claim is not None
     assert mark_digest_skipped(db, claim, "nothing to report", NOW) is True
-    assert claim_digest(db, "C1", DAY, "clock-a", NOW + timedelta(days=1)) is None
+    assert claim_digest(db, WS, "C1", DAY, "clock-a", NOW + timedelta(days=1)) is None
 
 
 def test_two_clocks_racing_on_one_file_claim_exactly_once(db: Database, db_path: Path) -> None:
@@ -390,7 +399,7 @@ def test_two_clocks_racing_on_one_file_claim_exactly_once(db: Database, db_path:
         try:
             for day in days:
                 barrier.wait(timeout=5)
-                if claim_digest(conn, "C1", day, name, NOW) is not None:
+                if claim_digest(conn, WS, "C1", day, name, NOW) is not None:
                     wins[name].append(day)
         except BaseException as exc:  # surfaced below: a thread must not swallow failures
             errors.append(exc)

@@ -23,7 +23,7 @@ from bot.render.replies import render_blocks, render_json, render_text
 from bot.runtime import Runtime
 from bot.slack.ingest import make_usage_route
 from bot.store.digests import get_subscription
-from tests.bot.ledger_support import INGEST_TOKEN, Clock, make_runtime, seed_ledger
+from tests.bot.ledger_support import INGEST_TOKEN, WS, Clock, make_runtime, seed_ledger
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,8 @@ def runtime(tmp_path: Path) -> Iterator[Runtime]:
 
 
 def test_log_records_usage_and_shows_budget_progress(runtime: Runtime) -> None:
-    run_budget(Budget(Money(Decimal(10), "month"), "search"), runtime, "T1", "U1")
-    outcome = run_log(Log("gpt-4o", 120_000, 30_000, tag="search"), runtime, "T1", "C1", "U1")
+    run_budget(Budget(Money(Decimal(10), "month"), "search"), runtime, WS, "U1")
+    outcome = run_log(Log("gpt-4o", 120_000, 30_000, tag="search"), runtime, WS, "C1", "U1")
     assert outcome.kind == "logged"
     assert outcome.text == (
         "Logged gpt-4o #search: 120,000 input, 30,000 output tokens = $0.60 "
@@ -72,12 +72,12 @@ def test_log_records_usage_and_shows_budget_progress(runtime: Runtime) -> None:
     )
     assert outcome.data["cost_usd"] == "0.6"
     assert outcome.data["kind"] == "logged"
-    [row] = runtime.db().query("SELECT user, source, tag FROM usage")
-    assert row == {"user": "U1", "source": "slack", "tag": "search"}
+    [row] = runtime.db().query("SELECT user_id, source, tag FROM usage")
+    assert row == {"user_id": "U1", "source": "slack", "tag": "search"}
 
 
 def test_log_of_an_unknown_model_is_an_error_with_suggestions(runtime: Runtime) -> None:
-    outcome = run_log(Log("gpt-4oo", 1, 1), runtime, "T1", "C1", "U1")
+    outcome = run_log(Log("gpt-4oo", 1, 1), runtime, WS, "C1", "U1")
     assert outcome.kind == "error"
     assert outcome.data["suggestions"] == ["gpt-4o", "gpt-4o-mini"]
     assert runtime.db()["usage"].count == 0
@@ -85,43 +85,43 @@ def test_log_of_an_unknown_model_is_an_error_with_suggestions(runtime: Runtime) 
 
 def test_budget_set_and_show(runtime: Runtime) -> None:
     seed_ledger(runtime.db(), runtime.catalog)  # budgets: workspace $100, #search $12
-    shown = run_budget(Budget(), runtime, "T1", "U1")
+    shown = run_budget(Budget(), runtime, WS, "U1")
     assert shown.text == (
         "Budgets: Workspace: $13.11 of $100.00/month (13%) this month; "
         "#search: $10.27 of $12.00/month (86%) this month. "
         "Alerts go to digest channels at 80% and 100%."
     )
-    bad = run_budget(Budget(Money(Decimal(5), "hour")), runtime, "T1", "U1")
+    bad = run_budget(Budget(Money(Decimal(5), "hour")), runtime, WS, "U1")
     assert bad.kind == "error" and "per day, week or month" in bad.text
 
 
 def test_digest_on_off_status_preview(runtime: Runtime) -> None:
-    on = run_digest(Digest("on", time="08:30", tz="Europe/Berlin"), runtime, "T1", "C0ABC123",
+    on = run_digest(Digest("on", time="08:30", tz="Europe/Berlin"), runtime, WS, "C0ABC123",
                     "U1")  # fmt: skip
     assert on.text.startswith("Daily digest in #C0ABC123 at 08:30 Europe/Berlin")
     assert on.mrkdwn.startswith("Daily digest in <#C0ABC123> at 08:30")
-    default = run_digest(Digest("on", channel="C0OTHER99"), runtime, "T1", "C0ABC123", "U1")
+    default = run_digest(Digest("on", channel="C0OTHER99"), runtime, WS, "C0ABC123", "U1")
     assert default.data["time"] == "09:00" and default.data["timezone"] == "Europe/Berlin"
-    named = run_digest(Digest("on", channel="llm-costs"), runtime, "T1", "C0ABC123", "U1")
+    named = run_digest(Digest("on", channel="llm-costs"), runtime, WS, "C0ABC123", "U1")
     assert named.kind == "error"
-    resolved = run_digest(Digest("on", channel="llm-costs"), runtime, "T1", "C0ABC123", "U1",
+    resolved = run_digest(Digest("on", channel="llm-costs"), runtime, WS, "C0ABC123", "U1",
                           resolve_channel={"llm-costs": "C0LLM1234"}.get)  # fmt: skip
     assert resolved.data["channel"] == "C0LLM1234"
-    off = run_digest(Digest("off"), runtime, "T1", "C0ABC123", "U1")
+    off = run_digest(Digest("off"), runtime, WS, "C0ABC123", "U1")
     assert off.data == {"kind": "digest", "action": "off", "channel": "C0ABC123", "was_on": True}
-    sub = get_subscription(runtime.db(), "C0ABC123")
+    sub = get_subscription(runtime.db(), WS, "C0ABC123")
     assert sub is not None and not sub.enabled
-    status = run_digest(Digest("status"), runtime, "T1", "C0ABC123", "U1")
+    status = run_digest(Digest("status"), runtime, WS, "C0ABC123", "U1")
     assert status.data["on"] is False
-    empty = run_digest(Digest("preview"), runtime, "T1", "C0ABC123", "U1")
+    empty = run_digest(Digest("preview"), runtime, WS, "C0ABC123", "U1")
     assert empty.data["empty"] is True and empty.blocks[0]["type"] == "section"
     seed_ledger(runtime.db(), runtime.catalog)
-    preview = run_digest(Digest("preview"), runtime, "T1", "C0ABC123", "U1")
+    preview = run_digest(Digest("preview"), runtime, WS, "C0ABC123", "U1")
     assert preview.text.startswith("LLM spend digest for Mon 2 Nov 2026")
     assert preview.blocks[0]["type"] == "header"
 
 
-CLI = Asker(surface="cli", user_id="cli")
+CLI = Asker(surface="cli", workspace=WS, user_id="cli")
 
 
 @pytest.mark.parametrize("action", ["on", "off", "status"])
@@ -140,12 +140,12 @@ def test_digest_preview_from_the_cli_needs_no_channel(runtime: Runtime) -> None:
 
 
 def test_a_channel_name_the_cli_cannot_look_up_asks_for_the_id(runtime: Runtime) -> None:
-    named = run_digest(Digest("on", channel="llm-costs"), runtime, None, None, "cli")
+    named = run_digest(Digest("on", channel="llm-costs"), runtime, WS, None, "cli")
     assert named.text.startswith("I can only look up a channel name like #llm-costs from Slack; "
                                  "here, give the channel's id (like C0123ABC")  # fmt: skip
-    preview = run_digest(Digest("preview", channel="llm-costs"), runtime, None, None, "cli")
+    preview = run_digest(Digest("preview", channel="llm-costs"), runtime, WS, None, "cli")
     assert preview.kind == "error"
-    unknown = run_digest(Digest("off", channel="nope"), runtime, "T1", "C0ABC123", "U1",
+    unknown = run_digest(Digest("off", channel="nope"), runtime, WS, "C0ABC123", "U1",
                          resolve_channel=lambda name: None)  # fmt: skip
     assert unknown.data["error"] == ("I can't find the channel #nope; check the name, run "
                                      "`digest off` "
@@ -154,9 +154,9 @@ def test_a_channel_name_the_cli_cannot_look_up_asks_for_the_id(runtime: Runtime)
 
 @pytest.mark.parametrize("typed", ["c0123abc", "C0123abc", "C0123ABC"])
 def test_a_channel_id_is_read_in_any_case(runtime: Runtime, typed: str) -> None:
-    on = run_digest(Digest("on", channel=typed), runtime, None, None, "cli")
+    on = run_digest(Digest("on", channel=typed), runtime, WS, None, "cli")
     assert on.data["channel"] == "C0123ABC"
-    assert get_subscription(runtime.db(), "C0123ABC") is not None
+    assert get_subscription(runtime.db(), WS, "C0123ABC") is not None
 
 
 def test_a_channel_name_that_is_not_id_shaped_is_still_looked_up(runtime: Runtime) -> None:
@@ -166,7 +166,7 @@ def test_a_channel_name_that_is_not_id_shaped_is_still_looked_up(runtime: Runtim
         seen.append(name)
         return "C0GEN0001"
 
-    on = run_digest(Digest("on", channel="general2"), runtime, "T1", None, "U1", resolve)
+    on = run_digest(Digest("on", channel="general2"), runtime, WS, None, "U1", resolve)
     assert (on.data["channel"], seen) == ("C0GEN0001", ["general2"])
 
 
@@ -213,13 +213,13 @@ def test_a_misspelt_model_gets_the_same_suggestions_on_every_surface(
     assert json.loads(capsys.readouterr().out) == {
         "kind": "error", "error": sentence, "suggestions": suggestions,
     }  # fmt: skip
-    logged = run_log(Log("gtp-4o", 1000, 0), runtime, None, None, "cli", source="cli")
+    logged = run_log(Log("gtp-4o", 1000, 0), runtime, WS, None, "cli", source="cli")
     assert (logged.data["error"], logged.data["suggestions"]) == (sentence, suggestions)
     csv_file = tmp_path / "u.csv"
     csv_file.write_text("model,input_tokens\ngtp-4o,1k\n", encoding="utf-8")
-    assert import_usage_csv(runtime.db(), runtime.catalog, csv_file, runtime.clock()).refused == [
-        (2, sentence)
-    ]
+    assert import_usage_csv(
+        runtime.db(), WS, runtime.catalog, csv_file, runtime.clock()
+    ).refused == [(2, sentence)]
     body = json.dumps({"model": "gtp-4o", "input_tokens": "1k"}).encode()
     environ = {"HTTP_AUTHORIZATION": f"Bearer {INGEST_TOKEN}", "CONTENT_LENGTH": str(len(body)),
                "wsgi.input": io.BytesIO(body)}  # fmt: skip

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.pipeline import Asker, answer, log_reply
 from bot.runtime import Runtime
 from bot.slack.decorate import ACTION_FAQ_RELATED, ACTION_FAQ_VOTE, ACTION_SHARE, decorate
 from bot.slack.listeners.guard import apology, log_incident
+from bot.slack.listeners.workspaces import workspace_of
 from bot.store.queries import record_faq_vote
 
 __all__ = ["register"]
@@ -18,10 +19,10 @@ __all__ = ["register"]
 _BAD_VOTE = "Sorry, I couldn't record that vote; please ask the question again."
 
 
-def _asker(body: dict[str, Any]) -> Asker:
+def _asker(body: dict[str, Any], context: BoltContext) -> Asker:
     return Asker(
         surface="action",
-        team_id=(body.get("team") or {}).get("id"),
+        workspace=workspace_of(context),
         channel_id=(body.get("channel") or {}).get("id"),
         user_id=(body.get("user") or {}).get("id"),
     )
@@ -53,11 +54,13 @@ def _vote(value: str) -> tuple[str, bool] | None:
 def register(app: App, runtime: Runtime) -> None:
     """Register the button listeners."""
 
-    def handle_share(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def handle_share(
+        ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext
+    ) -> None:
         """Post the answer for everyone: the same text, evaluated again (prices may be newer)."""
         ack()
         try:
-            reply = answer(runtime, _value(body), _asker(body))
+            reply = answer(runtime, _value(body), _asker(body, context))
         except Exception as exc:
             respond(response_type="ephemeral", text=apology(log_incident("share", exc)),
                     replace_original=False)  # fmt: skip
@@ -67,11 +70,13 @@ def register(app: App, runtime: Runtime) -> None:
         respond(delete_original=True)
         log_reply(runtime, reply)
 
-    def handle_faq_related(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def handle_faq_related(
+        ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext
+    ) -> None:
         """Answer a related question in place of the current answer."""
         ack()
         try:
-            reply = answer(runtime, f"faq {_value(body)}", _asker(body))
+            reply = answer(runtime, f"faq {_value(body)}", _asker(body, context))
         except Exception as exc:
             respond(text=apology(log_incident("faq_related", exc)), replace_original=False)
             return
@@ -82,14 +87,17 @@ def register(app: App, runtime: Runtime) -> None:
         )
         log_reply(runtime, reply)
 
-    def handle_faq_vote(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def handle_faq_vote(
+        ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext
+    ) -> None:
         """Store a helpful / not helpful vote (one per person and entry; a new vote replaces)."""
         ack()
         user = (body.get("user") or {}).get("id") or "unknown"
         try:
             vote = _vote(_value(body))
             if vote is not None:
-                record_faq_vote(runtime.db(), vote[0], user, vote[1], runtime.clock())
+                record_faq_vote(runtime.db(), workspace_of(context), vote[0], user, vote[1],
+                                runtime.clock())  # fmt: skip
         except Exception as exc:
             respond(text=apology(log_incident("faq_vote", exc)), replace_original=False)
             return

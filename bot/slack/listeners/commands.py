@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.pipeline import Asker, answer, log_reply
@@ -18,6 +18,7 @@ from bot.runtime import Runtime
 from bot.slack.decorate import decorate
 from bot.slack.listeners.channels import channel_resolver
 from bot.slack.listeners.guard import apology, log_incident
+from bot.slack.listeners.workspaces import workspace_of
 
 __all__ = ["register"]
 
@@ -26,15 +27,16 @@ def register(app: App, runtime: Runtime) -> None:
     """Register the slash command listener."""
 
     def handle_tokencost(
-        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        asker = Asker(
-            surface="command",
-            team_id=command.get("team_id"),
-            channel_id=command.get("channel_id"),
-            user_id=command.get("user_id"),
-        )
+        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient,
+        context: BoltContext,
+    ) -> None:  # fmt: skip
         try:
+            asker = Asker(
+                surface="command",
+                workspace=workspace_of(context),
+                channel_id=command.get("channel_id"),
+                user_id=command.get("user_id"),
+            )
             text = unescape_incoming(str(command.get("text") or ""))
             reply = answer(runtime, text, asker, channel_resolver(client))
             blocks = decorate(reply, "command", text)

@@ -1,22 +1,32 @@
-"""App Home: how to use the bot, popular models' prices, your recent queries, digest settings."""
+"""App Home: how to use the bot, popular models' prices, your recent queries, digest settings.
+
+Every list comes from the viewer's workspace: the models its people asked about most (topped
+up with ``POPULAR_MODELS``), the viewer's own queries there, and its digest channels.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 import prices
 from bot.render.slack import escape
 from bot.runtime import Runtime
 from bot.slack.listeners.guard import log_incident
+from bot.slack.listeners.workspaces import workspace_of
 from bot.store.digests import list_subscriptions
-from bot.store.queries import recent_queries
+from bot.store.queries import popular_models, recent_queries
+from bot.store.workspace import Workspace
 
 __all__ = ["POPULAR_MODELS", "build_home_view", "register"]
 
-#: The models shown in the Home tab's price table, when the catalog has them.
+#: How far back the workspace's own most-asked models are counted.
+POPULAR_WINDOW = timedelta(days=30)
+
+#: The models that fill the Home tab's price table after the workspace's own most asked.
 POPULAR_MODELS = (
     "gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-5", "gpt-5-mini", "o4-mini",
     "claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-5",
@@ -34,12 +44,14 @@ USAGE = (
 )
 
 
-def _price_table(catalog: prices.Catalog) -> str:
+def _price_table(catalog: prices.Catalog, asked: list[str]) -> str:
     lines = [f"{'model':<20} {'input':>9} {'cached':>9} {'output':>9}"]
-    for name in POPULAR_MODELS:
+    shown: set[str] = set()
+    for name in (*asked, *POPULAR_MODELS):
         model = catalog.find(name)
-        if model is None:
+        if model is None or model.id in shown or len(shown) >= len(POPULAR_MODELS):
             continue
+        shown.add(model.id)
         rates = model.current
         cached = rates.cached_input_per_mtok
         lines.append(
@@ -50,18 +62,19 @@ def _price_table(catalog: prices.Catalog) -> str:
     return "```" + "\n".join(lines) + "```"
 
 
-def build_home_view(runtime: Runtime, user_id: str, team_id: str | None) -> dict[str, Any]:
-    """The Home tab for one person (a `views.publish` view, at most 100 blocks)."""
+def build_home_view(runtime: Runtime, user_id: str, ws: Workspace) -> dict[str, Any]:
+    """The Home tab for one person in one workspace (a `views.publish` view, <= 100 blocks)."""
     catalog = runtime.catalog
     db = runtime.db()
-    recent = recent_queries(db, user_id=user_id, limit=5)
+    asked = popular_models(db, ws, runtime.clock() - POPULAR_WINDOW, limit=len(POPULAR_MODELS))
+    recent = recent_queries(db, ws, user_id=user_id, limit=5)
     recent_lines = [
         f"• {q.created_utc:%Y-%m-%d %H:%M} UTC · {q.kind}"
         + (f" · {escape(q.model)}" if q.model else "")
         + (f" · {prices.format_usd(q.cost_usd)}" if q.cost_usd is not None else "")
         for q in recent
     ]
-    subs = list_subscriptions(db, team_id=team_id)
+    subs = list_subscriptions(db, ws)
     sub_lines = [f"• <#{s.channel_id}> at {s.local_time} {s.timezone}" for s in subs]
     return {
         "type": "home",
@@ -74,8 +87,9 @@ def build_home_view(runtime: Runtime, user_id: str, team_id: str | None) -> dict
                 "text": {
                     "type": "mrkdwn",
                     "text": (
-                        "*Popular models*, USD per million tokens "
-                        f"(checked {catalog.as_of:%Y-%m-%d})\n" + _price_table(catalog)
+                        ("*Most asked here*" if asked else "*Popular models*")
+                        + f", USD per million tokens (checked {catalog.as_of:%Y-%m-%d})\n"
+                        + _price_table(catalog, asked)
                     ),
                 },
             },
@@ -107,12 +121,14 @@ def build_home_view(runtime: Runtime, user_id: str, team_id: str | None) -> dict
 def register(app: App, runtime: Runtime) -> None:
     """Register the App Home listener."""
 
-    def handle_app_home_opened(event: dict[str, Any], client: WebClient, context: Any) -> None:
+    def handle_app_home_opened(
+        event: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
         if event.get("tab") != "home":
             return
         user_id = str(event.get("user") or "")
         try:
-            view = build_home_view(runtime, user_id, getattr(context, "team_id", None))
+            view = build_home_view(runtime, user_id, workspace_of(context))
         except Exception as exc:
             log_incident("app_home", exc)
             return

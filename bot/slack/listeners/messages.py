@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import App, BoltResponse, Say
+from slack_bolt import App, BoltContext, BoltResponse, Say
 from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 
@@ -19,6 +19,7 @@ from bot.runtime import Runtime
 from bot.slack.decorate import decorate
 from bot.slack.listeners.channels import channel_resolver
 from bot.slack.listeners.guard import apology, log_incident
+from bot.slack.listeners.workspaces import workspace_of
 from bot.store.db import mark_event_seen
 
 __all__ = ["register", "strip_mention"]
@@ -43,23 +44,28 @@ def register(app: App, runtime: Runtime) -> None:
         body = req.body if isinstance(req.body, dict) else {}
         event_id = body.get("event_id")
         if body.get("type") == "event_callback" and isinstance(event_id, str):
-            first = mark_event_seen(runtime.db(), event_id, body.get("team_id"), runtime.clock())
-            if not first:
+            try:
+                ws = workspace_of(req.context)
+            except ValueError:  # no workspace named: nothing of ours will answer it anyway
+                ws = None
+            if ws is not None and not mark_event_seen(runtime.db(), ws, event_id, runtime.clock()):
                 return BoltResponse(status=200, body="")
         result: BoltResponse = next()
         return result
 
-    def reply_in_thread(event: dict[str, Any], say: Say, client: WebClient, surface: str) -> None:
+    def reply_in_thread(
+        event: dict[str, Any], say: Say, client: WebClient, context: BoltContext, surface: str
+    ) -> None:
         if event.get("bot_id") or event.get("subtype"):
             return
-        asker = Asker(
-            surface=surface,
-            team_id=event.get("team"),
-            channel_id=event.get("channel"),
-            user_id=event.get("user"),
-        )
         thread_ts = event.get("thread_ts") or event.get("ts")
         try:
+            asker = Asker(
+                surface=surface,
+                workspace=workspace_of(context),
+                channel_id=event.get("channel"),
+                user_id=event.get("user"),
+            )
             text = unescape_incoming(strip_mention(str(event.get("text") or "")))
             reply = answer(runtime, text, asker, channel_resolver(client))
             blocks = decorate(reply, surface, text)
@@ -69,12 +75,16 @@ def register(app: App, runtime: Runtime) -> None:
         say(text=reply.mrkdwn or reply.text, blocks=blocks, thread_ts=thread_ts)
         log_reply(runtime, reply)
 
-    def handle_app_mention(event: dict[str, Any], say: Say, client: WebClient) -> None:
-        reply_in_thread(event, say, client, "mention")
+    def handle_app_mention(
+        event: dict[str, Any], say: Say, client: WebClient, context: BoltContext
+    ) -> None:
+        reply_in_thread(event, say, client, context, "mention")
 
-    def handle_direct_message(event: dict[str, Any], say: Say, client: WebClient) -> None:
+    def handle_direct_message(
+        event: dict[str, Any], say: Say, client: WebClient, context: BoltContext
+    ) -> None:
         if event.get("channel_type") == "im":
-            reply_in_thread(event, say, client, "dm")
+            reply_in_thread(event, say, client, context, "dm")
 
     app.middleware(dedupe)
     app.event("app_mention")(handle_app_mention)
