@@ -181,13 +181,6 @@ PHRASINGS: list[tuple[str, c.Command]] = [
         "what would gpt-4o cost us at 1000 500 x 10k per day?",
         E("gpt-4o", 1000, 500, volume=V(10_000, "day")),
     ),
-    (
-        "how much would 1000 requests on gpt-4o cost?",
-        c.Faq(
-            "how much would 1000 requests on gpt-4o cost?",
-            hint="How many tokens per request? Try `gpt-4o 1000 in 500 out x 1000`.",
-        ),
-    ),
     # team commands (evaluated by a later issue)
     (
         "log gpt-4o 120k 30k #search-team",

@@ -6,6 +6,12 @@ and gives a command to type. The score is printed (`pytest -s`).
 
 Scores (see the YAML header for how the set was made):
 - before the reader (main at e0d25c0): 35.6% of 59 (21 right).
+- first run of the reader (no change yet made after looking at its misses): 94.9% (56 of 59).
+  Misses: `a million calls` (the per-1M-tokens rewrite ate "a million"), `a million times`
+  (same), `300 output tokens per summary` (`per summary` read as a second output label).
+- after fixing those three (general fixes, but made after seeing the misses): 100%.
+  Because of that, `fresh2` (written after those fixes and before any more tuning) is
+  the cleaner held-out figure; see its score below.
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from bot.answers import ask
@@ -103,7 +108,6 @@ def reads_right(case: dict[str, Any]) -> tuple[bool, str]:
     return command == want, repr(command)
 
 
-@pytest.mark.xfail(reason="the question reader is not written yet", strict=True)
 def test_held_out_questions_read_right() -> None:
     cases = load_cases()
     assert len(cases) >= 40

@@ -1,0 +1,347 @@
+"""Questions in sentences: a model (or `cheapest`, or two models) with counts, read as the
+estimate, comparison, cheapest or budget inversion they describe (issue 12).
+
+    how many gpt-4o requests can I make with $100 a day at 1000 in 500 out?
+    is gpt-4o or claude-sonnet-4 cheaper for 1k in 1k out
+    we run 3k tickets a day, ~1500 tokens in and 400 out each, on claude-haiku-4-5. monthly?
+
+The reader keeps the words the grammar knows (`bot.language.grammar`), drops the rest of the
+sentence, and takes the intent from the models named and a few words (`cheapest`, `vs`, a
+dollar amount). `read_question` returns None for text that is no priced request (a general
+question for the FAQ), a command, or raises `ParseError` saying what it understood and what
+is missing, with the command to type.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from bot.language import commands as c
+from bot.language.errors import ParseError
+from bot.language.grammar import Usage, period_at, read_usage
+from bot.language.lexing import Item, Word, lex, split_words
+from bot.language.lookup import unknown_words_error
+from bot.language.quantities import MAX_BUDGET_USD
+from bot.language.understood import describe, missing_error, suggest_command
+from prices import Catalog
+
+__all__ = ["QUESTION_WORDS", "SENTENCE_WORDS", "is_sentence", "read_question"]
+
+#: First words that make a text a question (the FAQ router's list, plus a few).
+QUESTION_WORDS = frozenset(
+    "what whats why how hows when which should can could does do did is are isnt will would "
+    "explain where who whos if estimate tell give show".split()
+)
+#: Words of ordinary sentences: a text that isn't a question is read as a sentence only
+#: when it holds one of these (so `gpt-4o 1000 500 blah` stays an error about `blah`).
+SENTENCE_WORDS = QUESTION_WORDS | frozenset(
+    "we our us i im i'm my you your they their it its that this these those them there "
+    "have has need want wants run running process processing send sending get getting "
+    "spend spending afford buy buys fit fits cheaper cheapest expensive pricier less more "
+    "than or bill monthly daily weekly hourly total roughly about around expect expected "
+    "ballpark summarise summarize summarising summarizing classify translate answer "
+    "let lets make making hit hitting do doing".split()
+)
+#: Words that ask for the cheapest model when no model is named.
+_CHEAPEST = frozenset(
+    "cheapest cheaper cheap lowest lowest-cost least cheapest-model low-cost".split()
+)
+#: Words that make the one-model price card the answer (`what are gpt-4o's rates`).
+_PRICE_WORDS = frozenset(
+    (
+        "what whats how much does do would will is are was the a an its price prices pricing "
+        "cost costs of for on it per current currently now today rate rates charge charges "
+        "tell me show give us i we you pay to use using run running be can could please "
+        "token tokens with at list"
+    ).split()
+)
+#: Nouns people count requests in (`2,000 documents a day`), read as `requests`.
+_REQUEST_NOUNS = frozenset(
+    "documents document docs doc tickets ticket emails email pages page files file articles "
+    "article items item records record users sessions searches lookups prompts-per "
+    "summaries-per questions question chats chat turns turn jobs job tasks task".split()
+)
+#: Nouns for what the model writes back (`500 token summaries`), read as `output`.
+_OUTPUT_NOUNS = frozenset("summary summaries back replies answers responses".split())
+#: `per million tokens`, `per 1M tokens`, `/1M`, `per mtok`: asking for the rates.
+_PER_MILLION = re.compile(
+    r"(?:\bper|/)\s*(?:1\s*m\b|1m\b|one million|million|mtok|1,000,000)(?:\s*tokens?)?"
+    r"|\ba\s+(?:million|mtok)\s+tokens?",
+    re.IGNORECASE,
+)
+_HYPHEN_COUNT = re.compile(r"(\d[\d.,]*[kKmM]?)-(tokens?|toks?)\b")
+_POSSESSIVE = re.compile(r"(\S)['\u2019]s\b")
+_DASHES = re.compile(r"[\u2014\u2013]|(?<=\s)--?(?=\s)")
+#: `per request`, `each call`, `per summary`: phrases that only repeat "one request".
+_PER_ONE = frozenset({"per", "a", "each", "every"})
+
+
+def _normalise(text: str) -> tuple[str, bool]:
+    """The sentence with its spellings made plain; True when it asked for rates per 1M."""
+    per_million = bool(_PER_MILLION.search(text))
+    text = _PER_MILLION.sub(" ", text)
+    text = _DASHES.sub(" ", text)
+    text = _HYPHEN_COUNT.sub(r"\1 \2", text)
+    text = _POSSESSIVE.sub(r"\1", text)
+    return text, per_million
+
+
+def _vocabulary(words: list[Word]) -> list[Word]:
+    """Sentence nouns mapped to the grammar's words: `documents` -> `requests`."""
+    out: list[Word] = []
+    skip = False
+    for k, w in enumerate(words):
+        lower = w.text.lower()
+        if skip:
+            skip = False
+            continue
+        nxt = words[k + 1].text.lower() if k + 1 < len(words) else ""
+        if lower in _PER_ONE and (nxt in _REQUEST_NOUNS or nxt in _OUTPUT_NOUNS):
+            skip = True  # `per summary`, `each document`: one request, said again
+            continue
+        if lower in _REQUEST_NOUNS:
+            w = Word("requests", w.start, w.end)
+        elif lower in _OUTPUT_NOUNS:
+            w = Word("output", w.start, w.end)
+        out.append(w)
+    return out
+
+
+def _looks_like_model(text: str) -> bool:
+    """A word that may be a misspelt model name (`gtp-4o`, `claude-sonet-4`), not `5x`."""
+    lower = text.lower()
+    has_letter = any(ch.isalpha() for ch in lower)
+    has_digit = any(ch.isdigit() for ch in lower)
+    return has_letter and has_digit and ("-" in lower or (len(lower) >= 4 and lower[0].isalpha()))
+
+
+def _prune(items: list[Item]) -> list[Item]:
+    """Drop words that only repeat "one request" (`per request`, `each call`, `a summary`)
+    and move `times` before its number (`20k times a day` is `x 20k/day`)."""
+    out: list[Item] = []
+    k = 0
+    while k < len(items):
+        item = items[k]
+        nxt = items[k + 1] if k + 1 < len(items) else None
+        if (
+            item.kind in ("per", "a")
+            and item.text.lower() in _PER_ONE
+            and nxt is not None
+            and (nxt.kind == "req" or (nxt.kind == "label" and nxt.text.lower() in _OUTPUT_NOUNS))
+        ):
+            k += 2
+            continue
+        if item.kind == "times" and out and out[-1].kind == "num" and (
+            nxt is None or nxt.kind != "num"
+        ):
+            out.insert(len(out) - 1, item)
+            k += 1
+            continue
+        out.append(item)
+        k += 1
+    return out
+
+
+def _drop_lonely_in(items: list[Item]) -> list[Item]:
+    """`fit in $500`, `in total`: an `in` with no count beside it is a preposition."""
+    out = []
+    for k, item in enumerate(items):
+        if item.kind == "label" and item.text.lower() == "in":
+            near = [items[j] for j in (k - 1, k + 1) if 0 <= j < len(items)]
+            near += [items[j] for j in (k - 2, k + 2) if 0 <= j < len(items)]
+            if not any(n.kind in ("num", "pair") for n in near[:2]) and not (
+                len(near) > 2
+                and any(n.kind == "num" for n in near[2:])
+                and any(n.kind == "filler" for n in near[:2])
+            ):
+                continue
+        out.append(item)
+    return out
+
+
+def is_sentence(text: str) -> bool:
+    """Whether `text` reads as a sentence (a question word first, a `?`, or words like `we`,
+    `cheaper`, `afford`), not as a terse command with a stray word."""
+    words = [w.text.lower().replace("'", "").replace("\u2019", "") for w in split_words(text)]
+    return bool(words) and (
+        words[0] in QUESTION_WORDS or "?" in text or any(w in SENTENCE_WORDS for w in words)
+    )
+
+
+def read_question(catalog: Catalog, text: str) -> c.Command | None:  # noqa: C901 - one reading
+    """The priced request a sentence describes, or None when it describes none.
+
+    Raises `ParseError` when the sentence asks for a price but leaves something out (no
+    output count, no tokens at all) or names a model we don't know.
+    """
+    plain, per_million = _normalise(text)
+    words = _vocabulary(split_words(plain))
+    if not words:
+        return None
+    try:
+        items = lex(catalog, words)
+    except ParseError:
+        return None  # an unreadable number: the terse grammar says so
+    dropped = [it for it in items if it.kind == "word"]
+    lowered = {it.text.lower().strip("'\u2019") for it in items}
+    question = words[0].text.lower().replace("'", "") in QUESTION_WORDS or "?" in text
+    sentence = question or any(it.text.lower() in SENTENCE_WORDS for it in dropped)
+    if dropped and not sentence:
+        return None
+    models = list(dict.fromkeys(it.word for it in items if it.kind == "model"))
+    numbers = any(it.kind in ("num", "pair", "bound", "usd") for it in items)
+    _check_model_like(catalog, items, models, numbers or per_million, words)
+    if not models:
+        if numbers and lowered & _CHEAPEST:
+            return _cheapest(items, sentence)
+        return None
+    if not numbers:
+        if len(models) == 1 and (
+            per_million or all(it.text.lower() in _PRICE_WORDS for it in dropped)
+        ):
+            return c.Price(models[0])
+        return None
+    kept = [it for it in items if it.kind not in ("word", "model", "provider", "vs", "budget")]
+    budget, kept = read_budget(kept)
+    usage = read_usage(_drop_lonely_in(_prune(kept)))
+    usage.models = models
+    usage.budget = budget
+    if usage.min_context is not None:
+        raise ParseError(
+            "A minimum context only goes with `cheapest`: `cheapest 1000 500 min context 200k`."
+        )
+    if len(models) > 1:
+        return _compare(usage, sentence)
+    return _estimate(catalog, usage, sentence, per_million)
+
+
+def _check_model_like(
+    catalog: Catalog, items: list[Item], models: list[str], priced: bool, words: list[Word]
+) -> None:
+    """A misspelt model in a priced sentence gets a did-you-mean, never a silent drop:
+    a word shaped like a model id (`gtp-4o`), or a provider word followed by an unknown
+    word (`claude haiku`, `gemini flash`)."""
+    suspects: list[str] = []
+    for k, item in enumerate(items):
+        if item.kind != "word":
+            continue
+        after_provider = k > 0 and items[k - 1].kind == "provider"
+        if _looks_like_model(item.text) or (after_provider and not models):
+            if after_provider:
+                suspects.append(items[k - 1].text)
+            suspects.append(item.text)
+            break
+    if not suspects:
+        return
+    if not priced and models:
+        return
+    name = " ".join(suspects)
+    sentence_words = [Word(w, 0, 0) for w in name.split()] + words
+    raise unknown_words_error(catalog, [suspects[-1]], sentence_words, suggest_command(models))
+
+
+def read_budget(items: list[Item]) -> tuple[c.Money | None, list[Item]]:
+    """A dollar amount in a sentence is a budget: its period is its own (`$10/hour`), the
+    phrase after it (`$50 a day`), a `daily` before it, or that of `calls per month`.
+    Returns the budget and the items without it."""
+    amounts = [k for k, it in enumerate(items) if it.kind == "usd"]
+    if not amounts:
+        return None, items
+    if len(amounts) > 1:
+        raise ParseError("Give one dollar amount, the budget, like `with $100 a day`.")
+    k = amounts[0]
+    item = items[k]
+    used = {k}
+    period = item.word or None
+    if period is None and (after := period_at(items, k + 1)) is not None:
+        period, marks = after
+        used.update(marks)
+    j = k - 1
+    while period is None and j >= 0 and items[j].kind == "filler":
+        j -= 1
+    if period is None and j >= 0 and items[j].kind == "adverb":
+        period = items[j].word
+        used.add(j)
+    for i, it in enumerate(items):
+        if period is None and it.kind == "req" and (found := period_at(items, i + 1)):
+            period = found[0]  # `how many calls per month does $1,000 buy`
+    if period is None:
+        raise ParseError(
+            f"Per what is the budget of `{item.text}`? Write it like `$100 a day` or "
+            "`$3000/month`."
+        )
+    usd = item.num if item.num is not None else Decimal(0)
+    if not 0 < usd <= MAX_BUDGET_USD:
+        raise ParseError(f"A budget is between $0 and ${MAX_BUDGET_USD:,}; `{item.text}` isn't.")
+    return c.Money(usd, period), [it for i, it in enumerate(items) if i not in used]
+
+
+def _cheapest(items: list[Item], sentence: bool) -> c.Cheapest:
+    kept = [it for it in items if it.kind not in ("word", "vs", "budget")]
+    usage = read_usage(_drop_lonely_in(_prune(kept)))
+    if len(set(usage.providers)) > 1:
+        raise ParseError("Give at most one provider, like `cheapest 1000 500 anthropic`.")
+    if usage.input_tokens is None or (sentence and usage.output_tokens is None):
+        raise missing_error(usage, "cheapest")
+    return c.Cheapest(
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens or 0,
+        provider=usage.providers[0] if usage.providers else None,
+        min_context=usage.min_context,
+        batch=usage.batch,
+        volume=usage.volume,
+        share=usage.share,
+    )
+
+
+def _compare(usage: Usage, sentence: bool) -> c.Compare:
+    if usage.input_tokens is None or (
+        sentence and usage.output_tokens is None and usage.reasoning_tokens is None
+    ):
+        raise missing_error(usage, "compare")
+    if usage.budget is not None:
+        raise ParseError(
+            f"A budget goes with one model: `{usage.models[0]} 1000 500 budget $100/day`."
+        )
+    return c.Compare(
+        models=tuple(usage.models),
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens or 0,
+        cached_input_tokens=usage.cached_input_tokens or 0,
+        batch=usage.batch,
+        volume=usage.volume,
+        share=usage.share,
+        cache_write_tokens=usage.cache_write_tokens or 0,
+        reasoning_tokens=usage.reasoning_tokens or 0,
+    )
+
+
+def _estimate(catalog: Catalog, usage: Usage, sentence: bool, per_million: bool) -> c.Command:
+    model = usage.models[0]
+    no_counts = usage.input_tokens is None and usage.output_tokens is None
+    if no_counts and usage.reasoning_tokens is None:
+        if usage.volume is None and usage.budget is None and per_million:
+            return c.Price(model)
+        raise missing_error(usage, "estimate")
+    embedding = catalog.get(model).kind == "embedding"
+    no_output = usage.output_tokens is None and usage.reasoning_tokens is None
+    if sentence and no_output and not embedding:
+        raise missing_error(usage, "estimate")
+    if usage.volume is not None and usage.budget is not None:
+        raise ParseError(
+            f"I read both a volume and a budget ({describe(usage)}); give one of them."
+        )
+    return c.Estimate(
+        model=model,
+        input_tokens=usage.input_tokens or 0,
+        output_tokens=usage.output_tokens or 0,
+        cached_input_tokens=usage.cached_input_tokens or 0,
+        batch=usage.batch,
+        volume=usage.volume,
+        budget=usage.budget,
+        output_assumed=no_output and not embedding,
+        share=usage.share,
+        cache_write_tokens=usage.cache_write_tokens or 0,
+        reasoning_tokens=usage.reasoning_tokens or 0,
+    )
