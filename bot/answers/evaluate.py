@@ -12,6 +12,7 @@ from decimal import ROUND_FLOOR, Decimal
 import prices
 from bot.answers.alternatives import cheaper_alternative
 from bot.answers.faq import answer_question
+from bot.answers.lineage import lineage_warning
 from bot.answers.results import (
     CompareResult,
     CompareRow,
@@ -22,6 +23,7 @@ from bot.answers.results import (
     HelpResult,
     ModelsResult,
     PriceResult,
+    PricesResult,
     Result,
     time_of_day,
     window_at,
@@ -87,9 +89,13 @@ def _evaluate(command: c.Command, catalog: Catalog, at: datetime | None) -> Resu
         case c.Count():
             return _count(command, catalog, at)
         case c.Price():
-            model = catalog.get(command.model)
-            base, _peaks = time_of_day(model, at)
-            return PriceResult(model, base, share=command.share, at=at)
+            cards = tuple(
+                _price_card(catalog, name, at, command.share)
+                for name in dict.fromkeys((command.model, *command.others))
+            )
+            if len(cards) == 1:
+                return cards[0]
+            return PricesResult(cards, share=command.share)
         case c.Models():
             return _models(command, catalog)
         case c.Help():
@@ -102,6 +108,13 @@ def _evaluate(command: c.Command, catalog: Catalog, at: datetime | None) -> Resu
         case c.Log() | c.Budget() | c.Digest():
             name = type(command).__name__.lower()
             return ErrorResult(_NOT_YET.format(name), share=command.share)
+
+
+def _price_card(catalog: Catalog, name: str, at: datetime | None, share: bool) -> PriceResult:
+    """One model's card at the standard rates of `at`'s day."""
+    model = catalog.get(name)
+    base, _peaks = time_of_day(model, at)
+    return PriceResult(model, base, share=share, at=at, lineage=lineage_warning(catalog, model))
 
 
 def _projection(
@@ -123,8 +136,9 @@ def _estimate(command: c.Estimate, catalog: Catalog, at: datetime | None) -> Est
     est = prices.estimate(
         model,
         command.input_tokens,
-        command.output_tokens,
+        command.output_tokens + command.reasoning_tokens,  # reasoning is billed as output
         command.cached_input_tokens,
+        command.cache_write_tokens,
         batch=command.batch,
         at=at,
         catalog=catalog,
@@ -149,11 +163,18 @@ def _estimate(command: c.Estimate, catalog: Catalog, at: datetime | None) -> Est
         peak=window_at(model, at),
         peaks=time_of_day(model, at)[1],
         share=command.share,
+        reasoning_tokens=command.reasoning_tokens,
+        lineage=lineage_warning(catalog, model),
     )
 
 
 def _rows(
-    models: list[Model], command: c.Compare | c.Cheapest, cached: int, at: datetime | None
+    models: list[Model],
+    command: c.Compare | c.Cheapest,
+    cached: int,
+    at: datetime | None,
+    write: int = 0,
+    reasoning: int = 0,
 ) -> tuple[list[CompareRow], list[tuple[str, str]]]:
     rows: list[CompareRow] = []
     skipped: list[tuple[str, str]] = []
@@ -166,8 +187,9 @@ def _rows(
             est = prices.estimate(
                 model,
                 command.input_tokens,
-                command.output_tokens,
+                command.output_tokens + reasoning,
                 cached,
+                write,
                 batch=command.batch,
                 at=at,
             )
@@ -177,20 +199,35 @@ def _rows(
         projection = _projection(
             est.total, volume.requests if volume else None, volume.period if volume else None
         )
-        rows.append(CompareRow(model, est, projection.per_month if projection else None))
+        rows.append(
+            CompareRow(
+                model,
+                est,
+                projection.per_month if projection else None,
+                projection.per_day if projection else None,
+            )
+        )
     rows.sort(key=lambda r: (r.estimate.total, r.model.id))
     return rows, skipped
 
 
 def _compare(command: c.Compare, catalog: Catalog, at: datetime | None) -> CompareResult:
     models = [catalog.get(name) for name in command.models]
-    rows, skipped = _rows(models, command, command.cached_input_tokens, at)
+    rows, skipped = _rows(
+        models,
+        command,
+        command.cached_input_tokens,
+        at,
+        command.cache_write_tokens,
+        command.reasoning_tokens,
+    )
     if not rows:
         raise PricesError(f"None of those models can price this request: {skipped[0][1]}")
+    lineage = tuple(w for m in models if (w := lineage_warning(catalog, m)) is not None)
     return CompareResult(
         models=tuple(m.id for m in models),
         input_tokens=command.input_tokens,
-        output_tokens=command.output_tokens,
+        output_tokens=command.output_tokens + command.reasoning_tokens,
         rows=tuple(rows),
         cached_input_tokens=command.cached_input_tokens,
         batch=command.batch,
@@ -198,6 +235,9 @@ def _compare(command: c.Compare, catalog: Catalog, at: datetime | None) -> Compa
         period=command.volume.period if command.volume else None,
         skipped=tuple(skipped),
         share=command.share,
+        cache_write_tokens=command.cache_write_tokens,
+        reasoning_tokens=command.reasoning_tokens,
+        lineage=lineage,
     )
 
 

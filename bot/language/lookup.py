@@ -74,8 +74,14 @@ def parse_models(catalog: Catalog, words: list[Word]) -> c.Models:
 
 @lru_cache(maxsize=1024)
 def _suggest(catalog: Catalog, name: str) -> tuple[str, ...]:
-    """`Catalog.suggest`, remembered: the same typo comes back often."""
-    return catalog.suggest(name)
+    """`Catalog.suggest`, remembered (the same typo comes back often), current models first."""
+    found = catalog.suggest(name)
+    return tuple(sorted(found, key=lambda m: (_deprecated(catalog, m), found.index(m))))
+
+
+def _deprecated(catalog: Catalog, model_id: str) -> bool:
+    model = catalog.find(model_id)
+    return model is not None and model.deprecated
 
 
 #: A word that may continue a model name spelt out in words (`sonet 4`, `4.5`, `70b`).

@@ -299,5 +299,7 @@ def test_misspelt_model_suggestions_come_from_the_name_alone(
 ) -> None:
     with pytest.raises(ParseError) as caught:
         parse_command(text, catalog)
-    assert caught.value.suggestions == catalog.suggest("gtp-4o")
-    assert "gpt-4o" in caught.value.suggestions
+    assert set(caught.value.suggestions) == set(catalog.suggest("gtp-4o"))
+    assert caught.value.suggestions[0] == "gpt-4o"
+    deprecated = [catalog.get(name).deprecated for name in caught.value.suggestions]
+    assert deprecated == sorted(deprecated)  # current models are suggested first
