@@ -42,15 +42,21 @@ HELP_TEXT = """\
 Estimate what an LLM API call costs. Examples:
 • `gpt-4o 1000 500`: 1,000 input and 500 output tokens (one bare number = input only)
 • `gpt-4o 1000 in 500 out x 10k/day`: per request, per day and per month (a month = 30 days)
-• `gpt-4.1 5000 in 1000 out cached 4000`, `gpt-4o 1000 500 batch`
+• `gpt-4.1 5000 in 1000 out cached 4000`, `cache write 2000`, `gpt-4o 1000 500 batch`
+• `o3 1000 500 reasoning 4000`: reasoning tokens, billed as output and shown apart
 • `gpt-4o 1000 500 budget $100/day`: how many requests a budget buys
-• `compare gpt-4o gpt-4o-mini claude-3-5-haiku 2000 400`, `gpt-4o vs claude-sonnet-4 1k 1k`
+• `compare gpt-4o gpt-4o-mini claude-haiku-4-5 2000 400`, `gpt-4o vs claude-sonnet-4 1k 1k`
 • `cheapest 1000 500 [provider] [min context 200k]`
 • `count gpt-4o <pasted text>`: tokens in a text
-• `price gpt-4o`: a model's price card; `models [provider]`: what I know
-• a question, like `why is output more expensive?`
-Numbers: `1000`, `1,000`, `1k`, `1.5k`, `2M`. Volumes: `x 10k/day`, `300/hour`, `5 rps`, \
-`50k requests/month`. Add `share` to post the answer for everyone."""
+• `price gpt-4o [more models]`: price cards; `models [provider]`: what I know
+• `log gpt-4o 120k 30k #team`, `budget 500/month #team`, `digest on #channel at 09:00`
+Or ask in a sentence:
+• `what will 50k requests a day on gpt-4o cost with 2k in and 1k out?`
+• `is gpt-4o or claude-sonnet-4 cheaper for 1k in 1k out?`
+• `how many gpt-4o-mini calls can I make with $100 a day at 1500 in 500 out?`
+• `why is output more expensive?` (a general question gets the stored answer)
+Numbers: `1000`, `1,000`, `1k`, `1.5k`, `2M`, `two million`. Volumes: `x 10k/day`, \
+`300/hour`, `5 rps`, `50k requests a month`. Add `share` to post the answer for everyone."""
 
 # TODO(issue 6): `log`, `budget` and `digest` need the store; until then they answer this.
 _NOT_YET = "`{}` is not available yet; it comes with the usage ledger."
