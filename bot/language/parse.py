@@ -114,15 +114,16 @@ def parse_command(text: str, catalog: Catalog | None = None) -> c.Command:
         if head == "budget":
             return parse_budget(catalog, words[1:])
         return parse_digest(catalog, words[1:])
-    question = looks_like_question(text) and head not in _COMMAND_HEADS
-    if question and (read := read_question(catalog, text)) is not None:
+    question = looks_like_question(text)
+    reader_first = question and head not in _COMMAND_HEADS
+    if reader_first and (read := read_question(catalog, text)) is not None:
         return _with_share(read, words)
     try:
         return _parse_priced(catalog, head, words)
     except ParseError as exc:
-        if not question and (read := _sentence(catalog, text)) is not None:
+        if not reader_first and (read := _sentence(catalog, text)) is not None:
             return _with_share(read, words)
-        if question or _is_prose(catalog, words):
+        if question or is_sentence(text) or _is_prose(catalog, words):
             return c.Faq(text)
         if isinstance(exc, _UnknownWords):
             raise unknown_words_error(catalog, exc.usage.unknown, words, EXAMPLE) from None

@@ -15,13 +15,14 @@ is missing, with the command to type.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from decimal import Decimal
 
 from bot.language import commands as c
 from bot.language.errors import ParseError
 from bot.language.grammar import Usage, period_at, read_usage
 from bot.language.lexing import Item, Word, lex, split_words
-from bot.language.lookup import unknown_words_error
+from bot.language.lookup import looks_like_model, unknown_words_error
 from bot.language.quantities import MAX_BUDGET_USD
 from bot.language.understood import describe, missing_error, suggest_command
 from prices import Catalog
@@ -43,6 +44,9 @@ SENTENCE_WORDS = QUESTION_WORDS | frozenset(
     "ballpark summarise summarize summarising summarizing classify translate answer "
     "let lets make making hit hitting do doing".split()
 )
+#: First words of questions that ask about prices, never for one (`why did o1 charge me
+#: for 5000 output tokens`): the FAQ answers them.
+_NEVER_PRICED = frozenset({"why", "explain", "whys"})
 #: Words that ask for the cheapest model when no model is named.
 _CHEAPEST = frozenset(
     "cheapest cheaper cheap lowest lowest-cost least cheapest-model low-cost".split()
@@ -70,6 +74,12 @@ _PER_MILLION = re.compile(
     r"|\ba\s+(?:million|mtok)\s+tokens?",
     re.IGNORECASE,
 )
+#: `500 documents of 3k tokens each`: the size of each request, said after the volume.
+_EACH_OF = re.compile(
+    r"(?P<count>\b\d[\d.,]*[km]?\s+)?(?P<noun>\b[a-z]+s)\s+of\s+"
+    r"(?P<size>[~\d][\d.,]*[km]?)\s+tokens?(?:\s+each)?\b",
+    re.IGNORECASE,
+)
 _HYPHEN_COUNT = re.compile(r"(\d[\d.,]*[kKmM]?)-(tokens?|toks?)\b")
 _POSSESSIVE = re.compile(r"(\S)['\u2019]s\b")
 _DASHES = re.compile(r"[\u2014\u2013]|(?<=\s)--?(?=\s)")
@@ -83,8 +93,16 @@ def _normalise(text: str) -> tuple[str, bool]:
     text = _PER_MILLION.sub(" ", text)
     text = _DASHES.sub(" ", text)
     text = _HYPHEN_COUNT.sub(r"\1 \2", text)
+    text = _EACH_OF.sub(_size_first, text)
     text = _POSSESSIVE.sub(r"\1", text)
     return text, per_million
+
+
+def _size_first(match: re.Match[str]) -> str:
+    """`documents of 3k tokens each` -> `documents (3k input)`, when the noun counts requests."""
+    if match["noun"].lower() not in _REQUEST_NOUNS:
+        return match.group()
+    return f"{match['size']} input , {match['count'] or ''}{match['noun']}"
 
 
 def _vocabulary(words: list[Word]) -> list[Word]:
@@ -100,20 +118,14 @@ def _vocabulary(words: list[Word]) -> list[Word]:
         if lower in _PER_ONE and (nxt in _REQUEST_NOUNS or nxt in _OUTPUT_NOUNS):
             skip = True  # `per summary`, `each document`: one request, said again
             continue
+        if lower == "back" and out and out[-1].text.lower() in ("output", "answer", "reply"):
+            continue  # `a 1k token answer back`: `back` repeats the output label
         if lower in _REQUEST_NOUNS:
             w = Word("requests", w.start, w.end)
         elif lower in _OUTPUT_NOUNS:
             w = Word("output", w.start, w.end)
         out.append(w)
     return out
-
-
-def _looks_like_model(text: str) -> bool:
-    """A word that may be a misspelt model name (`gtp-4o`, `claude-sonet-4`), not `5x`."""
-    lower = text.lower()
-    has_letter = any(ch.isalpha() for ch in lower)
-    has_digit = any(ch.isdigit() for ch in lower)
-    return has_letter and has_digit and ("-" in lower or (len(lower) >= 4 and lower[0].isalpha()))
 
 
 def _prune(items: list[Item]) -> list[Item]:
@@ -165,7 +177,7 @@ def is_sentence(text: str) -> bool:
     `cheaper`, `afford`), not as a terse command with a stray word."""
     words = [w.text.lower().replace("'", "").replace("\u2019", "") for w in split_words(text)]
     return bool(words) and (
-        words[0] in QUESTION_WORDS or "?" in text or any(w in SENTENCE_WORDS for w in words)
+        words[0] in QUESTION_WORDS or "?" in text or any(w in SENTENCE_WORDS for w in words[1:])
     )
 
 
@@ -177,7 +189,7 @@ def read_question(catalog: Catalog, text: str) -> c.Command | None:  # noqa: C90
     """
     plain, per_million = _normalise(text)
     words = _vocabulary(split_words(plain))
-    if not words:
+    if not words or words[0].text.lower() in _NEVER_PRICED:
         return None
     try:
         items = lex(catalog, words)
@@ -193,9 +205,9 @@ def read_question(catalog: Catalog, text: str) -> c.Command | None:  # noqa: C90
     numbers = any(it.kind in ("num", "pair", "bound", "usd") for it in items)
     _check_model_like(catalog, items, models, numbers or per_million, words)
     if not models:
-        if numbers and lowered & _CHEAPEST:
+        if _counted(items) and lowered & _CHEAPEST:
             return _cheapest(items, sentence)
-        return None
+        return None  # `does getting to tier 5 make tokens cheaper`: no counts to price
     if not numbers:
         if len(models) == 1 and (
             per_million or all(it.text.lower() in _PRICE_WORDS for it in dropped)
@@ -226,16 +238,19 @@ def _check_model_like(
     for k, item in enumerate(items):
         if item.kind != "word":
             continue
-        after_provider = k > 0 and items[k - 1].kind == "provider"
-        if _looks_like_model(item.text) or (after_provider and not models):
+        after_provider = (
+            k > 0 and items[k - 1].kind == "provider" and _family_word(catalog, item.text)
+        )
+        if looks_like_model(catalog, item.text) or (after_provider and not models):
             if after_provider:
                 suspects.append(items[k - 1].text)
             suspects.append(item.text)
             break
     if not suspects:
         return
-    if not priced and models:
-        return
+    others = [it for it in items if it.kind == "word" and it.text not in suspects]
+    if not priced and (models or any(it.text.lower() not in _PRICE_WORDS for it in others)):
+        return  # `what r we paying for when we hit the openai api`: a question, no model
     name = " ".join(suspects)
     sentence_words = [Word(w, 0, 0) for w in name.split()] + words
     raise unknown_words_error(catalog, [suspects[-1]], sentence_words, suggest_command(models))
@@ -275,6 +290,36 @@ def read_budget(items: list[Item]) -> tuple[c.Money | None, list[Item]]:
     if not 0 < usd <= MAX_BUDGET_USD:
         raise ParseError(f"A budget is between $0 and ${MAX_BUDGET_USD:,}; `{item.text}` isn't.")
     return c.Money(usd, period), [it for i, it in enumerate(items) if i not in used]
+
+
+def _counted(items: list[Item]) -> bool:
+    """Whether the items hold token counts: a labelled number (`4k input`, `in=4k`, `1k/500`)
+    or two numbers; `tier 5` or a lone `cached` are no counts."""
+    if any(it.kind in ("bound", "pair") for it in items):
+        return True
+    nums = [k for k, it in enumerate(items) if it.kind == "num"]
+    if len(nums) > 1:
+        return True
+    return any(
+        it.kind == "label" and any(abs(k - j) <= 2 for j in nums) for k, it in enumerate(items)
+    )
+
+
+@lru_cache(maxsize=1)
+def _family_words(catalog: Catalog) -> frozenset[str]:
+    """Words of model ids that name a family or size (`haiku`, `sonnet`, `flash`, `mini`)."""
+    return frozenset(
+        part
+        for model in catalog.models
+        for part in model.id.split("-")
+        if part.isalpha() and len(part) > 2
+    )
+
+
+def _family_word(catalog: Catalog, word: str) -> bool:
+    """Whether `word` is part of some model's id: `claude haiku` may be a model, `openai
+    api` is not."""
+    return word.lower() in _family_words(catalog)
 
 
 def _cheapest(items: list[Item], sentence: bool) -> c.Cheapest:

@@ -255,7 +255,8 @@ def parts_of(result: r.Result, s: Style) -> Parts:
             repeated = any(x in result.message for x in result.suggestions)
             if result.suggestions and not repeated and "Did you mean" not in result.message:
                 notes.append("Did you mean: " + ", ".join(s.esc(x) for x in result.suggestions))
-            notes.append("Type `help` for examples.")
+            if "`help`" not in result.message:
+                notes.append("Type `help` for examples.")
             return Parts("", [s.esc(result.message)], None, notes)
         case r.FaqResult():
             notes = (
