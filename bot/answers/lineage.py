@@ -79,5 +79,7 @@ def lineage_warning(catalog: Catalog, model: Model) -> str | None:
         tail = f"; did you mean {shown}?" if shown else f"; see `price {model.id}`."
         return f"{model.id} is deprecated by its provider{tail}"
     if instead:
-        return f"{model.id} is {model.name}, an older model (priced as asked); did you mean {shown}?"
+        return (
+            f"{model.id} is {model.name}, an older model (priced as asked); did you mean {shown}?"
+        )
     return None

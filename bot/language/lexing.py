@@ -108,8 +108,7 @@ KEYWORDS: dict[str, str] = {
     **dict.fromkeys(("a", "an", "every", "each"), "a"),
     **dict.fromkeys(
         _split(
-            "requests request req reqs calls call queries messages conversations chats runs "
-            "hits"
+            "requests request req reqs calls call queries messages conversations chats runs hits"
         ),
         "req",
     ),

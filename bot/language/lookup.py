@@ -24,6 +24,12 @@ __all__ = [
     "unknown_words_error",
 ]
 
+
+def _split(text: str) -> list[str]:
+    """The words of `text` (keeps the word lists below readable)."""
+    return text.split()
+
+
 #: Words between `count` and the model name that carry no meaning.
 COUNT_SKIP = frozenset({"tokens", "token", "for", "in", "with", "of", "the", "using", "on"})
 #: First words that ask for the model list.
@@ -131,11 +137,11 @@ def unknown_words_error(
 
 
 #: Words of the grammar a misread word may have meant, as they are typed.
-_GRAMMAR_WORDS = (
+_GRAMMAR_WORDS = _split(
     "input output prompt completion cached reasoning batch share vs per budget context "
     "requests calls compare cheapest count price models help log digest day hour month week "
     "second minute daily monthly"
-).split()
+)
 #: Second words of two-word labels: `write` alone means `cache write`.
 _CACHE_SECOND = frozenset({"write", "writes", "written", "creation", "read", "reads"})
 #: Words that look like numbers to a program but are none a person means.
@@ -150,9 +156,10 @@ def couldnt_read(word: str, example: str) -> ParseError:
             f"I couldn't read `{word}`: counts are numbers like `1000`, `1,000`, `1.5k` or `2M`."
         )
     if re.fullmatch(r"\d{1,3}\.\d{3}", lower):
+        thousands, one = lower.replace(".", ""), lower.split(".")[0]
         return ParseError(
-            f"I couldn't read `{word}`: is it {lower.replace('.', '')} or "
-            f"{lower.split('.')[0]}? Write `{lower.replace('.', '')}` or `{lower.replace('.', ',')}`."
+            f"I couldn't read `{word}`: is it {thousands} or {one}? "
+            f"Write `{thousands}` or `{lower.replace('.', ',')}`."
         )
     if lower in _CACHE_SECOND:
         close = [f"cache {lower}"]

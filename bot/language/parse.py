@@ -79,7 +79,9 @@ def looks_like_question(text: str) -> bool:
 
 
 #: Control characters and bidirectional overrides: never echoed back (a reply quotes words).
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 def clean_text(text: str) -> str:

@@ -22,6 +22,12 @@ __all__ = [
     "whole",
 ]
 
+
+def _split(text: str) -> list[str]:
+    """The words of `text` (keeps the word lists below readable)."""
+    return text.split()
+
+
 #: Volumes above this many requests a day are refused as typos (about 11,600 a second).
 MAX_REQUESTS_PER_DAY = 10**9
 #: Budgets above this many USD are refused as typos.
@@ -67,13 +73,15 @@ SCALE_WORDS: dict[str, int] = {
 _UNITS: dict[str, int] = {
     word: value
     for value, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
+        _split(
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+            "fourteen fifteen sixteen seventeen eighteen nineteen"
+        )
     )
 }
 _TENS: dict[str, int] = {
     word: 10 * (k + 2)
-    for k, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())
+    for k, word in enumerate(_split("twenty thirty forty fifty sixty seventy eighty ninety"))
 }
 _BIG: dict[str, int] = {"thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 

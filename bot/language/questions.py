@@ -14,162 +14,60 @@ is missing, with the command to type.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
-from decimal import Decimal
 
 from bot.language import commands as c
 from bot.language.errors import ParseError
-from bot.language.grammar import Usage, period_at, read_usage
+from bot.language.grammar import Usage, read_usage
 from bot.language.lexing import Item, Word, lex, split_words
 from bot.language.lookup import looks_like_model, unknown_words_error
-from bot.language.quantities import MAX_BUDGET_USD
+from bot.language.sentences import counted, normalise, plain_items, plain_words, read_budget
 from bot.language.understood import describe, missing_error, suggest_command
 from prices import Catalog
 
 __all__ = ["QUESTION_WORDS", "SENTENCE_WORDS", "is_sentence", "read_question"]
 
+
+def _split(text: str) -> list[str]:
+    """The words of `text` (keeps the word lists below readable)."""
+    return text.split()
+
+
 #: First words that make a text a question (the FAQ router's list, plus a few).
 QUESTION_WORDS = frozenset(
-    "what whats why how hows when which should can could does do did is are isnt will would "
-    "explain where who whos if estimate tell give show".split()
+    _split(
+        "what whats why how hows when which should can could does do did is are isnt will would "
+        "explain where who whos if estimate tell give show"
+    )
 )
 #: Words of ordinary sentences: a text that isn't a question is read as a sentence only
 #: when it holds one of these (so `gpt-4o 1000 500 blah` stays an error about `blah`).
 SENTENCE_WORDS = QUESTION_WORDS | frozenset(
-    "we our us i im i'm my you your they their it its that this these those them there "
-    "have has need want wants run running process processing send sending get getting "
-    "spend spending afford buy buys fit fits cheaper cheapest expensive pricier less more "
-    "than or bill monthly daily weekly hourly total roughly about around expect expected "
-    "ballpark summarise summarize summarising summarizing classify translate answer "
-    "let lets make making hit hitting do doing".split()
+    _split(
+        "we our us i im i'm my you your they their it its that this these those them there "
+        "have has need want wants run running process processing send sending get getting "
+        "spend spending afford buy buys fit fits cheaper cheapest expensive pricier less more "
+        "than or bill monthly daily weekly hourly total roughly about around expect expected "
+        "ballpark summarise summarize summarising summarizing classify translate answer "
+        "let lets make making hit hitting do doing"
+    )
 )
 #: First words of questions that ask about prices, never for one (`why did o1 charge me
 #: for 5000 output tokens`): the FAQ answers them.
 _NEVER_PRICED = frozenset({"why", "explain", "whys"})
 #: Words that ask for the cheapest model when no model is named.
 _CHEAPEST = frozenset(
-    "cheapest cheaper cheap lowest lowest-cost least cheapest-model low-cost".split()
+    _split("cheapest cheaper cheap lowest lowest-cost least cheapest-model low-cost")
 )
 #: Words that make the one-model price card the answer (`what are gpt-4o's rates`).
 _PRICE_WORDS = frozenset(
-    (
+    _split(
         "what whats how much does do would will is are was the a an its price prices pricing "
         "cost costs of for on it per current currently now today rate rates charge charges "
         "tell me show give us i we you pay to use using run running be can could please "
         "token tokens with at list"
-    ).split()
+    )
 )
-#: Nouns people count requests in (`2,000 documents a day`), read as `requests`.
-_REQUEST_NOUNS = frozenset(
-    "documents document docs doc tickets ticket emails email pages page files file articles "
-    "article items item records record users sessions searches lookups prompts-per "
-    "summaries-per questions question chats chat turns turn jobs job tasks task".split()
-)
-#: Nouns for what the model writes back (`500 token summaries`), read as `output`.
-_OUTPUT_NOUNS = frozenset("summary summaries back replies answers responses".split())
-#: `per million tokens`, `per 1M tokens`, `/1M`, `per mtok`: asking for the rates.
-_PER_MILLION = re.compile(
-    r"(?:\bper|/)\s*(?:1\s*m\b|1m\b|one million|million|mtok|1,000,000)(?:\s*tokens?)?"
-    r"|\ba\s+(?:million|mtok)\s+tokens?",
-    re.IGNORECASE,
-)
-#: `500 documents of 3k tokens each`: the size of each request, said after the volume.
-_EACH_OF = re.compile(
-    r"(?P<count>\b\d[\d.,]*[km]?\s+)?(?P<noun>\b[a-z]+s)\s+of\s+"
-    r"(?P<size>[~\d][\d.,]*[km]?)\s+tokens?(?:\s+each)?\b",
-    re.IGNORECASE,
-)
-_HYPHEN_COUNT = re.compile(r"(\d[\d.,]*[kKmM]?)-(tokens?|toks?)\b")
-_POSSESSIVE = re.compile(r"(\S)['\u2019]s\b")
-_DASHES = re.compile(r"[\u2014\u2013]|(?<=\s)--?(?=\s)")
-#: `per request`, `each call`, `per summary`: phrases that only repeat "one request".
-_PER_ONE = frozenset({"per", "a", "each", "every"})
-
-
-def _normalise(text: str) -> tuple[str, bool]:
-    """The sentence with its spellings made plain; True when it asked for rates per 1M."""
-    per_million = bool(_PER_MILLION.search(text))
-    text = _PER_MILLION.sub(" ", text)
-    text = _DASHES.sub(" ", text)
-    text = _HYPHEN_COUNT.sub(r"\1 \2", text)
-    text = _EACH_OF.sub(_size_first, text)
-    text = _POSSESSIVE.sub(r"\1", text)
-    return text, per_million
-
-
-def _size_first(match: re.Match[str]) -> str:
-    """`documents of 3k tokens each` -> `documents (3k input)`, when the noun counts requests."""
-    if match["noun"].lower() not in _REQUEST_NOUNS:
-        return match.group()
-    return f"{match['size']} input , {match['count'] or ''}{match['noun']}"
-
-
-def _vocabulary(words: list[Word]) -> list[Word]:
-    """Sentence nouns mapped to the grammar's words: `documents` -> `requests`."""
-    out: list[Word] = []
-    skip = False
-    for k, w in enumerate(words):
-        lower = w.text.lower()
-        if skip:
-            skip = False
-            continue
-        nxt = words[k + 1].text.lower() if k + 1 < len(words) else ""
-        if lower in _PER_ONE and (nxt in _REQUEST_NOUNS or nxt in _OUTPUT_NOUNS):
-            skip = True  # `per summary`, `each document`: one request, said again
-            continue
-        if lower == "back" and out and out[-1].text.lower() in ("output", "answer", "reply"):
-            continue  # `a 1k token answer back`: `back` repeats the output label
-        if lower in _REQUEST_NOUNS:
-            w = Word("requests", w.start, w.end)
-        elif lower in _OUTPUT_NOUNS:
-            w = Word("output", w.start, w.end)
-        out.append(w)
-    return out
-
-
-def _prune(items: list[Item]) -> list[Item]:
-    """Drop words that only repeat "one request" (`per request`, `each call`, `a summary`)
-    and move `times` before its number (`20k times a day` is `x 20k/day`)."""
-    out: list[Item] = []
-    k = 0
-    while k < len(items):
-        item = items[k]
-        nxt = items[k + 1] if k + 1 < len(items) else None
-        if (
-            item.kind in ("per", "a")
-            and item.text.lower() in _PER_ONE
-            and nxt is not None
-            and (nxt.kind == "req" or (nxt.kind == "label" and nxt.text.lower() in _OUTPUT_NOUNS))
-        ):
-            k += 2
-            continue
-        if item.kind == "times" and out and out[-1].kind == "num" and (
-            nxt is None or nxt.kind != "num"
-        ):
-            out.insert(len(out) - 1, item)
-            k += 1
-            continue
-        out.append(item)
-        k += 1
-    return out
-
-
-def _drop_lonely_in(items: list[Item]) -> list[Item]:
-    """`fit in $500`, `in total`: an `in` with no count beside it is a preposition."""
-    out = []
-    for k, item in enumerate(items):
-        if item.kind == "label" and item.text.lower() == "in":
-            near = [items[j] for j in (k - 1, k + 1) if 0 <= j < len(items)]
-            near += [items[j] for j in (k - 2, k + 2) if 0 <= j < len(items)]
-            if not any(n.kind in ("num", "pair") for n in near[:2]) and not (
-                len(near) > 2
-                and any(n.kind == "num" for n in near[2:])
-                and any(n.kind == "filler" for n in near[:2])
-            ):
-                continue
-        out.append(item)
-    return out
 
 
 def is_sentence(text: str) -> bool:
@@ -181,14 +79,14 @@ def is_sentence(text: str) -> bool:
     )
 
 
-def read_question(catalog: Catalog, text: str) -> c.Command | None:  # noqa: C901 - one reading
+def read_question(catalog: Catalog, text: str) -> c.Command | None:
     """The priced request a sentence describes, or None when it describes none.
 
     Raises `ParseError` when the sentence asks for a price but leaves something out (no
     output count, no tokens at all) or names a model we don't know.
     """
-    plain, per_million = _normalise(text)
-    words = _vocabulary(split_words(plain))
+    plain, per_million = normalise(text)
+    words = plain_words(split_words(plain))
     if not words or words[0].text.lower() in _NEVER_PRICED:
         return None
     try:
@@ -205,7 +103,7 @@ def read_question(catalog: Catalog, text: str) -> c.Command | None:  # noqa: C90
     numbers = any(it.kind in ("num", "pair", "bound", "usd") for it in items)
     _check_model_like(catalog, items, models, numbers or per_million, words)
     if not models:
-        if _counted(items) and lowered & _CHEAPEST:
+        if counted(items) and lowered & _CHEAPEST:
             return _cheapest(items, sentence)
         return None  # `does getting to tier 5 make tokens cheaper`: no counts to price
     if not numbers:
@@ -216,7 +114,7 @@ def read_question(catalog: Catalog, text: str) -> c.Command | None:  # noqa: C90
         return None
     kept = [it for it in items if it.kind not in ("word", "model", "provider", "vs", "budget")]
     budget, kept = read_budget(kept)
-    usage = read_usage(_drop_lonely_in(_prune(kept)))
+    usage = read_usage(plain_items(kept))
     usage.models = models
     usage.budget = budget
     if usage.min_context is not None:
@@ -256,55 +154,6 @@ def _check_model_like(
     raise unknown_words_error(catalog, [suspects[-1]], sentence_words, suggest_command(models))
 
 
-def read_budget(items: list[Item]) -> tuple[c.Money | None, list[Item]]:
-    """A dollar amount in a sentence is a budget: its period is its own (`$10/hour`), the
-    phrase after it (`$50 a day`), a `daily` before it, or that of `calls per month`.
-    Returns the budget and the items without it."""
-    amounts = [k for k, it in enumerate(items) if it.kind == "usd"]
-    if not amounts:
-        return None, items
-    if len(amounts) > 1:
-        raise ParseError("Give one dollar amount, the budget, like `with $100 a day`.")
-    k = amounts[0]
-    item = items[k]
-    used = {k}
-    period = item.word or None
-    if period is None and (after := period_at(items, k + 1)) is not None:
-        period, marks = after
-        used.update(marks)
-    j = k - 1
-    while period is None and j >= 0 and items[j].kind == "filler":
-        j -= 1
-    if period is None and j >= 0 and items[j].kind == "adverb":
-        period = items[j].word
-        used.add(j)
-    for i, it in enumerate(items):
-        if period is None and it.kind == "req" and (found := period_at(items, i + 1)):
-            period = found[0]  # `how many calls per month does $1,000 buy`
-    if period is None:
-        raise ParseError(
-            f"Per what is the budget of `{item.text}`? Write it like `$100 a day` or "
-            "`$3000/month`."
-        )
-    usd = item.num if item.num is not None else Decimal(0)
-    if not 0 < usd <= MAX_BUDGET_USD:
-        raise ParseError(f"A budget is between $0 and ${MAX_BUDGET_USD:,}; `{item.text}` isn't.")
-    return c.Money(usd, period), [it for i, it in enumerate(items) if i not in used]
-
-
-def _counted(items: list[Item]) -> bool:
-    """Whether the items hold token counts: a labelled number (`4k input`, `in=4k`, `1k/500`)
-    or two numbers; `tier 5` or a lone `cached` are no counts."""
-    if any(it.kind in ("bound", "pair") for it in items):
-        return True
-    nums = [k for k, it in enumerate(items) if it.kind == "num"]
-    if len(nums) > 1:
-        return True
-    return any(
-        it.kind == "label" and any(abs(k - j) <= 2 for j in nums) for k, it in enumerate(items)
-    )
-
-
 @lru_cache(maxsize=1)
 def _family_words(catalog: Catalog) -> frozenset[str]:
     """Words of model ids that name a family or size (`haiku`, `sonnet`, `flash`, `mini`)."""
@@ -324,7 +173,7 @@ def _family_word(catalog: Catalog, word: str) -> bool:
 
 def _cheapest(items: list[Item], sentence: bool) -> c.Cheapest:
     kept = [it for it in items if it.kind not in ("word", "vs", "budget")]
-    usage = read_usage(_drop_lonely_in(_prune(kept)))
+    usage = read_usage(plain_items(kept))
     if len(set(usage.providers)) > 1:
         raise ParseError("Give at most one provider, like `cheapest 1000 500 anthropic`.")
     if usage.input_tokens is None or (sentence and usage.output_tokens is None):

@@ -82,7 +82,6 @@ def missing_error(usage: Usage, kind: str) -> ParseError:
         missing = "how many input tokens a request has"
     command = suggest_command(usage.models, usage, kind)
     return ParseError(
-        f"I read {describe(usage)}, but not {missing}. "
-        f"Type it with your counts, like `{command}`.",
+        f"I read {describe(usage)}, but not {missing}. Type it with your counts, like `{command}`.",
         (command,),
     )

@@ -137,9 +137,9 @@ team_commands = st.one_of(
     ),
     st.builds(c.Cheapest, counts, counts, st.none() | st.sampled_from(CATALOG.providers())),
     st.builds(c.Price, models, share=st.booleans()),
-    st.builds(
-        c.Price, models, others=st.lists(models, max_size=3, unique=True).map(tuple)
-    ).filter(lambda p: p.model not in p.others),
+    st.builds(c.Price, models, others=st.lists(models, max_size=3, unique=True).map(tuple)).filter(
+        lambda p: p.model not in p.others
+    ),
     st.builds(
         c.Compare,
         st.lists(models, min_size=2, max_size=3, unique=True).map(tuple),
@@ -170,9 +170,12 @@ def test_every_model_name_round_trips(model: prices.Model) -> None:
     assert parse_command(f"{name} 1000 500", CATALOG) == c.Estimate(name, 1000, 500)
 
 
-_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen \
-fifteen sixteen seventeen eighteen nineteen".split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ONES = [
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
+    *("eighteen", "nineteen"),
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
 def _words(n: int) -> str:
