@@ -19,7 +19,6 @@ from bot.answers.results import (
     CountResult,
     ErrorResult,
     EstimateResult,
-    FaqMissResult,
     HelpResult,
     ModelsResult,
     PriceResult,
@@ -107,10 +106,7 @@ def _evaluate(command: c.Command, catalog: Catalog, at: datetime | None) -> Resu
         case c.Help():
             return HelpResult(HELP_TEXT, share=command.share)
         case c.Faq():
-            answered = answer_question(command.question, catalog, share=command.share)
-            if isinstance(answered, FaqMissResult) and command.hint is not None:
-                return ErrorResult(command.hint, share=command.share)
-            return answered
+            return answer_question(command.question, catalog, share=command.share)
         case c.Log() | c.Budget() | c.Digest():
             name = type(command).__name__.lower()
             return ErrorResult(_NOT_YET.format(name), share=command.share)

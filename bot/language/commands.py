@@ -150,9 +150,6 @@ class Faq:
 
     question: str
     share: bool = False
-    hint: str | None = None
-    """What to type instead, shown when the FAQ has no answer: the question named a model
-    and counts that make no estimate (`how much would 1000 requests on gpt-4o cost?`)."""
 
 
 @dataclass(frozen=True, slots=True)

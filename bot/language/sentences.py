@@ -28,8 +28,8 @@ def _split(text: str) -> list[str]:
 _REQUEST_NOUNS = frozenset(
     _split(
         "documents document docs doc tickets ticket emails email pages page files file articles "
-        "article items item records record users sessions searches lookups prompts-per "
-        "summaries-per questions question chats chat turns turn jobs job tasks task"
+        "article items item records record searches lookups "
+        "questions question chats chat turns turn jobs job tasks task"
     )
 )
 #: Nouns for what the model writes back (`500 token summaries`), read as `output`.
