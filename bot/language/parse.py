@@ -36,7 +36,7 @@ MAX_COMMAND_CHARS = 4000
 #: Most models one `compare` prices.
 MAX_COMPARE = 10
 
-_PREFIX = re.compile(r"^\s*(?:/tokencost\b|<@[A-Z0-9]+(?:\|[^>]*)?>)[\s:,]*", re.IGNORECASE)
+_PREFIX = re.compile(r"^\s*(?:/?tokencost\b|<@[A-Z0-9]+(?:\|[^>]*)?>)[\s:,]*", re.IGNORECASE)
 _QUESTION_WORDS = frozenset(
     [
         "what",

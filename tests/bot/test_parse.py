@@ -230,6 +230,7 @@ MISTAKES: list[tuple[str, str]] = [
     ("gpt-4o 1.5 500", "whole number"),
     ("gpt-4o 1.000 500", "I couldn't read `1.000`: is it 1000 or 1?"),
     ("gpt-4o NaN 500", "I couldn't read `NaN`: counts are numbers"),
+    ("log gpt-4o 1000 500 reasoning 200", "log reasoning tokens as output"),
     ("gpt-4o 1000 500 write 500", "I couldn't read `write`; did you mean `cache write`?"),
     ("gpt-4o 1000 500 bacth", "did you mean `batch`?"),
     ("gpt-4o 1000 500 blah", "I couldn't read `blah`; try"),
@@ -308,3 +309,27 @@ def test_misspelt_model_suggestions_come_from_the_name_alone(
     assert caught.value.suggestions[0] == "gpt-4o"
     deprecated = [catalog.get(name).deprecated for name in caught.value.suggestions]
     assert deprecated == sorted(deprecated)  # current models are suggested first
+
+
+def test_the_sentences_of_issue_12_get_their_own_numbers(catalog: prices.Catalog) -> None:
+    spend = "what will we spend per month on gpt-4o with 2k in 1k out at 50k requests per day?"
+    assert parse_command(spend, catalog) == E("gpt-4o", 2000, 1000, volume=V(50_000, "day"))
+    budget = "how many gpt-4o requests can I make with $100 a day at 1000 in 500 out"
+    assert parse_command(budget, catalog) == E(
+        "gpt-4o", 1000, 500, budget=c.Money(Decimal(100), "day")
+    )
+    cheaper = "is gpt-4o or claude-sonnet-4 cheaper for 1k in 1k out"
+    assert parse_command(cheaper, catalog) == c.Compare(("gpt-4o", "claude-sonnet-4"), 1000, 1000)
+    with pytest.raises(ParseError) as caught:
+        parse_command("how much does claude haiku cost", catalog)
+    assert all("haiku" in s for s in caught.value.suggestions) and caught.value.suggestions
+    assert parse_command("gpt-4o 1000 500 cache write 500", catalog) == E(
+        "gpt-4o", 1000, 500, cache_write_tokens=500
+    )
+    assert parse_command("o3 1000 500 reasoning 4000", catalog) == E(
+        "o3", 1000, 500, reasoning_tokens=4000
+    )
+    assert parse_command("gpt-4o one thousand input 500 output", catalog) == E("gpt-4o", 1000, 500)
+    assert parse_command("price gpt-4o claude-sonnet-4", catalog) == c.Price(
+        "gpt-4o", others=("claude-sonnet-4",)
+    )
