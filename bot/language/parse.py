@@ -289,8 +289,13 @@ def _compare(usage: Usage) -> c.Compare:
         )
     if usage.input_tokens is None and usage.output_tokens is None:
         names = " ".join(usage.models)
+        volume = ""
+        if usage.volume is not None:
+            per = f"/{usage.volume.period}" if usage.volume.period else ""
+            volume = f" x {usage.volume.requests}{per}"
         raise ParseError(
-            f"How many tokens? Try `compare {names} 1000 500`, or `price {names}` for the rates."
+            f"How many tokens per request? Try `compare {names} 1000 500{volume}`, or "
+            f"`price {names}` for the rates."
         )
     if usage.budget is not None:
         raise ParseError("A budget goes with one model: `gpt-4o 1000 500 budget $100/day`.")

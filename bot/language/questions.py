@@ -107,9 +107,9 @@ def read_question(catalog: Catalog, text: str) -> c.Command | None:
             return _cheapest(items, sentence)
         return None  # `does getting to tier 5 make tokens cheaper`: no counts to price
     if not numbers:
-        if len(models) == 1 and (
-            per_million or all(it.text.lower() in _PRICE_WORDS for it in dropped)
-        ):
+        if per_million:  # `is gpt-4o cheaper than claude-sonnet-4 per million tokens?`
+            return c.Price(models[0], others=tuple(models[1:]))
+        if len(models) == 1 and all(it.text.lower() in _PRICE_WORDS for it in dropped):
             return c.Price(models[0])
         return None
     kept = [it for it in items if it.kind not in ("word", "model", "provider", "vs", "budget")]

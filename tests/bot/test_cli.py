@@ -301,3 +301,11 @@ def test_prices_show_takes_several_models(capsys: pytest.CaptureFixture[str]) ->
     assert "(gpt-4o) prices" in capsys.readouterr().out
     assert main(["prices", "show", "gtp-4o"]) == 1
     assert "Did you mean `gpt-4o`" in capsys.readouterr().out
+
+
+def test_several_price_cards_are_logged(cli_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "price gpt-4o o3"]) == 0
+    assert main(["queries", "--json"]) == 0
+    out = capsys.readouterr().out
+    logged = json.loads(out[out.index("[") :])
+    assert logged[0]["kind"] == "prices" and logged[0]["model"] == "gpt-4o"

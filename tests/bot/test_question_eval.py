@@ -84,6 +84,8 @@ def expected(case: dict[str, Any]) -> c.Command | None:
         return c.Cheapest(**counts, provider=case.get("provider"), volume=_volume(case))
     if kind == "price":
         return c.Price(case["model"])
+    if kind == "prices":
+        return c.Price(case["models"][0], others=tuple(case["models"][1:]))
     if kind == "faq":
         return c.Faq(case["q"])
     return None

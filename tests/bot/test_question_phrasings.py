@@ -21,6 +21,6 @@ def test_the_table_is_big_varied_and_apart_from_the_held_out_set() -> None:
     questions = [c for c in cases if c["kind"] != "faq"]
     assert len(questions) >= 80
     kinds = {c["kind"] for c in cases}
-    assert kinds == {"estimate", "budget", "compare", "cheapest", "price", "missing", "faq"}
+    assert kinds >= {"estimate", "budget", "compare", "cheapest", "price", "missing", "faq"}
     held_out = {c["q"].lower() for block in ("cases", "fresh2") for c in load_cases(block)}
     assert not {c["q"].lower() for c in cases} & held_out
