@@ -231,11 +231,15 @@ class Catalog:
         close = difflib.get_close_matches(key, self._keys, n=limit * 3, cutoff=0.6)
         if not close:
             close = [k for k in self._keys if key and (k.startswith(key) or key in k)][: limit * 3]
+        # Closest first, but a vendor's own current model before a reseller's copy or a
+        # retired one (`gtp-4o` means gpt-4o, not a host's `ft-gpt-4o`).
+        models = sorted(
+            (self._index[k] for k in close), key=lambda m: (m.retired(), not m.first_party)
+        )
         ids: list[str] = []
-        for k in close:
-            model_id = self._index[k].id
-            if model_id not in ids:
-                ids.append(model_id)
+        for model in models:
+            if model.id not in ids:
+                ids.append(model.id)
         return tuple(ids[:limit])
 
     def names(self) -> dict[str, Model]:

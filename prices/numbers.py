@@ -31,7 +31,8 @@ def read_number(word: str) -> Decimal | None:
     whole_part = (match["int"] or "0").replace(",", "")
     frac = match["frac"]
     suffix = (match["suffix"] or "").lower()
-    if frac is not None and not suffix and len(frac) == 3 and match["int"] and "," not in word:
+    ambiguous = match["int"] and match["int"] != "0" and "," not in word
+    if frac is not None and not suffix and len(frac) == 3 and ambiguous:
         return None  # `1.000`: European thousands or a decimal? Ask instead of guessing.
     try:
         value = Decimal(f"{whole_part}.{frac}" if frac is not None else whole_part)

@@ -12,16 +12,17 @@ from decimal import ROUND_FLOOR, Decimal
 import prices
 from bot.answers.alternatives import cheaper_alternative
 from bot.answers.faq import answer_question
+from bot.answers.lineage import lineage_warning
 from bot.answers.results import (
     CompareResult,
     CompareRow,
     CountResult,
     ErrorResult,
     EstimateResult,
-    FaqMissResult,
     HelpResult,
     ModelsResult,
     PriceResult,
+    PricesResult,
     Result,
     time_of_day,
     window_at,
@@ -40,15 +41,21 @@ HELP_TEXT = """\
 Estimate what an LLM API call costs. Examples:
 • `gpt-4o 1000 500`: 1,000 input and 500 output tokens (one bare number = input only)
 • `gpt-4o 1000 in 500 out x 10k/day`: per request, per day and per month (a month = 30 days)
-• `gpt-4.1 5000 in 1000 out cached 4000`, `gpt-4o 1000 500 batch`
+• `gpt-4.1 5000 in 1000 out cached 4000`, `cache write 2000`, `gpt-4o 1000 500 batch`
+• `o3 1000 500 reasoning 4000`: reasoning tokens, billed as output and shown apart
 • `gpt-4o 1000 500 budget $100/day`: how many requests a budget buys
-• `compare gpt-4o gpt-4o-mini claude-3-5-haiku 2000 400`, `gpt-4o vs claude-sonnet-4 1k 1k`
+• `compare gpt-4o gpt-4o-mini claude-haiku-4-5 2000 400`, `gpt-4o vs claude-sonnet-4 1k 1k`
 • `cheapest 1000 500 [provider] [min context 200k]`
 • `count gpt-4o <pasted text>`: tokens in a text
-• `price gpt-4o`: a model's price card; `models [provider]`: what I know
-• a question, like `why is output more expensive?`
-Numbers: `1000`, `1,000`, `1k`, `1.5k`, `2M`. Volumes: `x 10k/day`, `300/hour`, `5 rps`, \
-`50k requests/month`. Add `share` to post the answer for everyone."""
+• `price gpt-4o [more models]`: price cards; `models [provider]`: what I know
+• `log gpt-4o 120k 30k #team`, `budget 500/month #team`, `digest on #channel at 09:00`
+Or ask in a sentence:
+• `what will 50k requests a day on gpt-4o cost with 2k in and 1k out?`
+• `is gpt-4o or claude-sonnet-4 cheaper for 1k in 1k out?`
+• `how many gpt-4o-mini calls can I make with $100 a day at 1500 in 500 out?`
+• `why is output more expensive?` (a general question gets the stored answer)
+Numbers: `1000`, `1,000`, `1k`, `1.5k`, `2M`, `two million`. Volumes: `x 10k/day`, \
+`300/hour`, `5 rps`, `50k requests a month`. Add `share` to post the answer for everyone."""
 
 # TODO(issue 6): `log`, `budget` and `digest` need the store; until then they answer this.
 _NOT_YET = "`{}` is not available yet; it comes with the usage ledger."
@@ -87,21 +94,29 @@ def _evaluate(command: c.Command, catalog: Catalog, at: datetime | None) -> Resu
         case c.Count():
             return _count(command, catalog, at)
         case c.Price():
-            model = catalog.get(command.model)
-            base, _peaks = time_of_day(model, at)
-            return PriceResult(model, base, share=command.share, at=at)
+            cards = tuple(
+                _price_card(catalog, name, at, command.share)
+                for name in dict.fromkeys((command.model, *command.others))
+            )
+            if len(cards) == 1:
+                return cards[0]
+            return PricesResult(cards, share=command.share)
         case c.Models():
             return _models(command, catalog)
         case c.Help():
             return HelpResult(HELP_TEXT, share=command.share)
         case c.Faq():
-            answered = answer_question(command.question, catalog, share=command.share)
-            if isinstance(answered, FaqMissResult) and command.hint is not None:
-                return ErrorResult(command.hint, share=command.share)
-            return answered
+            return answer_question(command.question, catalog, share=command.share)
         case c.Log() | c.Budget() | c.Digest():
             name = type(command).__name__.lower()
             return ErrorResult(_NOT_YET.format(name), share=command.share)
+
+
+def _price_card(catalog: Catalog, name: str, at: datetime | None, share: bool) -> PriceResult:
+    """One model's card at the standard rates of `at`'s day."""
+    model = catalog.get(name)
+    base, _peaks = time_of_day(model, at)
+    return PriceResult(model, base, share=share, at=at, lineage=lineage_warning(catalog, model))
 
 
 def _projection(
@@ -123,8 +138,9 @@ def _estimate(command: c.Estimate, catalog: Catalog, at: datetime | None) -> Est
     est = prices.estimate(
         model,
         command.input_tokens,
-        command.output_tokens,
+        command.output_tokens + command.reasoning_tokens,  # reasoning is billed as output
         command.cached_input_tokens,
+        command.cache_write_tokens,
         batch=command.batch,
         at=at,
         catalog=catalog,
@@ -149,11 +165,18 @@ def _estimate(command: c.Estimate, catalog: Catalog, at: datetime | None) -> Est
         peak=window_at(model, at),
         peaks=time_of_day(model, at)[1],
         share=command.share,
+        reasoning_tokens=command.reasoning_tokens,
+        lineage=lineage_warning(catalog, model),
     )
 
 
 def _rows(
-    models: list[Model], command: c.Compare | c.Cheapest, cached: int, at: datetime | None
+    models: list[Model],
+    command: c.Compare | c.Cheapest,
+    cached: int,
+    at: datetime | None,
+    write: int = 0,
+    reasoning: int = 0,
 ) -> tuple[list[CompareRow], list[tuple[str, str]]]:
     rows: list[CompareRow] = []
     skipped: list[tuple[str, str]] = []
@@ -166,8 +189,9 @@ def _rows(
             est = prices.estimate(
                 model,
                 command.input_tokens,
-                command.output_tokens,
+                command.output_tokens + reasoning,
                 cached,
+                write,
                 batch=command.batch,
                 at=at,
             )
@@ -177,20 +201,35 @@ def _rows(
         projection = _projection(
             est.total, volume.requests if volume else None, volume.period if volume else None
         )
-        rows.append(CompareRow(model, est, projection.per_month if projection else None))
+        rows.append(
+            CompareRow(
+                model,
+                est,
+                projection.per_month if projection else None,
+                projection.per_day if projection else None,
+            )
+        )
     rows.sort(key=lambda r: (r.estimate.total, r.model.id))
     return rows, skipped
 
 
 def _compare(command: c.Compare, catalog: Catalog, at: datetime | None) -> CompareResult:
     models = [catalog.get(name) for name in command.models]
-    rows, skipped = _rows(models, command, command.cached_input_tokens, at)
+    rows, skipped = _rows(
+        models,
+        command,
+        command.cached_input_tokens,
+        at,
+        command.cache_write_tokens,
+        command.reasoning_tokens,
+    )
     if not rows:
         raise PricesError(f"None of those models can price this request: {skipped[0][1]}")
+    lineage = tuple(w for m in models if (w := lineage_warning(catalog, m)) is not None)
     return CompareResult(
         models=tuple(m.id for m in models),
         input_tokens=command.input_tokens,
-        output_tokens=command.output_tokens,
+        output_tokens=command.output_tokens + command.reasoning_tokens,
         rows=tuple(rows),
         cached_input_tokens=command.cached_input_tokens,
         batch=command.batch,
@@ -198,6 +237,9 @@ def _compare(command: c.Compare, catalog: Catalog, at: datetime | None) -> Compa
         period=command.volume.period if command.volume else None,
         skipped=tuple(skipped),
         share=command.share,
+        cache_write_tokens=command.cache_write_tokens,
+        reasoning_tokens=command.reasoning_tokens,
+        lineage=lineage,
     )
 
 

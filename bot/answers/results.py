@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import prices
+from bot.answers.lineage import deprecation_sentence
 
 if TYPE_CHECKING:
     from bot.language.commands import Money
@@ -30,6 +31,7 @@ __all__ = [
     "ModelsResult",
     "PeakRate",
     "PriceResult",
+    "PricesResult",
     "Result",
     "time_of_day",
     "window_at",
@@ -133,6 +135,10 @@ class EstimateResult:
     peaks: tuple[PeakRate, ...] = ()
     """The model's time-of-day rates on that day, when it has any."""
     share: bool = False
+    reasoning_tokens: int = 0
+    """The part of `estimate.output_tokens` that is reasoning (`reasoning 4000`)."""
+    lineage: str | None = None
+    """A deprecated or legacy model: the sentence saying so, with what to use instead."""
 
     @property
     def model(self) -> prices.Model:
@@ -150,12 +156,18 @@ class EstimateResult:
     def warnings(self) -> tuple[str, ...]:
         """Plain sentences the reply must show: a deprecated model, an impossible request."""
         model = self.estimate.model
-        deprecated = (
-            (f"{model.id} is deprecated by its provider; see `price {model.id}`.",)
-            if model.deprecated
-            else ()
-        )
-        return deprecated + self.estimate.notes
+        old: tuple[str, ...] = ()
+        if self.lineage is not None:
+            old = (self.lineage,)
+        elif model.deprecated:
+            old = (f"{deprecation_sentence(model)}; see `price {model.id}`.",)
+        return old + self.estimate.notes
+
+    @property
+    def reasoning_cost(self) -> Decimal:
+        """USD of the reasoning tokens (billed at the output rate), within `output_cost`."""
+        rate = self.estimate.rates.output_per_mtok
+        return rate * self.reasoning_tokens / 1_000_000
 
     def log_fields(self) -> dict[str, Any]:
         """Query-log columns; `cost_usd` is per request."""
@@ -173,6 +185,8 @@ class CompareRow:
     estimate: prices.Estimate
     per_month: Decimal | None = None
     """USD per 30-day month at the given volume, when one was given."""
+    per_day: Decimal | None = None
+    """USD per day at the given volume, when one was given."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +208,20 @@ class CompareResult:
     title: str = "Comparison"
     """`Comparison`, or what `cheapest` searched (`Cheapest of anthropic, 200k+ context`)."""
     share: bool = False
+    cache_write_tokens: int = 0
+    reasoning_tokens: int = 0
+    """The part of `output_tokens` that is reasoning."""
+    lineage: tuple[str, ...] = ()
+    """Sentences about deprecated or legacy models among those compared."""
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Why a model is missing from `rows`, and which compared models are old."""
+        left_out = tuple(
+            f"{model_id} left out: {why.replace(model_id + ' ', 'it ', 1)}"
+            for model_id, why in self.skipped
+        )
+        return left_out + self.lineage
 
     def log_fields(self) -> dict[str, Any]:
         """Query-log columns; `model` and `cost_usd` are the cheapest row's."""
@@ -238,6 +266,8 @@ class PriceResult:
     share: bool = False
     at: datetime | None = None
     """When the card is for (default now): picks the time-of-day rates shown."""
+    lineage: str | None = None
+    """A deprecated or legacy model: the sentence saying so, with what to use instead."""
 
     @property
     def time_of_day(self) -> tuple[PeakRate, ...]:
@@ -252,6 +282,19 @@ class PriceResult:
     def log_fields(self) -> dict[str, Any]:
         """Query-log columns."""
         return _fields(self.kind, self.model.id)
+
+
+@dataclass(frozen=True, slots=True)
+class PricesResult:
+    """Several price cards (`price gpt-4o claude-sonnet-4`), in the order asked."""
+
+    kind: ClassVar[str] = "prices"
+    cards: tuple[PriceResult, ...]
+    share: bool = False
+
+    def log_fields(self) -> dict[str, Any]:
+        """Query-log columns: the first model asked."""
+        return _fields(self.kind, self.cards[0].model.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,6 +381,7 @@ Result = (
     | CompareResult
     | CountResult
     | PriceResult
+    | PricesResult
     | ModelsResult
     | HelpResult
     | ErrorResult

@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import os
+import select
 import sys
 import uuid
 from collections.abc import Callable, Sequence
@@ -20,13 +21,15 @@ from pathlib import Path
 from typing import TextIO
 
 import prices
-from bot.answers.results import ErrorResult, ModelsResult, PriceResult, Result, time_of_day
+from bot.answers import evaluate
+from bot.answers.evaluate import HELP_TEXT
+from bot.answers.results import ErrorResult, HelpResult, ModelsResult, Result
 from bot.cli.faq import add_faq_subcommand
 from bot.cli.ledger import add_subcommands as add_ledger_subcommands
 from bot.cli.queries import add_queries_subcommand
 from bot.cli.workspaces import add_team_option, add_workspace_subcommands, cli_workspace
 from bot.config import ConfigError, Settings
-from bot.language.commands import Count, Faq
+from bot.language.commands import Count, Faq, Price
 from bot.language.errors import ParseError
 from bot.language.parse import parse_command
 from bot.pipeline import Asker, Reply, answer, log_reply
@@ -105,10 +108,51 @@ def _strip_prefix(line: str) -> str:
     return stripped
 
 
+_MORE_PROMPT = "... "
+
+
+def _count_text(
+    line: str, read: Callable[[str], str], pending: Callable[[], bool], catalog: prices.Catalog
+) -> str:
+    """A `count` line with the lines pasted after it: a paste arrives as several lines at
+    once (`pending()` says another is waiting). `count MODEL` alone asks for the text and
+    reads it up to an empty line."""
+    lines = [line]
+    waiting = not _has_count_text(line, catalog)
+    while True:
+        if pending():
+            lines.append(read(""))
+            continue
+        if not waiting:
+            break
+        try:
+            more = read(_MORE_PROMPT)
+        except EOFError:
+            break
+        if not more.strip() and len(lines) > 1:
+            break
+        lines.append(more)
+    return "\n".join(lines)
+
+
+def _has_count_text(line: str, catalog: prices.Catalog) -> bool:
+    """Whether a `count` line carries text after the model (else the text follows)."""
+    try:
+        parse_command(line, catalog)
+    except ParseError as exc:
+        return not exc.message.startswith("Paste the text")
+    return True
+
+
 def run_console(
-    read: Callable[[str], str], out: TextIO, runtime: Runtime, team: str | None = None
+    read: Callable[[str], str],
+    out: TextIO,
+    runtime: Runtime,
+    pending: Callable[[], bool] = lambda: False,
+    team: str | None = None,
 ) -> int:
-    """The read-answer loop: `read(prompt)` gives a line, raises EOFError at the end.
+    """The read-answer loop: `read(prompt)` gives a line, raises EOFError at the end;
+    `pending()` says whether more pasted input is already waiting (multi-line `count`).
 
     Answers act on the workspace `team` (see `bot.cli.workspaces.cli_workspace`)."""
     asker = Asker(surface="cli", workspace=cli_workspace(runtime, team), user_id="cli")
@@ -116,6 +160,8 @@ def run_console(
     while True:
         try:
             line = read(_PROMPT)
+            if _is_count(_strip_prefix(line)):
+                line = _count_text(line, read, pending, runtime.catalog)
         except EOFError:
             print(file=out)
             return 0
@@ -211,17 +257,60 @@ def _prices_list(args: argparse.Namespace) -> int:
 
 
 def _prices_show(args: argparse.Namespace) -> int:
+    """One card per model named (`prices show gpt-4o claude sonnet 4.5`), standard rates."""
     catalog = _catalog()
-    name = " ".join(args.model)
     result: Result
     try:
-        model = catalog.get(name)
-    except prices.UnknownModel as exc:
+        command = parse_command("price " + " ".join(args.model), catalog)
+    except ParseError as exc:
         result = ErrorResult(exc.message, exc.suggestions)
     else:
-        base, _peaks = time_of_day(model, None)  # the standard rates, even during peak hours
-        result = PriceResult(model, base)
+        if isinstance(command, Price):
+            result = evaluate(command, catalog)
+        else:
+            result = ErrorResult(
+                "`prices show` takes model names only, like "
+                "`tokencost prices show gpt-4o claude-sonnet-4-5`."
+            )
     return _emit(result, args.json, sys.stdout)
+
+
+def cmd_help(args: argparse.Namespace) -> int:
+    """`tokencost help`: what to type after `/tokencost` (and in `ask`/`console`), and the
+    CLI's own commands; `tokencost help COMMAND` is that command's `--help`."""
+    parser: argparse.ArgumentParser = args.parser
+    if args.topic:
+        sub = _subparsers(parser).get(args.topic[0])
+        if sub is None:
+            known = ", ".join(sorted(_subparsers(parser)))
+            print(f"tokencost: no command `{args.topic[0]}`; try one of: {known}.")
+            return 2
+        sub.print_help()
+        return 0
+    print(render_text(HelpResult(HELP_TEXT)))
+    print()
+    print("The same text works in Slack after /tokencost, in `tokencost ask TEXT`, and in")
+    print("`tokencost console`. The CLI's own commands:")
+    for name, summary in _summaries(parser):
+        print(f"  tokencost {name:<8} {summary}")
+    print("`tokencost help COMMAND` shows one command's options.")
+    return 0
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The subcommands' parsers by name (argparse keeps them only on its private action)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}  # pragma: no cover - build_parser always adds subcommands
+
+
+def _summaries(parser: argparse.ArgumentParser) -> list[tuple[str, str]]:
+    """(name, one-line help) of each subcommand, in the order `--help` lists them."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return [(a.dest, a.help or "") for a in action._get_subactions()]
+    return []  # pragma: no cover - build_parser always adds subcommands
 
 
 def cmd_prices(args: argparse.Namespace) -> int:
@@ -245,17 +334,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def run_console_interactive(runtime: Runtime, team: str | None = None) -> int:
     """The console on this terminal, with line editing and history when interactive."""
-    save = _with_readline() if sys.stdin.isatty() else (lambda: None)
+    tty = sys.stdin.isatty()
+    save = _with_readline() if tty else (lambda: None)
     try:
-        return run_console(_read_private, sys.stdout, runtime, team)
+        # Piped input is a script of commands, never one pasted text: no look-ahead then.
+        pending = _pasted if tty else lambda: False
+        return run_console(_read_private, sys.stdout, runtime, pending, team)
     finally:
         save()
 
 
+def _pasted() -> bool:
+    """Whether more typed-or-pasted input is already waiting on the terminal (a paste)."""
+    try:
+        ready, _, _ = select.select([sys.stdin], [], [], _PASTE_WAIT_S)
+    except (OSError, ValueError):  # no select on this stream (Windows consoles)
+        return False
+    return bool(ready)
+
+
+#: How long a paste's next line may take to arrive, in seconds.
+_PASTE_WAIT_S = 0.05
+
+
 def _read_private(prompt: str) -> str:
-    """`input()`, but a `count` line (pasted text) never stays in the saved history."""
+    """`input()`, but a `count` line and the lines of text after it (read at the
+    continuation prompts) never stay in the saved history."""
     line = input(prompt)
-    if _is_count(_strip_prefix(line)):
+    if prompt != _PROMPT or _is_count(_strip_prefix(line)):
         try:
             import readline
         except ImportError:  # no readline: no history either
@@ -277,7 +383,9 @@ def cmd_runtime(args: argparse.Namespace) -> int:
 
 
 def _add_json(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print one JSON object (DESIGN §3)")
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON object (money as decimal strings)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -304,13 +412,17 @@ def build_parser() -> argparse.ArgumentParser:
     p_list.add_argument("--provider", help="only this provider (openai, anthropic, ...)")
     _add_json(p_list)
     p_list.set_defaults(func=cmd_prices, prices_func=_prices_list)
-    p_show = prices_sub.add_parser("show", help="one model's price card")
+    p_show = prices_sub.add_parser("show", help="price cards of one or more models")
     p_show.add_argument("model", nargs="+", metavar="MODEL")
     _add_json(p_show)
     p_show.set_defaults(func=cmd_prices, prices_func=_prices_show)
 
     p_serve = sub.add_parser("serve", help="run the Slack bot (or the console without credentials)")
     p_serve.set_defaults(func=cmd_serve)
+
+    p_help = sub.add_parser("help", help="what to type, with examples; `help COMMAND` for options")
+    p_help.add_argument("topic", nargs="*", metavar="COMMAND")
+    p_help.set_defaults(func=cmd_help, parser=parser)
 
     add_queries_subcommand(sub)
     add_faq_subcommand(sub)

@@ -23,8 +23,8 @@ from bot.digest.post import (
     new_clock_id,
     post_due_digests,
 )
-from bot.runtime import Runtime
 from bot.installations import WorkspaceClients
+from bot.runtime import Runtime
 from bot.store.workspaces import expired, forget
 
 __all__ = ["TickReport", "forget_expired", "run_clock", "run_once", "run_tick",

@@ -47,6 +47,11 @@ def parse_log(catalog: Catalog, words: list[Word]) -> c.Log:
         raise ParseError(f"Log one model at a time: `{_LOG_EXAMPLE}`.")
     if usage.input_tokens is None:
         raise ParseError(f"How many tokens did it use? Write `{_LOG_EXAMPLE}`.")
+    if usage.cache_write_tokens or usage.reasoning_tokens:
+        raise ParseError(
+            "The ledger keeps input, output and cached counts; log reasoning tokens as output "
+            f"and cache writes as input: `{_LOG_EXAMPLE}`."
+        )
     if usage.volume or usage.budget or usage.batch or usage.versus or usage.min_context:
         raise ParseError(f"`log` takes a model, token counts and a #tag: `{_LOG_EXAMPLE}`.")
     return c.Log(

@@ -63,7 +63,7 @@ class Estimate:
     """The whole prompt, cached part included."""
     output_tokens: int
     cached_input_tokens: int = 0
-    """The cached part of `input_tokens`."""
+    """The cached part of `input_tokens` (cache reads)."""
     batch: bool = False
     volume: Volume | None = None
     budget: Money | None = None
@@ -71,6 +71,10 @@ class Estimate:
     output_assumed: bool = False
     """True when the user gave one bare number, read as input with 0 output."""
     share: bool = False
+    cache_write_tokens: int = 0
+    """The part of `input_tokens` written to the prompt cache (`cache write 500`)."""
+    reasoning_tokens: int = 0
+    """Reasoning (thinking) tokens, billed as output on top of `output_tokens`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +89,10 @@ class Compare:
     batch: bool = False
     volume: Volume | None = None
     share: bool = False
+    cache_write_tokens: int = 0
+    """The part of `input_tokens` written to the prompt cache."""
+    reasoning_tokens: int = 0
+    """Reasoning tokens, billed as output on top of `output_tokens`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +121,12 @@ class Count:
 
 @dataclass(frozen=True, slots=True)
 class Price:
-    """Show a model's price card."""
+    """Show a model's price card (or several: `price gpt-4o claude-sonnet-4`)."""
 
     model: str
     share: bool = False
+    others: tuple[str, ...] = ()
+    """More models whose cards follow, in the order given."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +150,6 @@ class Faq:
 
     question: str
     share: bool = False
-    hint: str | None = None
-    """What to type instead, shown when the FAQ has no answer: the question named a model
-    and counts that make no estimate (`how much would 1000 requests on gpt-4o cost?`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,20 @@ from prices import usd_string
 __all__ = ["format_command"]
 
 
-def _usage(input_tokens: int, output_tokens: int, cached: int = 0) -> str:
+def _usage(
+    input_tokens: int, output_tokens: int, cached: int = 0, write: int = 0, reasoning: int = 0
+) -> str:
     text = f"{input_tokens} in {output_tokens} out"
-    return text + (f" cached {cached}" if cached else "")
+    return text + _extra(cached, write, reasoning)
+
+
+def _extra(cached: int = 0, write: int = 0, reasoning: int = 0) -> str:
+    """` cached N`, ` cache write N`, ` reasoning N`, for the counts given."""
+    return (
+        (f" cached {cached}" if cached else "")
+        + (f" cache write {write}" if write else "")
+        + (f" reasoning {reasoning}" if reasoning else "")
+    )
 
 
 def _volume(volume: c.Volume | None) -> str:
@@ -29,11 +40,17 @@ def _flags(batch: bool = False, share: bool = False) -> str:
 
 def _estimate(command: c.Estimate) -> str:
     if command.output_assumed and not command.output_tokens:
-        usage = f"{command.input_tokens}"
-        if command.cached_input_tokens:
-            usage += f" cached {command.cached_input_tokens}"
+        usage = f"{command.input_tokens}" + _extra(
+            command.cached_input_tokens, command.cache_write_tokens, command.reasoning_tokens
+        )
     else:
-        usage = _usage(command.input_tokens, command.output_tokens, command.cached_input_tokens)
+        usage = _usage(
+            command.input_tokens,
+            command.output_tokens,
+            command.cached_input_tokens,
+            command.cache_write_tokens,
+            command.reasoning_tokens,
+        )
     budget = ""
     if command.budget is not None:
         budget = f" budget ${usd_string(command.budget.usd)}/{command.budget.period}"
@@ -71,7 +88,13 @@ def format_command(command: c.Command) -> str:
         case c.Estimate():
             return _estimate(command)
         case c.Compare():
-            usage = _usage(command.input_tokens, command.output_tokens, command.cached_input_tokens)
+            usage = _usage(
+                command.input_tokens,
+                command.output_tokens,
+                command.cached_input_tokens,
+                command.cache_write_tokens,
+                command.reasoning_tokens,
+            )
             return (
                 f"compare {' '.join(command.models)} {usage}"
                 f"{_volume(command.volume)}{_flags(command.batch, command.share)}"
@@ -86,7 +109,8 @@ def format_command(command: c.Command) -> str:
         case c.Count():
             return f"count {command.model} {command.text}"
         case c.Price():
-            return f"price {command.model}{_flags(share=command.share)}"
+            models = " ".join((command.model, *command.others))
+            return f"price {models}{_flags(share=command.share)}"
         case c.Models():
             provider = f" {command.provider}" if command.provider else ""
             return f"models{provider}{_flags(share=command.share)}"

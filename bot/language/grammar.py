@@ -12,11 +12,11 @@ from decimal import Decimal
 
 from bot.language.commands import Money, Volume
 from bot.language.errors import ParseError
-from bot.language.lexing import Item
+from bot.language.lexing import LABEL_NAMES, Item
 from bot.language.quantities import MAX_BUDGET_USD, MAX_REQUESTS_PER_DAY, whole
 from prices import MAX_TOKENS, PERIOD_SECONDS
 
-__all__ = ["EXAMPLE", "Usage", "read_usage", "token_count"]
+__all__ = ["EXAMPLE", "Usage", "period_at", "read_usage", "token_count"]
 
 EXAMPLE = "gpt-4o 1000 in 500 out x 10k/day"
 _SKIPPABLE = frozenset({"filler"})
@@ -30,6 +30,8 @@ class Usage:
     input_tokens: int | None = None
     output_tokens: int | None = None
     cached_input_tokens: int | None = None
+    cache_write_tokens: int | None = None
+    reasoning_tokens: int | None = None
     batch: bool = False
     share: bool = False
     volume: Volume | None = None
@@ -85,7 +87,7 @@ def _period_after(items: list[Item], index: int) -> tuple[str, list[int]] | None
         return None
     if items[j].kind == "rateunit":
         return items[j].word, [j]
-    return _period_at(items, j)
+    return period_at(items, j)
 
 
 def _mark(items: list[Item], indexes: list[int]) -> None:
@@ -193,7 +195,7 @@ def _volume(items: list[Item], i: int, period: str | None, marks: list[int]) -> 
     return Volume(requests, period)
 
 
-def _period_at(items: list[Item], j: int) -> tuple[str, list[int]] | None:
+def period_at(items: list[Item], j: int) -> tuple[str, list[int]] | None:
     """A period phrase starting at `j`: `/day`, `daily`, `per day`, `a day`."""
     if j >= len(items):
         return None
@@ -208,7 +210,7 @@ def _period_at(items: list[Item], j: int) -> tuple[str, list[int]] | None:
 def _leading_volume(items: list[Item], i: int) -> tuple[int, str, list[int]] | None:
     """`per day 10k`, `daily 10k [requests]`: a period phrase at `i` naming the number after
     it. Returns (index of the number, period, marks)."""
-    found = _period_at(items, i)
+    found = period_at(items, i)
     if found is None:
         return None
     period, marks = found
@@ -270,7 +272,7 @@ def _read_volume(items: list[Item], usage: Usage) -> None:
 def _bind_labels(items: list[Item], usage: Usage) -> None:
     for i, item in enumerate(items):  # `cached input 4000` is one label
         nxt = _neighbour(items, i, 1)
-        if item.kind == "label" and item.word == "cached" and nxt is not None:
+        if item.kind == "label" and item.word in ("cached", "write") and nxt is not None:
             following = items[nxt]
             following.used |= following.kind == "label" and following.word == "in"
     labels = [i for i, it in enumerate(items) if it.kind == "label" and not it.used]
@@ -282,11 +284,11 @@ def _bind_labels(items: list[Item], usage: Usage) -> None:
         if (
             suffix
             and prev is not None
-            and items[labels[0]].word == "cached"
+            and items[labels[0]].word in ("cached", "write", "reasoning")
             and (nxt is not None and items[nxt].kind == "num")
         ):
-            # `5000 1000 cached 4000`: the two bare counts stand together (input, output),
-            # so `cached` labels the number after it, not the output before it.
+            # `5000 1000 cached 4000`, `1000 500 reasoning 4000`: the two bare counts stand
+            # together (input, output), so the label names the number after it.
             before = _neighbour(items, prev, -1)
             suffix = before is None or items[before].kind != "num"
     for i in labels:
@@ -307,10 +309,19 @@ def _bind_labels(items: list[Item], usage: Usage) -> None:
             item.used = True
 
 
+_SLOTS = {
+    "in": "input_tokens",
+    "out": "output_tokens",
+    "cached": "cached_input_tokens",
+    "write": "cache_write_tokens",
+    "reasoning": "reasoning_tokens",
+}
+
+
 def _assign(usage: Usage, slot: str, value: int, text: str) -> None:
-    attr = {"in": "input_tokens", "out": "output_tokens", "cached": "cached_input_tokens"}[slot]
+    attr = _SLOTS[slot]
     if getattr(usage, attr) is not None:
-        name = {"in": "input", "out": "output", "cached": "cached"}[slot]
+        name = LABEL_NAMES[slot]
         raise ParseError(f"You gave the {name} count twice (again at `{text}`); give it once.")
     setattr(usage, attr, value)
 

@@ -17,13 +17,23 @@ from bot.language.quantities import (
     PERIOD_WORDS,
     RATE_UNITS,
     SCALE_WORDS,
+    number_words,
     parse_number,
     parse_usd,
 )
 from prices import Catalog, Model, normalize_name
 from prices.catalog import PROVIDER_PREFIXES
 
-__all__ = ["Item", "Word", "canonical_name", "lex", "resolve_span", "split_words"]
+__all__ = [
+    "LABELS",
+    "LABEL_NAMES",
+    "Item",
+    "Word",
+    "canonical_name",
+    "lex",
+    "resolve_span",
+    "split_words",
+]
 
 #: Longest model name, in words (`llama 3.3 70b versatile instruct`).
 MAX_NAME_WORDS = 6
@@ -44,13 +54,41 @@ LABELS: dict[str, str] = {
     ),
     **dict.fromkeys(
         _split(
-            "cached cache cache-read cache_read cached_input cached_tokens cache-hit hits "
-            "cache_hit cache-hits"
+            "cached cache cache-read cache_read cached_input cached_tokens cache-hit "
+            "cache_hit cache-hits cache-reads cache_reads cache_read_input_tokens "
+            "cached_input_tokens"
         ),
         "cached",
     ),
+    **dict.fromkeys(
+        _split(
+            "cache-write cache_write cache-writes cache_writes cache_creation_input_tokens "
+            "cache_write_tokens cache_creation"
+        ),
+        "write",
+    ),
+    **dict.fromkeys(
+        _split("reasoning reasoning_tokens thinking thinking_tokens reasoning-tokens"),
+        "reasoning",
+    ),
 }
-_TYPO_TARGETS = ("input", "output", "prompt", "completion", "cached")
+#: The label a slot takes in messages and in the canonical text (`cache write 500`).
+LABEL_NAMES: dict[str, str] = {
+    "in": "input",
+    "out": "output",
+    "cached": "cached",
+    "write": "cache write",
+    "reasoning": "reasoning",
+}
+#: `cache write 500`, `cache read 4000`: two words that make one label.
+_TWO_WORD_LABELS: dict[tuple[str, str], str] = {
+    **dict.fromkeys(
+        (("cache", w) for w in ("write", "writes", "creation", "created", "written")), "write"
+    ),
+    **dict.fromkeys((("cache", w) for w in ("read", "reads", "hit", "hits")), "cached"),
+    **dict.fromkeys((("cached", w) for w in ("read", "reads")), "cached"),
+}
+_TYPO_TARGETS = ("input", "output", "prompt", "completion", "cached", "reasoning")
 FLAGS = {
     **dict.fromkeys(("batch", "batched", "batch-api", "--batch", "bulk"), "batch"),
     **dict.fromkeys(("share", "shared", "public", "--share", "--public", "post"), "share"),
@@ -69,14 +107,17 @@ KEYWORDS: dict[str, str] = {
     **dict.fromkeys(("per", "/"), "per"),
     **dict.fromkeys(("a", "an", "every", "each"), "a"),
     **dict.fromkeys(
-        _split("requests request req reqs calls queries messages conversations chats runs"), "req"
+        _split(
+            "requests request req reqs calls call queries messages conversations chats runs hits"
+        ),
+        "req",
     ),
     **dict.fromkeys(("budget", "budgets", "within", "under"), "budget"),
     **dict.fromkeys(("vs", "vs.", "versus", "v", "v.", "against"), "vs"),
     **dict.fromkeys(("context", "ctx", "context_window", "window", "context-window"), "context"),
 }
 _STRIP_TRAIL = ",;:!?)]}\"'`"
-_STRIP_LEAD = "([{\"'`"
+_STRIP_LEAD = "([{\"'`~≈"
 _BOUND = re.compile(r"(?P<label>[a-z_\-]+)[=:](?P<num>.+)")
 _GLUED = re.compile(r"(?P<num>\d[\d.,]*k?)(?P<label>in|input|out|output|cached|prompt)")
 _TIMES = re.compile(r"[x×*](?P<rest>\d.*)")
@@ -197,6 +238,17 @@ def lex(catalog: Catalog, words: list[Word]) -> list[Item]:
             text = " ".join(w.text for w in words[i:j])
             items.append(Item("model", text, word=canonical_name(catalog, model)))
             i = j
+            continue
+        lower = [w.text.lower() for w in words[i : i + 8]]
+        if len(lower) > 1 and (label := _TWO_WORD_LABELS.get((lower[0], lower[1]))):
+            items.append(Item("label", f"{words[i].text} {words[i + 1].text}", word=label))
+            i += 2
+            continue
+        if (spelt := number_words(lower)) is not None:
+            value, used = spelt
+            text = " ".join(w.text for w in words[i : i + used])
+            items.append(Item("num", text, num=Decimal(value)))
+            i += used
             continue
         items.extend(lex_word(words[i].text))
         i += 1

@@ -3,6 +3,7 @@ the "did you mean" error every command gives for a word that may be a misspelt m
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
 
@@ -13,7 +14,21 @@ from prices import Catalog
 from prices.catalog import PROVIDER_PREFIXES
 from prices.tokens import MAX_TEXT_CHARS
 
-__all__ = ["COUNT_SKIP", "MODELS_WORDS", "parse_count", "parse_models", "unknown_words_error"]
+__all__ = [
+    "COUNT_SKIP",
+    "MODELS_WORDS",
+    "couldnt_read",
+    "looks_like_model",
+    "parse_count",
+    "parse_models",
+    "unknown_words_error",
+]
+
+
+def _split(text: str) -> list[str]:
+    """The words of `text` (keeps the word lists below readable)."""
+    return text.split()
+
 
 #: Words between `count` and the model name that carry no meaning.
 COUNT_SKIP = frozenset({"tokens", "token", "for", "in", "with", "of", "the", "using", "on"})
@@ -74,8 +89,16 @@ def parse_models(catalog: Catalog, words: list[Word]) -> c.Models:
 
 @lru_cache(maxsize=1024)
 def _suggest(catalog: Catalog, name: str) -> tuple[str, ...]:
-    """`Catalog.suggest`, remembered: the same typo comes back often."""
-    return catalog.suggest(name)
+    """`Catalog.suggest`, remembered (the same typo comes back often), current models first."""
+    found = catalog.suggest(name)
+    return tuple(sorted(found, key=lambda m: (_deprecated(catalog, m), found.index(m))))
+
+
+def _deprecated(catalog: Catalog, model_id: str) -> bool:
+    """Shut down already: suggested last (a model with a retirement date ahead is still in
+    wide use, and the closest spelling wins among those)."""
+    model = catalog.find(model_id)
+    return model is not None and model.retired()
 
 
 #: A word that may continue a model name spelt out in words (`sonet 4`, `4.5`, `70b`).
@@ -103,12 +126,76 @@ def unknown_words_error(
             run.append(w.text)
         else:
             break
-    for size in range(len(run), 0, -1):
-        suggestions = _suggest(catalog, "-".join(run[:size]))
-        if suggestions:
-            shown = " or ".join(f"`{s}`" for s in suggestions)
-            name = " ".join(run[:size])
-            return ParseError(
-                f"I don't know the model `{name}`. Did you mean {shown}?", suggestions
-            )
-    return ParseError(f"I didn't understand `{first}`; try `{example}` or `help`.")
+    if first.lower() not in _NOT_NUMBERS and (len(run) > 1 or looks_like_model(catalog, first)):
+        for size in range(len(run), 0, -1):
+            suggestions = _suggest(catalog, "-".join(run[:size]))
+            if suggestions:
+                shown = " or ".join(f"`{s}`" for s in suggestions)
+                name = " ".join(run[:size])
+                return ParseError(
+                    f"I don't know the model `{name}`. Did you mean {shown}?", suggestions
+                )
+    return couldnt_read(first, example)
+
+
+#: Words of the grammar a misread word may have meant, as they are typed.
+_GRAMMAR_WORDS = _split(
+    "input output prompt completion cached reasoning batch share vs per budget context "
+    "requests calls compare cheapest count price models help log digest day hour month week "
+    "second minute daily monthly"
+)
+#: Second words of two-word labels: `write` alone means `cache write`.
+_CACHE_SECOND = frozenset({"write", "writes", "written", "creation", "read", "reads"})
+#: Words that look like numbers to a program but are none a person means.
+_NOT_NUMBERS = frozenset({"nan", "inf", "infinity", "-inf", "+inf", "null", "none", "undefined"})
+
+
+def couldnt_read(word: str, example: str) -> ParseError:
+    """`I couldn't read `write``, with the command word or label it is closest to."""
+    lower = word.lower()
+    if lower in _NOT_NUMBERS:
+        return ParseError(
+            f"I couldn't read `{word}`: counts are numbers like `1000`, `1,000`, `1.5k` or `2M`."
+        )
+    if re.fullmatch(r"\d{1,3}\.\d{3}", lower):
+        thousands, one = lower.replace(".", ""), lower.split(".")[0]
+        return ParseError(
+            f"I couldn't read `{word}`: is it {thousands} or {one}? "
+            f"Write `{thousands}` or `{lower.replace('.', ',')}`."
+        )
+    if lower in _CACHE_SECOND:
+        close = [f"cache {lower}"]
+    else:
+        close = difflib.get_close_matches(lower, _GRAMMAR_WORDS, n=1, cutoff=0.75)
+    if close:
+        return ParseError(
+            f"I couldn't read `{word}`; did you mean `{close[0]}`? For example `{example}`.",
+            (close[0],),
+        )
+    return ParseError(f"I couldn't read `{word}`; try `{example}` or `help`.")
+
+
+def looks_like_model(catalog: Catalog, word: str) -> bool:
+    """Whether a word we could not place may be a misspelt model name: shaped like an id
+    (`gtp-4o`, `claude-sonet-4`, `gpt5o`), or close to a word of the catalog's ids (`sonet`,
+    `haiku`), but not `5x`, `write` or `NaN`."""
+    lower = word.lower()
+    has_letter = any(ch.isalpha() for ch in lower)
+    has_digit = any(ch.isdigit() for ch in lower)
+    if has_letter and has_digit:
+        return "-" in lower or "." in lower or (len(lower) >= 4 and lower[0].isalpha())
+    words = _id_words(catalog)
+    parts = [p for p in lower.split("-") if p]
+    # `claude-sonet`, `sonet`: a part is (close to) a word of the ids; `lowest-cost` is not.
+    return any(
+        p in PROVIDER_PREFIXES or difflib.get_close_matches(p, words, n=1, cutoff=0.8)
+        for p in parts
+    ) and (len(parts) > 1 or lower not in _GRAMMAR_WORDS)
+
+
+@lru_cache(maxsize=4)
+def _id_words(catalog: Catalog) -> list[str]:
+    """The alphabetic words of the catalog's ids (`claude`, `sonnet`, `flash`, `mini`)."""
+    return sorted(
+        {p for m in catalog.models for p in m.id.split("-") if p.isalpha() and len(p) > 3}
+    )

@@ -3,19 +3,22 @@
 Pure: the only input besides the text is the price catalog (to recognise model names).
 The first word picks the command (`compare`, `count`, `price`, ...); anything else is read as
 an estimate, and text that is no command but reads like a question becomes `Faq`.
-See DESIGN.md §2 for the grammar.
+Sentences (`how much would gpt-4o cost at 2k in 1k out?`) are read by
+`bot.language.questions`; the README's "Using it" table lists the grammar.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.language import commands as c
 from bot.language.admin import parse_budget, parse_digest, parse_log
 from bot.language.errors import ParseError
 from bot.language.grammar import EXAMPLE, Usage, read_usage
-from bot.language.lexing import Word, lex, lex_word, split_words
+from bot.language.lexing import Word, lex, split_words
 from bot.language.lookup import MODELS_WORDS, parse_count, parse_models, unknown_words_error
+from bot.language.questions import is_sentence, read_question
 from faq.matcher import looks_like_question as faq_looks_like_question
 from prices import Catalog, default_catalog
 
@@ -23,6 +26,7 @@ __all__ = [
     "COUNT_WORDS",
     "MAX_COMMAND_CHARS",
     "MAX_COMPARE",
+    "clean_text",
     "looks_like_question",
     "parse_command",
 ]
@@ -32,7 +36,7 @@ MAX_COMMAND_CHARS = 4000
 #: Most models one `compare` prices.
 MAX_COMPARE = 10
 
-_PREFIX = re.compile(r"^\s*(?:/tokencost\b|<@[A-Z0-9]+(?:\|[^>]*)?>)[\s:,]*", re.IGNORECASE)
+_PREFIX = re.compile(r"^\s*(?:/?tokencost\b|<@[A-Z0-9]+(?:\|[^>]*)?>)[\s:,]*", re.IGNORECASE)
 _QUESTION_WORDS = frozenset(
     [
         "what",
@@ -65,6 +69,8 @@ _CHEAPEST = frozenset({"cheapest", "cheap", "cheaper", "lowest", "cheapest-model
 #: First words of a `count` command: everything after the model is pasted text, never kept.
 COUNT_WORDS = frozenset({"count", "tokenize", "tokenise", "tokens", "tokenizer"})
 _PRICE = frozenset({"price", "prices", "pricing", "card", "info", "rates", "rate"})
+#: First words that name a command: such text is never read as a sentence first.
+_COMMAND_HEADS = _COMPARE | _CHEAPEST | _PRICE | MODELS_WORDS
 
 
 def looks_like_question(text: str) -> bool:
@@ -72,17 +78,29 @@ def looks_like_question(text: str) -> bool:
     return faq_looks_like_question(text)
 
 
+#: Control characters and bidirectional overrides: never echoed back (a reply quotes words).
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def clean_text(text: str) -> str:
+    """`text` without control characters and bidi overrides (tabs and newlines stay)."""
+    return _UNSAFE.sub("", text)
+
+
 def parse_command(text: str, catalog: Catalog | None = None) -> c.Command:
     """Parse what a user typed after `/tokencost`; raises `ParseError` for anything else."""
     catalog = catalog or default_catalog()
     raw = _PREFIX.sub("", text, count=1).lstrip()
-    text = raw.rstrip()
+    words = split_words(raw)
+    if words and words[0].text.lower() in COUNT_WORDS:
+        return parse_count(catalog, raw)  # the pasted text is kept verbatim
+    text = clean_text(raw).rstrip()
     words = split_words(text)
     if not words:
         return c.Help()
     head = words[0].text.lower()
-    if head in COUNT_WORDS:
-        return parse_count(catalog, raw)  # the pasted text is kept verbatim
     if len(text) > MAX_COMMAND_CHARS:
         raise ParseError(
             f"That's {len(text):,} characters; commands are at most {MAX_COMMAND_CHARS:,} "
@@ -98,63 +116,40 @@ def parse_command(text: str, catalog: Catalog | None = None) -> c.Command:
         if head == "budget":
             return parse_budget(catalog, words[1:])
         return parse_digest(catalog, words[1:])
+    question = looks_like_question(text)
+    reader_first = question and head not in _COMMAND_HEADS
+    if reader_first and (read := read_question(catalog, text)) is not None:
+        return _with_share(read, words)
     try:
         return _parse_priced(catalog, head, words)
     except ParseError as exc:
-        if looks_like_question(text):
-            return _question(catalog, text, words)
-        if _is_prose(catalog, words):
+        if not reader_first and (read := _sentence(catalog, text)) is not None:
+            return _with_share(read, words)
+        if question or is_sentence(text) or _is_prose(catalog, words):
             return c.Faq(text)
         if isinstance(exc, _UnknownWords):
             raise unknown_words_error(catalog, exc.usage.unknown, words, EXAMPLE) from None
         raise
 
 
-#: Words a question about one model's price may hold besides the model and its usage
-#: (`what's the price of gpt-4o?`, `how much would gpt-4o cost us for 1000 in 500 out?`).
-#: Any other word (`why`, `cheaper`, `tips`) makes it a question for the FAQ.
-_PRICE_QUESTION = frozenset(
-    " ".join(
-        (
-            "what whats how much does do would will is are was the a an its price prices pricing",
-            "cost costs of for on it per current currently now today rate rates charge charges",
-            "tell me show give us i we you pay to use using run running be can could please",
-            "token tokens with at",
-        )
-    ).split()
-)
-
-
-def _plain_word(text: str) -> str:
-    return text.lower().replace("'", "").replace("\u2019", "")
-
-
-def _question(catalog: Catalog, text: str, words: list[Word]) -> c.Command:
-    """A question that names exactly one model and asks only its price: the price card, or
-    the estimate its counts describe. Everything else goes to the FAQ, with the estimate's
-    error as the hint for when the FAQ has no answer (`how much would 1000 requests on gpt-4o
-    cost?` needs token counts)."""
+def _sentence(catalog: Catalog, text: str) -> c.Command | None:
+    """A command the question reader finds in text the terse grammar refused (`gpt-4o vs
+    gpt-4o-mini for a 2k-token prompt and 300-token reply`). Its own complaints count only
+    for a sentence; a terse command keeps the grammar's error."""
     try:
-        items = lex(catalog, words)
+        read = read_question(catalog, text)
     except ParseError:
-        return c.Faq(text)
-    models = {it.word for it in items if it.kind == "model"}
-    if len(models) != 1 or any(it.kind in ("provider", "vs") for it in items):
-        return c.Faq(text)
-    if any(it.kind == "word" and _plain_word(it.text) not in _PRICE_QUESTION for it in items):
-        return c.Faq(text)
-    kept = [w for w in words if _plain_word(w.text) not in _PRICE_QUESTION or _grammar(w)]
-    try:
-        command = _from_usage(catalog, read_usage(lex(catalog, kept)), kept)
-    except ParseError as exc:
-        numbers = any(it.kind in ("num", "pair", "bound") for it in items)
-        return c.Faq(text, hint=exc.message if numbers else None)
-    return command if isinstance(command, c.Estimate | c.Price) else c.Faq(text)
+        if is_sentence(text):
+            raise
+        return None
+    return None if isinstance(read, c.Price) else read
 
 
-def _grammar(word: Word) -> bool:
-    """Whether a word means something to the grammar (`a day`, `per hour`, `in`)."""
-    return any(it.kind not in ("word", "filler") for it in lex_word(word.text))
+def _with_share(command: c.Command, words: list[Word]) -> c.Command:
+    """A sentence's command, shared when the sentence says `share`."""
+    if _shared(words) and not command.share:
+        return replace(command, share=True)
+    return command
 
 
 def _shared(words: list[Word]) -> bool:
@@ -196,7 +191,13 @@ def _parse_cheapest(usage: Usage) -> c.Cheapest:
         raise ParseError("How many tokens? Try `cheapest 1000 in 500 out`.")
     if len(set(usage.providers)) > 1:
         raise ParseError("Give at most one provider, like `cheapest 1000 500 anthropic`.")
-    if usage.models or usage.budget or usage.cached_input_tokens:
+    if (
+        usage.models
+        or usage.budget
+        or usage.cached_input_tokens
+        or usage.cache_write_tokens
+        or usage.reasoning_tokens
+    ):
         raise ParseError("`cheapest` takes token counts, a provider and a context size only.")
     return c.Cheapest(
         input_tokens=usage.input_tokens,
@@ -238,12 +239,22 @@ def _from_usage(
         )
     if usage.tag is not None:
         raise ParseError("Tags (`#team`) go with `log` and `budget`, not with estimates.")
+    if price_only and usage.numbers == 0 and not usage.batch:
+        return c.Price(usage.models[0], share=usage.share, others=tuple(usage.models[1:]))
     if len(usage.models) > 1 or usage.versus:
         return _compare(usage)
     model = usage.models[0]
-    if usage.input_tokens is None and usage.output_tokens is None:
+    if (
+        usage.input_tokens is None
+        and usage.output_tokens is None
+        and usage.reasoning_tokens is None
+    ):
         nothing_else = not (
-            usage.batch or usage.volume or usage.budget or usage.cached_input_tokens
+            usage.batch
+            or usage.volume
+            or usage.budget
+            or usage.cached_input_tokens
+            or usage.cache_write_tokens
         )
         if price_only or nothing_else:
             return c.Price(model, share=usage.share)
@@ -262,8 +273,10 @@ def _from_usage(
         batch=usage.batch,
         volume=usage.volume,
         budget=usage.budget,
-        output_assumed=usage.output_tokens is None,
+        output_assumed=usage.output_tokens is None and usage.reasoning_tokens is None,
         share=usage.share,
+        cache_write_tokens=usage.cache_write_tokens or 0,
+        reasoning_tokens=usage.reasoning_tokens or 0,
     )
 
 
@@ -276,7 +289,14 @@ def _compare(usage: Usage) -> c.Compare:
         )
     if usage.input_tokens is None and usage.output_tokens is None:
         names = " ".join(usage.models)
-        raise ParseError(f"How many tokens? Try `compare {names} 1000 500`.")
+        volume = ""
+        if usage.volume is not None:
+            per = f"/{usage.volume.period}" if usage.volume.period else ""
+            volume = f" x {usage.volume.requests}{per}"
+        raise ParseError(
+            f"How many tokens per request? Try `compare {names} 1000 500{volume}`, or "
+            f"`price {names}` for the rates."
+        )
     if usage.budget is not None:
         raise ParseError("A budget goes with one model: `gpt-4o 1000 500 budget $100/day`.")
     return c.Compare(
@@ -287,4 +307,6 @@ def _compare(usage: Usage) -> c.Compare:
         batch=usage.batch,
         volume=usage.volume,
         share=usage.share,
+        cache_write_tokens=usage.cache_write_tokens or 0,
+        reasoning_tokens=usage.reasoning_tokens or 0,
     )

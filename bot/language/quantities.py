@@ -17,11 +17,18 @@ __all__ = [
     "PERIOD_WORDS",
     "RATE_UNITS",
     "SCALE_WORDS",
+    "number_words",
     "parse_number",
     "parse_period",
     "parse_usd",
     "whole",
 ]
+
+
+def _split(text: str) -> list[str]:
+    """The words of `text` (keeps the word lists below readable)."""
+    return text.split()
+
 
 #: Volumes above this many requests a day are refused as typos (about 11,600 a second).
 MAX_REQUESTS_PER_DAY = 10**9
@@ -63,6 +70,73 @@ SCALE_WORDS: dict[str, int] = {
     "million": 1_000_000,
     "millions": 1_000_000,
 }
+
+#: Numbers spelt out: `one thousand`, `two million`, `five hundred`, `twenty five`.
+_UNITS: dict[str, int] = {
+    word: value
+    for value, word in enumerate(
+        _split(
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+            "fourteen fifteen sixteen seventeen eighteen nineteen"
+        )
+    )
+}
+_TENS: dict[str, int] = {
+    word: 10 * (k + 2)
+    for k, word in enumerate(_split("twenty thirty forty fifty sixty seventy eighty ninety"))
+}
+_BIG: dict[str, int] = {"thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+
+
+def number_words(words: list[str]) -> tuple[int, int] | None:
+    """A number spelt out at the start of `words` (lowercase): (value, words used), or None.
+
+    `one thousand` -> 1000, `two million` -> 2,000,000, `five hundred` -> 500, `twenty five`
+    -> 25, `a million` -> 1,000,000 (`a`/`an` only before `hundred`/`thousand`/`million`).
+    A lone `a` or `one` before anything else is not read here (`a day`, `one model`): the
+    result needs a scale word or a second number word, or a unit word that is not `one`.
+    """
+    total = current = used = 0
+    seen_scale = False
+    for k, word in enumerate(words):
+        if word in ("a", "an") and k == 0:
+            if len(words) < 2 or (words[1] not in _BIG and words[1] != "hundred"):
+                return None
+            current, used = 1, 1
+            continue
+        small = _small_number(word)
+        if word == "and" and used and k + 1 < len(words) and _small_number(words[k + 1]):
+            continue  # `two hundred and fifty`
+        if small is not None:
+            current += small
+        elif word == "hundred" and used:
+            current = (current or 1) * 100
+            seen_scale = True
+        elif word in _BIG and used:
+            total += (current or 1) * _BIG[word]
+            current = 0
+            seen_scale = True
+        else:
+            break
+        used = k + 1
+    if not used:
+        return None
+    if not seen_scale and used == 1 and words[0] in ("one", "zero"):
+        return None  # `one model`, `which one`: no count was meant
+    return total + current, used
+
+
+def _small_number(word: str) -> int | None:
+    """`five` -> 5, `twenty` -> 20, `twenty-five` -> 25; else None."""
+    if word in _UNITS:
+        return _UNITS[word]
+    if word in _TENS:
+        return _TENS[word]
+    tens, _, unit = word.partition("-")
+    if tens in _TENS and unit in _UNITS and 0 < _UNITS[unit] < 10:
+        return _TENS[tens] + _UNITS[unit]
+    return None
+
 
 _USD = re.compile(r"(?:\$|usd)?(?P<num>[\d.,]+[km]?)(?:\$|usd|dollars?)?", re.IGNORECASE)
 

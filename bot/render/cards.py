@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from bot.answers import results as r
 from bot.render.style import Parts, Style, count_text, rate_text, window_text
-from prices import format_usd
+from prices import Model, format_usd
 
-__all__ = ["MODELS_ONE_PROVIDER", "MODELS_PER_PROVIDER", "models_parts", "price_parts"]
+__all__ = [
+    "MODELS_ONE_PROVIDER",
+    "MODELS_PER_PROVIDER",
+    "models_parts",
+    "price_parts",
+    "prices_parts",
+]
 
 _n = count_text
 _rate = rate_text
@@ -46,7 +52,9 @@ def price_parts(res: r.PriceResult, s: Style) -> Parts:
     window = f"{_n(model.context_window)} tokens" if model.context_window else "not published"
     limit = f", max output {_n(model.max_output_tokens)}" if model.max_output_tokens else ""
     body.append(f"Context window: {window}{limit}")
-    if model.deprecated:
+    if res.lineage is not None:
+        body.append(s.esc(res.lineage))
+    elif model.deprecated:
         body.append("Deprecated: the provider is retiring this model.")
     notes = []
     if model.aliases:
@@ -54,6 +62,20 @@ def price_parts(res: r.PriceResult, s: Style) -> Parts:
         notes.append(f"Also known as: {s.esc(shown)}")
     notes.append(f"Prices as of {model.checked.isoformat()}; source: {s.esc(model.source)}")
     return Parts(f"{model.name} ({model.id}) prices", body, None, notes)
+
+
+def prices_parts(res: r.PricesResult, s: Style) -> Parts:
+    """Several price cards, one after the other, under one title."""
+    body: list[str] = []
+    notes: list[str] = []
+    for card in res.cards:
+        parts = price_parts(card, s)
+        if body:
+            body.append("")
+        body += parts.body
+        notes += [n for n in parts.notes if n not in notes and not n.startswith("Also known")]
+    ids = ", ".join(card.model.id for card in res.cards)
+    return Parts(f"Prices: {ids}", body, None, notes)
 
 
 #: Ids shown per provider in the all-providers list before "+N more".
@@ -76,7 +98,7 @@ def models_parts(res: r.ModelsResult, s: Style) -> Parts:
         if len(models) > MODELS_ONE_PROVIDER:
             body.append(f"+{len(models) - MODELS_ONE_PROVIDER} more")
         return Parts(
-            f"{res.provider} models ({len(models)})",
+            f"{res.provider} models ({_counts(models)})",
             body,
             None,
             ["Type `price MODEL` for a model's card."],
@@ -86,11 +108,22 @@ def models_parts(res: r.ModelsResult, s: Style) -> Parts:
         ids = ", ".join(s.esc(m.id) for m in current[:MODELS_PER_PROVIDER])
         more = len(current) - MODELS_PER_PROVIDER
         tail = f" +{more} more" if more > 0 else ""
-        body.append(f"{s.bold(s.esc(provider))} ({len(current)}): {ids}{tail}")
-    total = sum(len(models) for _, models in res.groups)
+        body.append(f"{s.bold(s.esc(provider))} ({_counts(models)}): {ids}{tail}")
+    every = tuple(m for _, models in res.groups for m in models)
     return Parts(
-        f"Models I price ({total})",
+        f"Models I price ({_counts(every)})",
         body,
         None,
-        ["Type `models PROVIDER` for one provider's full list with prices."],
+        [
+            "Deprecated models are priced but not listed here; type `models PROVIDER` for "
+            "one provider's full list with prices."
+        ],
     )
+
+
+def _counts(models: tuple[Model, ...]) -> str:
+    """`19 current, 8 deprecated`, or `19` when none is deprecated: the same figures in the
+    list of providers and in one provider's list."""
+    old = sum(1 for m in models if m.deprecated)
+    current = len(models) - old
+    return f"{current} current, {old} deprecated" if old else f"{current}"

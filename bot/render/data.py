@@ -91,13 +91,17 @@ def _estimate(res: r.EstimateResult) -> dict[str, Any]:
         "input_tokens": est.input_tokens,
         "output_tokens": est.output_tokens,
         "cached_input_tokens": est.cached_input_tokens,
+        "cache_write_tokens": est.cache_write_tokens,
+        "reasoning_tokens": res.reasoning_tokens,
         "batch": est.batch,
         "requests": requests_value(res.requests),
         "period": res.period,
         "cost_per_request": {
-            "input": usd_string(est.input_cost + est.cache_write_cost),
+            "input": usd_string(est.input_cost),
             "cached_input": usd_string(est.cached_input_cost),
-            "output": usd_string(est.output_cost),
+            "cache_write": usd_string(est.cache_write_cost),
+            "output": usd_string(est.output_cost - res.reasoning_cost),
+            "reasoning": usd_string(res.reasoning_cost),
             "total": usd_string(est.total),
         },
     }
@@ -110,6 +114,7 @@ def _estimate(res: r.EstimateResult) -> dict[str, Any]:
         "input_per_mtok": usd_string(est.rates.input_per_mtok),
         "output_per_mtok": usd_string(est.rates.output_per_mtok),
         "cached_input_per_mtok": _money(est.rates.cached_input_per_mtok),
+        "cache_write_per_mtok": _money(est.rates.cache_write_per_mtok),
     }
     data["as_of"] = est.as_of.isoformat()
     if res.peak is not None:
@@ -117,6 +122,45 @@ def _estimate(res: r.EstimateResult) -> dict[str, Any]:
     if res.warnings:
         data["warnings"] = list(res.warnings)
     return data
+
+
+def _price(res: r.PriceResult) -> dict[str, Any]:
+    data = {"kind": res.kind, **price_fields(res.model, res.prices, res.time_of_day)}
+    if res.lineage is not None:
+        data["warnings"] = [res.lineage]
+    return data
+
+
+def _compare(res: r.CompareResult) -> dict[str, Any]:
+    """`compare` JSON: the contract's fields, plus the volume, the per-day and per-month
+    figures of each row when a volume was given, and `warnings` (a model left out says why)."""
+    rows = []
+    for row in res.rows:
+        fields = {
+            "model": row.model.id,
+            "provider": row.model.provider,
+            "total": usd_string(row.estimate.total),
+        }
+        if row.per_day is not None and row.per_month is not None:
+            fields["cost_per_day"] = usd_string(row.per_day)
+            fields["cost_per_month"] = usd_string(row.per_month)
+        if res.requests is not None and res.period is None:
+            fields["cost_total"] = usd_string(row.estimate.total * res.requests)
+        rows.append(fields)
+    return {
+        "kind": res.kind,
+        "models": list(res.models),
+        "input_tokens": res.input_tokens,
+        "output_tokens": res.output_tokens,
+        "cached_input_tokens": res.cached_input_tokens,
+        "cache_write_tokens": res.cache_write_tokens,
+        "reasoning_tokens": res.reasoning_tokens,
+        "batch": res.batch,
+        "requests": requests_value(res.requests),
+        "period": res.period,
+        "rows": rows,
+        "warnings": list(res.warnings),
+    }
 
 
 def _model_row(model: Model) -> dict[str, Any]:
@@ -141,20 +185,7 @@ def to_json(result: AnyResult) -> dict[str, Any]:
         case r.EstimateResult():
             return _estimate(result)
         case r.CompareResult():
-            return {
-                "kind": result.kind,
-                "models": list(result.models),
-                "input_tokens": result.input_tokens,
-                "output_tokens": result.output_tokens,
-                "rows": [
-                    {
-                        "model": row.model.id,
-                        "provider": row.model.provider,
-                        "total": usd_string(row.estimate.total),
-                    }
-                    for row in result.rows
-                ],
-            }
+            return _compare(result)
         case r.CountResult():
             return {
                 "kind": result.kind,
@@ -165,10 +196,9 @@ def to_json(result: AnyResult) -> dict[str, Any]:
                 "cost_as_input": usd_string(result.cost_as_input),
             }
         case r.PriceResult():
-            return {
-                "kind": result.kind,
-                **price_fields(result.model, result.prices, result.time_of_day),
-            }
+            return _price(result)
+        case r.PricesResult():
+            return {"kind": result.kind, "prices": [_price(card) for card in result.cards]}
         case r.ModelsResult():
             models = [m for _, group in result.groups for m in group]
             return {

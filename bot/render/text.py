@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from bot.answers import results as r
 from bot.answers.ledger_results import LEDGER_RESULTS, AnyResult
-from bot.render.cards import models_parts, price_parts
+from bot.render.cards import models_parts, price_parts, prices_parts
 from bot.render.ledger import ledger_parts
 from bot.render.style import (
     PLAIN,
@@ -23,7 +23,7 @@ from bot.render.style import (
     rate_text,
     window_text,
 )
-from prices import format_percent, format_usd
+from prices import PriceSet, format_percent, format_usd
 
 __all__ = ["PLAIN", "SLACK", "Parts", "Style", "mrkdwn_escape", "parts_of"]
 
@@ -61,22 +61,31 @@ def _estimate(res: r.EstimateResult, s: Style) -> Parts:
     model, rates = est.model, est.rates
     cached = f" ({_n(est.cached_input_tokens)} cached)" if est.cached_input_tokens else ""
     batch = ", batch API" if est.batch else ""
+    reasoning = f" + {_n(res.reasoning_tokens)} reasoning" if res.reasoning_tokens else ""
     plain = est.input_tokens - est.cached_input_tokens - est.cache_write_tokens
     body = [
         f"{s.bold(s.esc(model.id))} ({s.esc(model.provider)}): "
         f"{plural(est.input_tokens, 'input token')}{cached}, "
-        f"{plural(est.output_tokens, 'output token')}{batch}",
+        f"{plural(est.output_tokens - res.reasoning_tokens, 'output token')}{reasoning}{batch}",
         f"• uncached input: {_n(plain)} × {_rate(rates.input_per_mtok)} = "
         f"{format_usd(est.input_cost)}",
         f"• cached input: {_n(est.cached_input_tokens)} × {_rate(rates.cached_input_per_mtok)} = "
         f"{format_usd(est.cached_input_cost)}",
-        f"• output: {_n(est.output_tokens)} × {_rate(rates.output_per_mtok)} = "
-        f"{format_usd(est.output_cost)}",
+        f"• output: {_n(est.output_tokens - res.reasoning_tokens)} × "
+        f"{_rate(rates.output_per_mtok)} = {format_usd(est.output_cost - res.reasoning_cost)}",
         f"Per request: {s.bold(format_usd(est.total))}",
     ]
+    if res.reasoning_tokens:
+        body.insert(
+            len(body) - 1,
+            f"• reasoning (billed as output): {_n(res.reasoning_tokens)} × "
+            f"{_rate(rates.output_per_mtok)} = {format_usd(res.reasoning_cost)}",
+        )
     if est.cache_write_tokens:
         body.insert(
-            3, f"• cache writes: {_n(est.cache_write_tokens)} = {format_usd(est.cache_write_cost)}"
+            3,
+            f"• cache writes: {_n(est.cache_write_tokens)} × {_rate(_write_rate(rates))} = "
+            f"{format_usd(est.cache_write_cost)}",
         )
     if (volume := _volume_line(res, s)) is not None:
         body.append(volume)
@@ -96,10 +105,16 @@ def _estimate(res: r.EstimateResult, s: Style) -> Parts:
         f"{_rate(rates.cached_input_per_mtok).removesuffix('/M')}, output "
         f"{format_usd(rates.output_per_mtok)}"
     ]
-    if est.tier is not None:
+    if est.tier is not None and not est.notes:
         notes.append(
             f"The prompt is over {_n(est.tier.threshold_input_tokens)} tokens, so the whole "
             "request is billed at the long-context rate."
+        )
+    elif est.tier is not None:
+        # It can't be one request (a note below says so): the rate is a what-if, not a bill.
+        notes.append(
+            f"The figure uses the long-context rate for prompts over "
+            f"{_n(est.tier.threshold_input_tokens)} tokens."
         )
     if res.output_assumed:
         notes.append(
@@ -117,6 +132,13 @@ def _estimate(res: r.EstimateResult, s: Style) -> Parts:
     if res.projection is not None:
         per += f", {format_usd(res.projection.per_month)} per month"
     return Parts(f"{model.id}: {per}", body, None, notes)
+
+
+def _write_rate(rates: PriceSet) -> Decimal:
+    """The cache-write rate applied: its own, or the input rate when it has none."""
+    if rates.cache_write_per_mtok is not None:
+        return rates.cache_write_per_mtok
+    return rates.input_per_mtok
 
 
 def _time_of_day_notes(res: r.EstimateResult) -> list[str]:
@@ -164,6 +186,10 @@ def _compare(res: r.CompareResult, s: Style) -> Parts:
     usage = f"{_n(res.input_tokens)} input + {_n(res.output_tokens)} output {tokens}"
     if res.cached_input_tokens:
         usage += f" ({_n(res.cached_input_tokens)} input cached)"
+    if res.cache_write_tokens:
+        usage += f" ({_n(res.cache_write_tokens)} written to the cache)"
+    if res.reasoning_tokens:
+        usage += f" ({_n(res.reasoning_tokens)} of the output is reasoning)"
     if res.batch:
         usage += ", batch API"
     first = res.rows[0]
@@ -174,8 +200,7 @@ def _compare(res: r.CompareResult, s: Style) -> Parts:
     notes = []
     if res.requests is not None and res.period is not None:
         notes.append(f"At {plural(res.requests, 'request')} per {res.period}; a month = 30 days.")
-    for model_id, why in res.skipped:
-        notes.append(f"{s.esc(model_id)} left out: {s.esc(why)}")
+    notes.extend(s.esc(warning) for warning in res.warnings)
     as_of = max(row.estimate.as_of for row in res.rows)
     notes.append(f"Prices as of {as_of.isoformat()}.")
     return Parts(f"{res.title}: {usage}", body, s.esc(table), notes)
@@ -222,6 +247,8 @@ def parts_of(result: AnyResult, s: Style) -> Parts:
             return _count(result, s)
         case r.PriceResult():
             return price_parts(result, s)
+        case r.PricesResult():
+            return prices_parts(result, s)
         case r.ModelsResult():
             return models_parts(result, s)
         case r.HelpResult():
@@ -229,9 +256,11 @@ def parts_of(result: AnyResult, s: Style) -> Parts:
             return Parts("tokencost help", lines + s.esc(result.text).splitlines())
         case r.ErrorResult():
             notes = []
-            if result.suggestions and "Did you mean" not in result.message:
+            repeated = any(x in result.message for x in result.suggestions)
+            if result.suggestions and not repeated and "Did you mean" not in result.message:
                 notes.append("Did you mean: " + ", ".join(s.esc(x) for x in result.suggestions))
-            notes.append("Type `help` for examples.")
+            if "`help`" not in result.message:
+                notes.append("Type `help` for examples.")
             return Parts("", [s.esc(result.message)], None, notes)
         case r.FaqResult():
             notes = (

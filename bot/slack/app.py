@@ -12,8 +12,8 @@ from slack_sdk import WebClient
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 from slack_sdk.signature import Clock, SignatureVerifier
 
-from bot.runtime import Runtime
 from bot.installations import installation_store
+from bot.runtime import Runtime
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.guard import log_incident
 from bot.webapi import web_client

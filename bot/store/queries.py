@@ -44,7 +44,7 @@ SURFACES = frozenset({"command", "mention", "dm", "cli", "home", "action"})
 
 KINDS = frozenset(
     {
-        "estimate", "compare", "count", "price", "models", "faq", "faq_miss",
+        "estimate", "compare", "count", "price", "prices", "models", "faq", "faq_miss",
         "help", "logged", "budget", "digest", "error",
     }
 )  # fmt: skip

@@ -212,7 +212,12 @@ def test_console_history_keeps_commands_but_not_count_lines(
 
     readline.clear_history()
     lines = iter(
-        ["gpt-4o 1k 1k", "count gpt-4o my secret launch plan", "/tokencost count gpt-4o x"]
+        [
+            "gpt-4o 1k 1k",
+            "count gpt-4o my secret launch plan",
+            "/tokencost count gpt-4o x",
+            "second line of a pasted secret",
+        ]
     )
 
     def fake_input(prompt: str) -> str:
@@ -222,6 +227,89 @@ def test_console_history_keeps_commands_but_not_count_lines(
 
     monkeypatch.setattr("builtins.input", fake_input)
     for _ in range(3):
-        cli._read_private("> ")
+        cli._read_private(cli._PROMPT)
+    cli._read_private("")  # a pasted line after a `count` line: read without a prompt
     kept = [readline.get_history_item(i + 1) for i in range(readline.get_current_history_length())]
     assert kept == ["gpt-4o 1k 1k"]
+
+
+def _console(lines: list[str], cli_db: Path, pending_after: set[int] | None = None) -> str:
+    """Run the console over `lines`; `pending_after` holds the indexes of lines that arrive
+    with more pasted input right behind them."""
+    queue = list(lines)
+    read_count = 0
+
+    def read(prompt: str) -> str:
+        nonlocal read_count
+        if not queue:
+            raise EOFError
+        read_count += 1
+        return queue.pop(0)
+
+    def pending() -> bool:
+        return bool(queue) and (read_count - 1) in (pending_after or set())
+
+    out = io.StringIO()
+    runtime = Runtime.start(Settings(db_path=cli_db), encodings=False)
+    try:
+        assert run_console(read, out, runtime, pending) == 0
+    finally:
+        runtime.close()
+    return out.getvalue()
+
+
+def test_console_reads_a_pasted_multi_line_text_after_count(cli_db: Path) -> None:
+    one_line = _console(["count gpt-4o first line"], cli_db)
+    pasted = _console(
+        ["count gpt-4o first line", "second line", "third line", "price gpt-4o"],
+        cli_db,
+        pending_after={0, 1},  # the paste: three lines at once; then a typed command
+    )
+    chars = "first line\nsecond line\nthird line"
+    assert f"in {len(chars)} characters" in pasted
+    assert f"in {len('first line')} characters" in one_line
+    assert "(gpt-4o) prices" in pasted  # the command typed after the paste is its own
+
+
+def test_console_count_alone_asks_for_the_text_up_to_an_empty_line(cli_db: Path) -> None:
+    text = _console(["count gpt-4o", "hello there", "", "general kenobi", "help"], cli_db)
+    assert f"in {len('hello there')} characters" in text
+    assert "tokencost help" in text
+
+
+def test_tokencost_help_is_a_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["help"]) == 0
+    out = capsys.readouterr().out
+    assert "gpt-4o 1000 in 500 out x 10k/day" in out and "tokencost console" in out
+    assert "DESIGN" not in out
+    assert main(["help", "prices"]) == 0
+    assert "list|show" in capsys.readouterr().out
+    assert main(["help", "nope"]) == 2
+
+
+def test_no_help_text_points_at_documents_outside_the_repository(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for argv in (["--help"], ["ask", "--help"], ["prices", "show", "--help"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        assert "DESIGN" not in capsys.readouterr().out
+
+
+def test_prices_show_takes_several_models(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["prices", "show", "gpt-4o", "claude", "sonnet", "4.5", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["kind"] == "prices"
+    assert [card["model"] for card in data["prices"]] == ["gpt-4o", "claude-sonnet-4-5"]
+    assert main(["prices", "show", "gpt-4o"]) == 0
+    assert "(gpt-4o) prices" in capsys.readouterr().out
+    assert main(["prices", "show", "gtp-4o"]) == 1
+    assert "Did you mean `gpt-4o`" in capsys.readouterr().out
+
+
+def test_several_price_cards_are_logged(cli_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "price gpt-4o o3"]) == 0
+    assert main(["queries", "--json"]) == 0
+    out = capsys.readouterr().out
+    logged = json.loads(out[out.index("[") :])
+    assert logged[0]["kind"] == "prices" and logged[0]["model"] == "gpt-4o"

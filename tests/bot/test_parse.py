@@ -181,13 +181,6 @@ PHRASINGS: list[tuple[str, c.Command]] = [
         "what would gpt-4o cost us at 1000 500 x 10k per day?",
         E("gpt-4o", 1000, 500, volume=V(10_000, "day")),
     ),
-    (
-        "how much would 1000 requests on gpt-4o cost?",
-        c.Faq(
-            "how much would 1000 requests on gpt-4o cost?",
-            hint="How many tokens per request? Try `gpt-4o 1000 in 500 out x 1000`.",
-        ),
-    ),
     # team commands (evaluated by a later issue)
     (
         "log gpt-4o 120k 30k #search-team",
@@ -231,11 +224,18 @@ MISTAKES: list[tuple[str, str]] = [
     ("gtp-4o 1000 500", "Did you mean `gpt-4o`"),
     ("gpt-4o -5 100", "can't be negative"),
     ("gpt-4o 1000 500 x 1e12/day", "can't read the number `1e12/day`"),
-    ("claude sonet 4 1000 500", "Did you mean `claude-sonnet-4`"),
+    # claude-sonnet-4 was retired on 2026-06-15: the serving Sonnets come first.
+    ("claude sonet 4 1000 500", "Did you mean `claude-sonnet-4-6`"),
     ("1000 500", "Which model?"),
     ("gpt-4o 1000 500 250", "label the numbers"),
     ("gpt-4o 1.5 500", "whole number"),
-    ("gpt-4o 1.000 500", "I didn't understand"),
+    ("gpt-4o 1.000 500", "I couldn't read `1.000`: is it 1000 or 1?"),
+    ("gpt-4o NaN 500", "I couldn't read `NaN`: counts are numbers"),
+    ("log gpt-4o 1000 500 reasoning 200", "log reasoning tokens as output"),
+    ("gpt-4o 1000 500 write 500", "I couldn't read `write`; did you mean `cache write`?"),
+    ("gpt-4o 1000 500 bacth", "did you mean `batch`?"),
+    ("gpt-4o 1000 500 blah", "I couldn't read `blah`; try"),
+    ("x 0.001/s", "Which model?"),
     ("gpt-4o 2000000000000 1", "cap"),
     ("gpt-4o 1000 500 x 0/day", "above 0"),
     ("gpt-4o 1000 500 x 100k/s", "over the cap"),
@@ -306,5 +306,31 @@ def test_misspelt_model_suggestions_come_from_the_name_alone(
 ) -> None:
     with pytest.raises(ParseError) as caught:
         parse_command(text, catalog)
-    assert caught.value.suggestions == catalog.suggest("gtp-4o")
-    assert "gpt-4o" in caught.value.suggestions
+    assert set(caught.value.suggestions) == set(catalog.suggest("gtp-4o"))
+    assert caught.value.suggestions[0] == "gpt-4o"
+    retired = [catalog.get(name).retired() for name in caught.value.suggestions]
+    assert retired == sorted(retired)  # models still served are suggested first
+
+
+def test_the_sentences_of_issue_12_get_their_own_numbers(catalog: prices.Catalog) -> None:
+    spend = "what will we spend per month on gpt-4o with 2k in 1k out at 50k requests per day?"
+    assert parse_command(spend, catalog) == E("gpt-4o", 2000, 1000, volume=V(50_000, "day"))
+    budget = "how many gpt-4o requests can I make with $100 a day at 1000 in 500 out"
+    assert parse_command(budget, catalog) == E(
+        "gpt-4o", 1000, 500, budget=c.Money(Decimal(100), "day")
+    )
+    cheaper = "is gpt-4o or claude-sonnet-4 cheaper for 1k in 1k out"
+    assert parse_command(cheaper, catalog) == c.Compare(("gpt-4o", "claude-sonnet-4"), 1000, 1000)
+    with pytest.raises(ParseError) as caught:
+        parse_command("how much does claude haiku cost", catalog)
+    assert all("haiku" in s for s in caught.value.suggestions) and caught.value.suggestions
+    assert parse_command("gpt-4o 1000 500 cache write 500", catalog) == E(
+        "gpt-4o", 1000, 500, cache_write_tokens=500
+    )
+    assert parse_command("o3 1000 500 reasoning 4000", catalog) == E(
+        "o3", 1000, 500, reasoning_tokens=4000
+    )
+    assert parse_command("gpt-4o one thousand input 500 output", catalog) == E("gpt-4o", 1000, 500)
+    assert parse_command("price gpt-4o claude-sonnet-4", catalog) == c.Price(
+        "gpt-4o", others=("claude-sonnet-4",)
+    )

@@ -106,8 +106,19 @@ def estimates(draw: st.DrawFn) -> c.Estimate:
     if volume is None:
         usd = st.decimals(Decimal("0.01"), Decimal(10**6), places=2)
         budget = draw(st.none() | st.builds(c.Money, usd, periods))
+    write = draw(st.integers(0, inp - cached) | st.just(0))
+    reasoning = draw(st.just(0) | st.integers(0, 10**6))
     return c.Estimate(
-        model, inp, out, cached, draw(st.booleans()), volume, budget, share=draw(st.booleans())
+        model,
+        inp,
+        out,
+        cached,
+        draw(st.booleans()),
+        volume,
+        budget,
+        share=draw(st.booleans()),
+        cache_write_tokens=write,
+        reasoning_tokens=reasoning,
     )
 
 
@@ -126,6 +137,16 @@ team_commands = st.one_of(
     ),
     st.builds(c.Cheapest, counts, counts, st.none() | st.sampled_from(CATALOG.providers())),
     st.builds(c.Price, models, share=st.booleans()),
+    st.builds(c.Price, models, others=st.lists(models, max_size=3, unique=True).map(tuple)).filter(
+        lambda p: p.model not in p.others
+    ),
+    st.builds(
+        c.Compare,
+        st.lists(models, min_size=2, max_size=3, unique=True).map(tuple),
+        counts,
+        counts,
+        reasoning_tokens=counts,
+    ),
     st.builds(c.Models, st.none() | st.sampled_from(CATALOG.providers())),
     st.builds(c.Help),
     st.builds(c.Log, models, counts, counts, tag=st.none() | st.just("search-team")),
@@ -147,3 +168,58 @@ def test_format_then_parse_round_trips_other_commands(command: c.Command) -> Non
 def test_every_model_name_round_trips(model: prices.Model) -> None:
     name = canonical_name(CATALOG, model)
     assert parse_command(f"{name} 1000 500", CATALOG) == c.Estimate(name, 1000, 500)
+
+
+_ONES = [
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
+    *("eighteen", "nineteen"),
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def _words(n: int) -> str:
+    """`n` (1..999,999) spelt out, as people write it: `twenty-five thousand three hundred`."""
+    if n >= 1000:
+        rest = n % 1000
+        return f"{_words(n // 1000)} thousand" + (f" {_words(rest)}" if rest else "")
+    if n >= 100:
+        rest = n % 100
+        return f"{_ONES[n // 100]} hundred" + (f" {_words(rest)}" if rest else "")
+    if n >= 20:
+        return _TENS[n // 10] + (f"-{_ONES[n % 10]}" if n % 10 else "")
+    return _ONES[n]
+
+
+@SETTINGS
+@given(models, st.integers(2, 999_999), st.integers(2, 999_999))
+def test_numbers_in_words_read_as_their_digits(model: str, inp: int, out: int) -> None:
+    spelt = f"{model} {_words(inp)} input {_words(out)} output"
+    assert parse_command(spelt, CATALOG) == c.Estimate(model, inp, out)
+
+
+@SETTINGS
+@given(models, counts, counts, st.integers(1, 10_000), periods, st.randoms())
+def test_a_question_reads_as_the_terse_command_it_spells_out(
+    model: str, inp: int, out: int, volume: int, period: str, rnd: random.Random
+) -> None:
+    clauses = [f"{inp} input tokens", f"{out} output tokens", f"{volume} requests per {period}"]
+    rnd.shuffle(clauses)
+    opener = rnd.choice(["how much would", "what will", "what does"])
+    text = f"{opener} {model} cost with {', '.join(clauses[:2])} and {clauses[2]}?"
+    assert parse_command(text, CATALOG) == c.Estimate(
+        model, inp, out, volume=c.Volume(volume, period)
+    )
+
+
+@SETTINGS
+@given(st.text(max_size=60))
+def test_control_characters_and_bidi_overrides_never_come_back(text: str) -> None:
+    nasty = "gtp-4o\u202e\x1b[31m 1000 500 " + text
+    try:
+        command = parse_command(nasty, CATALOG)
+    except ParseError as exc:
+        echoed = exc.message + " ".join(exc.suggestions)
+    else:
+        echoed = format_command(command) if not isinstance(command, c.Count) else ""
+    assert not any(ch in echoed for ch in "\u202e\x1b\u2066\u200f")

@@ -186,8 +186,31 @@ def test_compare_json_is_sorted_and_keeps_the_given_order(catalog: prices.Catalo
     assert data["models"] == ["gpt-4o", "gpt-4o-mini", "claude-3-5-haiku"]
     totals = [_money(row["total"]) for row in data["rows"]]
     assert totals == sorted(totals)
-    assert set(data) == {"kind", "models", "input_tokens", "output_tokens", "rows"}
-    assert set(data["rows"][0]) == {"model", "provider", "total"}
+    assert {"kind", "models", "input_tokens", "output_tokens", "rows"} <= set(data)
+    assert set(data["rows"][0]) == {"model", "provider", "total"}  # no volume: no per-month
+    assert data["requests"] is None and data["period"] is None
+    # Every model here has a shutdown date (prices/lifecycle.py): each says so once.
+    assert [w.split(" ", 1)[0] for w in data["warnings"]] == data["models"]
+    haiku = data["warnings"][2]
+    assert haiku.startswith("claude-3-5-haiku was retired by its provider on 20")
+    assert haiku.endswith("; did you mean `claude-haiku-4-5`?")
+    assert (
+        data["warnings"][0] == "gpt-4o is deprecated and retires on 2027-01-14; see `price gpt-4o`."
+    )
+
+
+def test_compare_json_has_per_month_figures_and_says_why_a_model_is_left_out(
+    catalog: prices.Catalog,
+) -> None:
+    data = render_json(ask("compare gpt-4o claude-sonnet-4 1000 500 x 10k/day batch", catalog))
+    assert data["requests"] == 10_000 and data["period"] == "day"
+    for row in data["rows"]:
+        assert _money(row["cost_per_month"]) == _money(row["cost_per_day"]) * 30
+        assert _money(row["cost_per_day"]) == _money(row["total"]) * 10_000
+    models = {row["model"] for row in data["rows"]}
+    for model in ("gpt-4o", "claude-sonnet-4"):
+        if model not in models:
+            assert any(w.startswith(f"{model} left out: ") for w in data["warnings"])
 
 
 def test_json_fields_per_kind(catalog: prices.Catalog, encodings: dict[str, str]) -> None:
@@ -198,8 +221,11 @@ def test_json_fields_per_kind(catalog: prices.Catalog, encodings: dict[str, str]
     assert set(price) == {
         "kind", "model", "provider", "aliases", "input_per_mtok", "output_per_mtok",
         "cached_input_per_mtok", "cache_write_per_mtok", "context_window", "max_output_tokens",
-        "tiers", "batch", "as_of", "source", "time_of_day",
+        "tiers", "batch", "as_of", "source", "time_of_day", "warnings",
     }  # fmt: skip
+    assert price["warnings"] == [
+        "gpt-4o is deprecated and retires on 2027-01-14; see `price gpt-4o`."
+    ]
     assert price["time_of_day"] == []
     error = render_json(ask("gtp-4o 1k 1k", catalog))
     assert set(error) == {"kind", "error", "suggestions"} and "gpt-4o" in error["suggestions"]
@@ -420,7 +446,8 @@ def test_fractional_rates_are_priced_exactly(mini_catalog: prices.Catalog) -> No
 def test_question_with_volume_but_no_tokens_says_what_to_type(catalog: prices.Catalog) -> None:
     result = ask("how much would 1000 requests on gpt-4o cost?", catalog)
     assert isinstance(result, ErrorResult)
-    assert "Try `gpt-4o 1000 in 500 out x 1000`" in result.message
+    assert "I read gpt-4o, 1,000 requests in total" in result.message
+    assert "`gpt-4o 1000 in 500 out x 1000`" in result.message
 
 
 def test_compare_leaves_out_embeddings_given_output_tokens(odd_catalog: prices.Catalog) -> None:

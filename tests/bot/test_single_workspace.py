@@ -15,13 +15,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from bot.slack.ingest import make_usage_route
 from slack_bolt import App
 
 from bot.config import Settings
 from bot.digest.clock import workspace_clients
 from bot.runtime import Runtime
 from bot.slack.app import build_app
+from bot.slack.ingest import make_usage_route
 from bot.store.workspace import DEFAULT_WORKSPACE, Workspace
 from bot.store.workspaces import list_workspaces
 from tests.bot.slack_requests import (

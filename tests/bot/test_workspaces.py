@@ -25,13 +25,13 @@ from urllib.parse import parse_qs, urlsplit
 from wsgiref.util import setup_testing_defaults
 
 import pytest
-from bot.slack.ingest import make_usage_route
 
 from bot.cli.main import main
 from bot.config import Settings
 from bot.digest.clock import forget_expired
-from bot.runtime import Runtime
 from bot.installations import installation_store
+from bot.runtime import Runtime
+from bot.slack.ingest import make_usage_route
 from bot.slack.serve import build_wsgi
 from bot.slack.server import TokencostWSGI
 from bot.store.digests import get_subscription

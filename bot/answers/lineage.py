@@ -1,0 +1,96 @@
+"""Old models and what replaced them: a warning and a did-you-mean toward current models.
+
+Two cases, both read from the catalog, no list of names kept here:
+- a deprecated model: the replacement its notes name (`replacement: gemini-2.5-flash`, from
+  the vendors' deprecation pages via `prices.lifecycle`), else newer models of its family;
+- a legacy name: an id without a version (`gemini-pro`) whose model is an old version
+  (`Gemini 1.0 Pro`) while the provider prices newer ones (`gemini-2.5-pro`).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from prices import Catalog, Model
+
+__all__ = ["deprecation_sentence", "lineage_warning", "successors"]
+
+_REPLACEMENT = re.compile(r"replacement:\s*([\w/-]+(?:\.\w[\w-]*)*)")
+_VERSION = re.compile(r"(?<![\w.])v?(\d{1,2}(?:\.\d)?)(?![\d])")
+_SUGGESTED = 3
+#: Id words that mark a release, not another model (`-preview`, `-latest`).
+_RELEASE_WORDS = frozenset({"preview", "latest", "exp", "v"})
+
+
+def _version(text: str) -> Decimal | None:
+    """The first small version number in an id or name (`Gemini 1.0 Pro` -> 1.0); dates and
+    sizes (`2411`, `70b`) are no versions."""
+    found = _VERSION.search(text.replace("-", " "))
+    return Decimal(found.group(1)) if found else None
+
+
+def _parts(model_id: str) -> set[str]:
+    return {p for p in re.split(r"[-.]", model_id) if p and not p.isdigit()}
+
+
+def _family(catalog: Catalog, model: Model, newer_than: Decimal | None) -> tuple[str, ...]:
+    """Current models of the same provider and kind whose id holds every word of this one's
+    and a newer version; non-preview first, then newest."""
+    mine = _parts(model.id)
+    if len(mine) < 2:
+        return ()  # `claude-2`: a family of one word would match every model of the provider
+    found: list[tuple[bool, Decimal, str]] = []
+    for other in catalog.by_provider(model.provider):
+        if other is model or other.deprecated or other.kind != model.kind:
+            continue
+        theirs = _parts(other.id)
+        if not mine <= theirs or not theirs - mine <= _RELEASE_WORDS:
+            continue  # `gemini-3-pro-image-preview` is another kind of model
+        version = _version(other.id)
+        if version is None or (newer_than is not None and version <= newer_than):
+            continue
+        found.append(("preview" in other.id, -version, other.id))
+    return tuple(model_id for _, _, model_id in sorted(found)[:_SUGGESTED])
+
+
+@lru_cache(maxsize=1024)
+def successors(catalog: Catalog, model: Model) -> tuple[str, ...]:
+    """Current models to suggest instead of `model`, best first; empty for a current model."""
+    if model.deprecated:
+        named = _REPLACEMENT.search(model.notes + " ")
+        if named is not None:
+            replacement = catalog.find(named.group(1))
+            if replacement is not None and not replacement.deprecated:
+                return (replacement.id,)
+        return _family(catalog, model, _version(model.id) or _version(model.name))
+    if any(ch.isdigit() for ch in model.id):
+        return ()
+    version = _version(model.name)
+    return _family(catalog, model, version) if version is not None else ()
+
+
+def deprecation_sentence(model: Model) -> str:
+    """`gpt-4o retires on 2027-01-14`, `o1 was retired on 2026-10-23`, or (no date announced)
+    `x is deprecated by its provider`: the start of a warning, without a full stop."""
+    match model.lifecycle():
+        case "retired":
+            return f"{model.id} was retired by its provider on {model.retires_on}"
+        case "scheduled":
+            return f"{model.id} is deprecated and retires on {model.retires_on}"
+    return f"{model.id} is deprecated by its provider"
+
+
+def lineage_warning(catalog: Catalog, model: Model) -> str | None:
+    """One sentence for a deprecated or legacy model, with what to use instead; else None."""
+    instead = successors(catalog, model)
+    shown = " or ".join(f"`{m}`" for m in instead)
+    if model.deprecated:
+        tail = f"; did you mean {shown}?" if shown else f"; see `price {model.id}`."
+        return deprecation_sentence(model) + tail
+    if instead:
+        return (
+            f"{model.id} is {model.name}, an older model (priced as asked); did you mean {shown}?"
+        )
+    return None
