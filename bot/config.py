@@ -49,9 +49,20 @@ class Settings:
     timezone: str = "UTC"
     """`TOKENCOST_TIMEZONE`: the workspace's default time zone for digests."""
     log_level: str = "INFO"
-    """`TOKENCOST_LOG_LEVEL`."""
+    """`TOKENCOST_LOG_LEVEL`: DEBUG, INFO (one line per HTTP request), WARNING or ERROR."""
+    log_format: str = "text"
+    """`TOKENCOST_LOG_FORMAT`: `text` (one readable line per record) or `json` (JSON lines)."""
     web_workers: int = 2
-    """`WEB_CONCURRENCY`: gunicorn worker threads per process."""
+    """`WEB_CONCURRENCY`: sizes the HTTP worker thread pool (x 4 threads, at least 4)."""
+    http_timeout_s: int = 10
+    """`TOKENCOST_HTTP_TIMEOUT`: seconds a client has to send a request's headers, and again its
+    body, before the connection is closed (slow or stalled clients)."""
+    db_busy_timeout_ms: int = 2000
+    """`TOKENCOST_DB_BUSY_TIMEOUT_MS`: how long a request waits for SQLite's write lock before
+    it is answered 503 (Retry-After) instead."""
+    digest_faq_misses: bool = True
+    """`TOKENCOST_DIGEST_FAQ_MISSES`: `off` keeps unanswered questions out of the store and the
+    digest (they are kept word for word otherwise)."""
 
     @property
     def mode(self) -> str:
@@ -112,6 +123,16 @@ class Settings:
         level = (get("TOKENCOST_LOG_LEVEL") or "INFO").upper()
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             problems.append("TOKENCOST_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+        log_format = (get("TOKENCOST_LOG_FORMAT") or "text").lower()
+        if log_format not in ("text", "json"):
+            problems.append("TOKENCOST_LOG_FORMAT must be text or json")
+        http_timeout = _int(get("TOKENCOST_HTTP_TIMEOUT"), 10, "TOKENCOST_HTTP_TIMEOUT", 1, 300,
+                            problems)  # fmt: skip
+        busy_ms = _int(get("TOKENCOST_DB_BUSY_TIMEOUT_MS"), 2000, "TOKENCOST_DB_BUSY_TIMEOUT_MS",
+                       0, 600_000, problems)  # fmt: skip
+        faq_misses = (get("TOKENCOST_DIGEST_FAQ_MISSES") or "on").lower()
+        if faq_misses not in ("on", "off"):
+            problems.append("TOKENCOST_DIGEST_FAQ_MISSES must be on or off")
         if problems:
             raise ConfigError("Cannot start: " + "; ".join(problems) + ".")
         return cls(
@@ -127,7 +148,11 @@ class Settings:
             ingest_token=get("TOKENCOST_INGEST_TOKEN"),
             timezone=timezone,
             log_level=level,
+            log_format=log_format,
             web_workers=workers,
+            http_timeout_s=http_timeout,
+            db_busy_timeout_ms=busy_ms,
+            digest_faq_misses=faq_misses == "on",
         )
 
 

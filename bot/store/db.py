@@ -36,6 +36,7 @@ __all__ = [
     "format_utc",
     "from_nanousd",
     "immediate_transaction",
+    "is_busy_error",
     "mark_event_seen",
     "open_db",
     "parse_utc",
@@ -172,3 +173,10 @@ def prune_seen_events(db: Database, now: datetime, ttl: timedelta = SEEN_EVENTS_
     """Delete event ids received more than ``ttl`` before ``now``; return how many went."""
     cursor = db.execute("DELETE FROM seen_events WHERE received_utc < ?", [format_utc(now - ttl)])
     return cursor.rowcount
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite giving up on a lock ("database is locked" / "busy"), which a
+    caller should answer as "try again shortly" (HTTP 503), not as a bug."""
+    message = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in message or "busy" in message)
