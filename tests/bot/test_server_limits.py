@@ -165,3 +165,17 @@ def test_an_unknown_team_is_not_logged_with_text(server: Server, slack: FakeSlac
     assert "team=T123" in line
     assert "ms" in line
     assert secret not in log
+
+
+def test_fourteen_giant_o1_pro_logs_leave_budgets_and_log_working(
+    server: Server, slack: FakeSlack
+) -> None:
+    hook = slack.response_url("giant")
+    for _ in range(14):
+        body = command_body("log o1-pro 1000000000000 in 1000000000000 out", hook, user="UGIANT")
+        reply = server.slack(body).json()
+        assert reply["text"].startswith("That usage would cost $750,000,000.00, over the ledger")
+    assert server.slack(command_body("budget 100/month", hook, user="UGIANT")).status == 200
+    logged = server.slack(command_body("log gpt-4o 1000 in 500 out", hook, user="UGIANT")).json()
+    assert logged["text"].startswith("Logged gpt-4o"), logged
+    assert "$0.0075 of $100.00/month" in logged["text"]
