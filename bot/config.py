@@ -123,16 +123,14 @@ class Settings:
         level = (get("TOKENCOST_LOG_LEVEL") or "INFO").upper()
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             problems.append("TOKENCOST_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
-        log_format = (get("TOKENCOST_LOG_FORMAT") or "text").lower()
-        if log_format not in ("text", "json"):
-            problems.append("TOKENCOST_LOG_FORMAT must be text or json")
+        log_format = _choice(get("TOKENCOST_LOG_FORMAT"), "TOKENCOST_LOG_FORMAT", ("text", "json"),
+                             problems)  # fmt: skip
         http_timeout = _int(get("TOKENCOST_HTTP_TIMEOUT"), 10, "TOKENCOST_HTTP_TIMEOUT", 1, 300,
                             problems)  # fmt: skip
         busy_ms = _int(get("TOKENCOST_DB_BUSY_TIMEOUT_MS"), 2000, "TOKENCOST_DB_BUSY_TIMEOUT_MS",
                        0, 600_000, problems)  # fmt: skip
-        faq_misses = (get("TOKENCOST_DIGEST_FAQ_MISSES") or "on").lower()
-        if faq_misses not in ("on", "off"):
-            problems.append("TOKENCOST_DIGEST_FAQ_MISSES must be on or off")
+        faq_misses = _choice(get("TOKENCOST_DIGEST_FAQ_MISSES"), "TOKENCOST_DIGEST_FAQ_MISSES",
+                             ("on", "off"), problems)  # fmt: skip
         if problems:
             raise ConfigError("Cannot start: " + "; ".join(problems) + ".")
         return cls(
@@ -163,3 +161,12 @@ def _int(raw: str | None, default: int, name: str, low: int, high: int, problems
         problems.append(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
         return default
     return int(raw)
+
+
+def _choice(raw: str | None, name: str, allowed: tuple[str, ...], problems: list[str]) -> str:
+    """One of `allowed` (any case; the first when unset), else a problem and the default."""
+    value = (raw or allowed[0]).lower()
+    if value not in allowed:
+        problems.append(f"{name} must be {' or '.join(allowed)}")
+        return allowed[0]
+    return value

@@ -85,7 +85,11 @@ def _faq_by_id(runtime: Runtime, question: str, share: bool) -> Result | None:
 
 
 def _evaluate(
-    runtime: Runtime, command: c.Command, asker: Asker, resolve: ChannelResolver | None
+    runtime: Runtime,
+    command: c.Command,
+    asker: Asker,
+    resolve: ChannelResolver | None,
+    check: ChannelResolver | None = None,
 ) -> Result | LedgerOutcome:
     match command:
         case c.Log():
@@ -96,7 +100,7 @@ def _evaluate(
             return run_budget(command, runtime, asker.team_id, asker.user_id)
         case c.Digest():
             return run_digest(command, runtime, asker.team_id, asker.channel_id, asker.user_id,
-                              resolve_channel=resolve)  # fmt: skip
+                              resolve_channel=resolve, check_channel=check)  # fmt: skip
         case c.Faq():
             direct = _faq_by_id(runtime, command.question, command.share)
             if direct is not None:
@@ -144,14 +148,18 @@ def is_count(text: str) -> bool:
 
 
 def respond_to(
-    runtime: Runtime, text: str, asker: Asker, resolve_channel: ChannelResolver | None = None
+    runtime: Runtime,
+    text: str,
+    asker: Asker,
+    resolve_channel: ChannelResolver | None = None,
+    check_channel: ChannelResolver | None = None,
 ) -> Reply:
     """Answer `text`; user mistakes become `error` replies, never exceptions."""
     command: c.Command | None = None
     outcome: Result | LedgerOutcome
     try:
         command = parse_command(text, runtime.catalog)
-        outcome = _evaluate(runtime, command, asker, resolve_channel)
+        outcome = _evaluate(runtime, command, asker, resolve_channel, check_channel)
     except ParseError as exc:
         outcome = ErrorResult(exc.message, exc.suggestions)
     if isinstance(outcome, LedgerOutcome):
@@ -167,7 +175,8 @@ def respond_to(
             share=bool(command and command.share),
             record=_record(runtime, asker, text, outcome.kind, fields, error, command),
         )
-    if isinstance(outcome, FaqMissResult) and not outcome.off_topic:
+    if (isinstance(outcome, FaqMissResult) and not outcome.off_topic
+            and runtime.settings.digest_faq_misses):  # fmt: skip
         try:
             record_faq_miss(runtime.db(), outcome.question, asker.user_id,
                             [sid for sid, _ in outcome.suggestions], runtime.clock())  # fmt: skip

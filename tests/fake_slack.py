@@ -8,6 +8,7 @@ port. Requests are recorded as frozen ``SlackCall`` values; responses can be scr
     with FakeSlack() as fake:
         fake.fail_next("chat.postMessage", status=429, retry_after=1)
         fake.respond_with("conversations.info", {"ok": False, "error": "channel_not_found"})
+        fake.slow_next("chat.postMessage", seconds=2)  # answers normally, 2 s late
         ...
         fake.wait_for("chat.postMessage", count=1)
 """
@@ -66,10 +67,13 @@ class SlackCall:
 @dataclass
 class _Script:
     status: int
-    payload: dict[str, Any]
+    payload: dict[str, Any] | None
+    """None: the usual answer (after ``delay``)."""
     headers: dict[str, str]
     times: int | None
     """Remaining uses; None for every call until reset."""
+    delay: float = 0.0
+    """Seconds to wait before answering."""
 
 
 def _parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
@@ -205,29 +209,37 @@ class FakeSlack:
         """Answer ``method`` with ``payload`` (every call until reset, or the next ``times``)."""
         self._script(method, _Script(status, dict(payload), {}, times))
 
+    def slow_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """Answer the next ``times`` calls to ``method`` as usual, but ``seconds`` late (the
+        call is recorded when it arrives, and takes effect, e.g. a message is stored, then)."""
+        self._script(method, _Script(200, None, {}, times, delay=seconds))
+
     def _script(self, method: str, script: _Script) -> None:
         with self._lock:
             self._scripts.setdefault(method, []).append(script)
 
     # -- serving ---------------------------------------------------------------------------
-    def _answer(self, call: SlackCall) -> tuple[int, dict[str, Any], dict[str, str]]:
+    def _answer(self, call: SlackCall) -> tuple[int, dict[str, Any], dict[str, str], float]:
         with self._lock:
             self._calls.append(call)
             queue = self._scripts.get(call.method, [])
+            delay = 0.0
             if queue:
                 script = queue[0]
                 if script.times is not None:
                     script.times -= 1
                     if script.times <= 0:
                         queue.pop(0)
-                return script.status, script.payload, script.headers
+                if script.payload is not None:
+                    return script.status, script.payload, script.headers, script.delay
+                delay = script.delay
             ts = f"{self.ts_base}.{next(self._ts):06d}"
             if call.method == "conversations.history":
-                return 200, self._history(call.body), {}
+                return 200, self._history(call.body), {}, delay
             response = _default_response(call, ts)
             if call.method == "chat.postMessage":
                 self._remember(call, response["message"])
-        return 200, response, {}
+        return 200, response, {}, delay
 
     # -- channel history ---------------------------------------------------------------------
     def messages(self, channel: str) -> list[dict[str, Any]]:
@@ -269,7 +281,9 @@ class FakeSlack:
         }
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        answer: Callable[[SlackCall], tuple[int, dict[str, Any], dict[str, str]]] = self._answer
+        answer: Callable[[SlackCall], tuple[int, dict[str, Any], dict[str, str], float]] = (
+            self._answer
+        )
 
         class Handler(BaseHTTPRequestHandler):
             def _handle(self) -> None:
@@ -286,7 +300,9 @@ class FakeSlack:
                     body=MappingProxyType(body),
                     raw_body=raw,
                 )
-                status, payload, headers = answer(call)
+                status, payload, headers, delay = answer(call)
+                if delay:
+                    time.sleep(delay)
                 data = json.dumps(payload).encode("utf-8")
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")

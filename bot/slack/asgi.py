@@ -96,8 +96,8 @@ class WSGIBridge:
         environ: dict[str, Any] = {}
         answer = await self._answer(scope, receive, environ)
         status, headers, body = answer
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]})  # fmt: skip
+        encoded = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+        await send({"type": "http.response.start", "status": status, "headers": encoded})
         await send({"type": "http.response.body", "body": body})
         log_request(scope["method"], scope["path"], status, time.perf_counter() - started,
                     environ.get("tokencost.team"), environ.get("tokencost.reason"))  # fmt: skip
@@ -249,6 +249,7 @@ def run_uvicorn(bridge: WSGIBridge, host: str, port: int) -> None:
         backlog=2048,
         h11_max_incomplete_event_size=16 * 1024,
     )
+
     class _Server(uvicorn.Server):
         """SIGTERM is the normal way to stop: finish, then exit 0 (uvicorn would re-raise it)."""
 

@@ -53,8 +53,13 @@ def serve(runtime: Runtime, out: TextIO = sys.stderr) -> bool:
             "GET /healthz" + (", GET /slack/install" if settings.oauth else ""),
             file=out,
         )
-        serve_http(build_wsgi(runtime), settings.port, threads=http_threads(settings),
-                   timeout_s=settings.http_timeout_s, body_caps={"/usage": MAX_BODY_BYTES})  # fmt: skip
+        serve_http(
+            build_wsgi(runtime),
+            settings.port,
+            threads=http_threads(settings),
+            timeout_s=settings.http_timeout_s,
+            body_caps={"/usage": MAX_BODY_BYTES},
+        )
         return True
     print(
         "tokencost: no Slack credentials (set SLACK_APP_TOKEN + SLACK_BOT_TOKEN for Socket Mode, "

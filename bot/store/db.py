@@ -33,6 +33,7 @@ __all__ = [
     "StoreError",
     "connect",
     "decimal_text",
+    "forget_event",
     "format_utc",
     "from_nanousd",
     "immediate_transaction",
@@ -167,6 +168,11 @@ def mark_event_seen(db: Database, event_id: str, team_id: str | None, now: datet
         [event_id, team_id, format_utc(now)],
     )
     return cursor.rowcount == 1
+
+
+def forget_event(db: Database, event_id: str) -> bool:
+    """Drop a Slack ``event_id`` whose handling failed, so Slack's retry of it is answered."""
+    return db.execute("DELETE FROM seen_events WHERE event_id = ?", [event_id]).rowcount == 1
 
 
 def prune_seen_events(db: Database, now: datetime, ttl: timedelta = SEEN_EVENTS_TTL) -> int:

@@ -271,8 +271,7 @@ def _spend_by(
 ) -> list[SpendGroup]:
     where, params = _window(start, end, None)
     rows = db.query(
-        f"SELECT {column} AS key, {_SUMS} FROM usage WHERE {where}"
-        f" GROUP BY {column}",
+        f"SELECT {column} AS key, {_SUMS} FROM usage WHERE {where} GROUP BY {column}",
         params,
     )
     groups = [SpendGroup(row["key"], *_sums(row)) for row in rows]

@@ -183,9 +183,7 @@ def start_server(fake: FakeSlack, tmp: Path, **env: str) -> Iterator[Server]:
             stderr=err,
             start_new_session=True,
         )
-    running = Server(
-        process, f"http://127.0.0.1:{port}", port, db_path, stdout_path, stderr_path
-    )
+    running = Server(process, f"http://127.0.0.1:{port}", port, db_path, stdout_path, stderr_path)
     try:
         _wait_healthy(running)
         yield running

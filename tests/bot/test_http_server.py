@@ -11,17 +11,9 @@ from __future__ import annotations
 import html
 import io
 import json
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -32,8 +24,6 @@ import pytest
 from bot.config import Settings
 from bot.runtime import Runtime
 from bot.slack.serve import build_wsgi
-from bot.store.db import connect
-from bot.store.queries import QueryRecord, recent_queries
 from tests.bot.live_server import FORM, INGEST_TOKEN, Response, Server, start_server
 from tests.bot.slack_requests import SIGNING_SECRET, action_body, command_body, event_body, sign
 from tests.fake_slack import FakeSlack

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 import prices
 from bot.runtime import Runtime
-from bot.slack.listeners.guard import log_incident
+from bot.slack.listeners.guard import log_incident, send_safely
 from bot.store.digests import list_subscriptions
 from bot.store.queries import recent_queries
 
@@ -119,6 +119,10 @@ def register(app: App, runtime: Runtime) -> None:
         except Exception as exc:
             log_incident("app_home", exc)
             return
-        client.views_publish(user_id=user_id, view=view)
+        send_safely("views.publish", lambda: client.views_publish(user_id=user_id, view=view))
 
-    app.event("app_home_opened")(handle_app_home_opened)
+    def ack_event(ack: Ack) -> None:
+        ack()
+
+    # views.publish runs after the ack (a lazy listener): it may be slow or rate-limited.
+    app.event("app_home_opened")(ack=ack_event, lazy=[handle_app_home_opened])

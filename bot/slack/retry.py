@@ -1,0 +1,57 @@
+"""Rate limits without stalls: retry a 429 only when Slack asks for a short wait.
+
+slack_sdk's `RateLimitErrorRetryHandler` sleeps whatever `Retry-After` says, inside the call:
+an hour for `Retry-After: 3600`, which held a listener thread or the clock that long (issue 11).
+`ShortRateLimitRetryHandler` retries only when the wait is at most `max_wait_s`; otherwise the
+call raises `SlackApiError` (HTTP 429) at once, and `retry_after_s` tells the caller how long
+to leave that method alone (the clock records it and tries again on a later tick).
+"""
+
+from __future__ import annotations
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+
+__all__ = ["ShortRateLimitRetryHandler", "retry_after_s"]
+
+
+def _header_seconds(headers: object) -> int | None:
+    if not isinstance(headers, dict):
+        return None
+    for name, value in headers.items():
+        if str(name).lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) and value else value
+            text = str(raw).strip()
+            return int(text) if text.isdigit() else None
+    return None
+
+
+class ShortRateLimitRetryHandler(RateLimitErrorRetryHandler):
+    """Retry a 429 after its Retry-After, but only when that is at most `max_wait_s`."""
+
+    def __init__(self, max_wait_s: float, max_retry_count: int = 2) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait_s = max_wait_s
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        wait = _header_seconds(response.headers)
+        return wait is None or wait <= self.max_wait_s
+
+
+def retry_after_s(error: BaseException) -> int | None:
+    """The Retry-After seconds of a rate-limited (429) `SlackApiError`, else None."""
+    if not isinstance(error, SlackApiError) or error.response.status_code != 429:
+        return None
+    return _header_seconds(error.response.headers) or 1
