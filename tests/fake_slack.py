@@ -210,8 +210,9 @@ class FakeSlack:
         self._script(method, _Script(status, dict(payload), {}, times))
 
     def slow_next(self, method: str, seconds: float, times: int = 1) -> None:
-        """Answer the next ``times`` calls to ``method`` as usual, but ``seconds`` late (the
-        call is recorded when it arrives, and takes effect, e.g. a message is stored, then)."""
+        """Answer the next ``times`` calls to ``method`` as usual, but ``seconds`` late: the call
+        lands then (it is recorded, and a message is stored, only after the wait), as when
+        Slack is slow and a client gives up before the message exists."""
         self._script(method, _Script(200, None, {}, times, delay=seconds))
 
     def _script(self, method: str, script: _Script) -> None:
@@ -219,27 +220,37 @@ class FakeSlack:
             self._scripts.setdefault(method, []).append(script)
 
     # -- serving ---------------------------------------------------------------------------
-    def _answer(self, call: SlackCall) -> tuple[int, dict[str, Any], dict[str, str], float]:
+    def _take_delay(self, method: str) -> float:
+        """Seconds to hold a call to ``method`` before it takes effect (``slow_next``)."""
+        with self._lock:
+            queue = self._scripts.get(method, [])
+            if not queue or queue[0].payload is not None:
+                return 0.0
+            script = queue[0]
+            if script.times is not None:
+                script.times -= 1
+                if script.times <= 0:
+                    queue.pop(0)
+            return script.delay
+
+    def _answer(self, call: SlackCall) -> tuple[int, dict[str, Any], dict[str, str]]:
         with self._lock:
             self._calls.append(call)
             queue = self._scripts.get(call.method, [])
-            delay = 0.0
-            if queue:
-                script = queue[0]
+            script = queue[0] if queue else None
+            if script is not None and script.payload is not None:
                 if script.times is not None:
                     script.times -= 1
                     if script.times <= 0:
                         queue.pop(0)
-                if script.payload is not None:
-                    return script.status, script.payload, script.headers, script.delay
-                delay = script.delay
+                return script.status, script.payload, script.headers
             ts = f"{self.ts_base}.{next(self._ts):06d}"
             if call.method == "conversations.history":
-                return 200, self._history(call.body), {}, delay
+                return 200, self._history(call.body), {}
             response = _default_response(call, ts)
             if call.method == "chat.postMessage":
                 self._remember(call, response["message"])
-        return 200, response, {}, delay
+        return 200, response, {}
 
     # -- channel history ---------------------------------------------------------------------
     def messages(self, channel: str) -> list[dict[str, Any]]:
@@ -281,9 +292,8 @@ class FakeSlack:
         }
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        answer: Callable[[SlackCall], tuple[int, dict[str, Any], dict[str, str], float]] = (
-            self._answer
-        )
+        answer: Callable[[SlackCall], tuple[int, dict[str, Any], dict[str, str]]] = self._answer
+        take_delay = self._take_delay
 
         class Handler(BaseHTTPRequestHandler):
             def _handle(self) -> None:
@@ -300,9 +310,10 @@ class FakeSlack:
                     body=MappingProxyType(body),
                     raw_body=raw,
                 )
-                status, payload, headers, delay = answer(call)
-                if delay:
+                delay = take_delay(call.method)
+                if delay:  # Slack is slow: the call lands (is recorded, takes effect) late
                     time.sleep(delay)
+                status, payload, headers = answer(call)
                 data = json.dumps(payload).encode("utf-8")
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")

@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.digest.post import PostOutcome, Sleep, build_post_client, new_clock_id, post_due_digests
 from bot.ledger.alerts import AlertOutcome, post_budget_alerts
+from bot.logs import configure_logging
 from bot.runtime import Runtime
 
 __all__ = ["TickReport", "run_clock", "run_once", "run_tick"]
@@ -35,8 +36,8 @@ class TickReport:
     @property
     def failed(self) -> bool:
         """Whether a digest or an alert could not be posted (they are retried next tick)."""
-        return any(o.status == "failed" for o in self.digests) or any(
-            not a.channels for a in self.alerts
+        return any(o.status in ("failed", "paused") for o in self.digests) or any(
+            not a.channels and not a.unsure for a in self.alerts
         )
 
 
@@ -78,8 +79,9 @@ def run_clock(
 
 def run_once() -> int:
     """``python -m bot.digest``: one tick from the environment; 1 if anything failed."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    runtime = Runtime.start(Settings.from_env(os.environ))
+    settings = Settings.from_env(os.environ)
+    configure_logging(settings)
+    runtime = Runtime.start(settings)
     try:
         report = run_tick(runtime, build_post_client(runtime), new_clock_id())
     finally:

@@ -1,4 +1,4 @@
-"""Rate limits without stalls: retry a 429 only when Slack asks for a short wait.
+"""Slack refusals, classified: short rate limits retried, long ones and closed channels not.
 
 slack_sdk's `RateLimitErrorRetryHandler` sleeps whatever `Retry-After` says, inside the call:
 an hour for `Retry-After: 3600`, which held a listener thread or the clock that long (issue 11).
@@ -15,7 +15,11 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-__all__ = ["ShortRateLimitRetryHandler", "retry_after_s"]
+__all__ = ["CANNOT_POST", "ShortRateLimitRetryHandler", "retry_after_s"]
+
+CANNOT_POST = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+"""Slack errors meaning a channel cannot take our messages until someone acts there: posting
+again is pointless, so the digest and alerts stop (and say why) instead of retrying."""
 
 
 def _header_seconds(headers: object) -> int | None:

@@ -8,6 +8,12 @@ the digest reports on (yesterday, for a morning digest). Posting is guarded by a
   is older than ``lease`` (its clock crashed). A ``posted`` or ``skipped`` row is never claimed.
 - The winner posts, then ``mark_digest_posted`` / ``mark_digest_failed`` /
   ``mark_digest_skipped``; these only succeed for the holder of the claim.
+- While posting, the holder renews its lease (``renew_digest_claim``) before every attempt,
+  so a second clock cannot take a claim whose holder is still at work.
+- A failure may carry ``not_before``: a post that timed out (it may still land) or a rate
+  limit waits until then, and no clock claims the row earlier.
+- A channel that cannot be posted to is paused (``pause_subscription``) with its reason, shown
+  in App Home, until ``digest on`` is typed there again.
 
 Known limit: a clock that dies after Slack accepted the message but before it marked the row
 ``posted`` leaves a stale claim, which is posted again once the lease ends. Keep the lease much
@@ -42,6 +48,8 @@ __all__ = [
     "mark_digest_failed",
     "mark_digest_posted",
     "mark_digest_skipped",
+    "pause_subscription",
+    "renew_digest_claim",
     "set_subscription",
 ]
 
@@ -64,6 +72,9 @@ class DigestSubscription:
     enabled: bool
     created_by: str | None
     updated_utc: datetime
+    paused_reason: str | None = None
+    """Why the bot stopped posting here (Slack's error, e.g. ``not_in_channel``), or None."""
+    paused_utc: datetime | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -80,6 +91,8 @@ def _subscription_from_row(row: dict[str, Any]) -> DigestSubscription:
         enabled=bool(row["enabled"]),
         created_by=row["created_by"],
         updated_utc=parse_utc(row["updated_utc"]),
+        paused_reason=row.get("paused_reason"),
+        paused_utc=_optional_time(row.get("paused_utc")),
     )
 
 
@@ -107,7 +120,7 @@ def set_subscription(
         " VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (channel_id) DO UPDATE SET"
         " team_id = excluded.team_id, local_time = excluded.local_time,"
         " timezone = excluded.timezone, enabled = 1, created_by = excluded.created_by,"
-        " updated_utc = excluded.updated_utc",
+        " updated_utc = excluded.updated_utc, paused_reason = NULL, paused_utc = NULL",
         [channel_id, team_id, local_time, timezone, created_by, format_utc(now)],
     )
     subscription = get_subscription(db, channel_id)
@@ -137,6 +150,19 @@ def list_subscriptions(
         params,
     )
     return [_subscription_from_row(row) for row in rows]
+
+
+def pause_subscription(db: Database, channel_id: str, reason: str, now: datetime) -> bool:
+    """Stop posting to a channel Slack refuses (``reason``: its error); True if it was on.
+
+    The digest and budget alerts skip it from now on; App Home shows the reason; ``digest on``
+    in the channel turns it back on."""
+    cursor = db.execute(
+        "UPDATE digest_subscriptions SET enabled = 0, paused_reason = ?, paused_utc = ?,"
+        " updated_utc = ? WHERE channel_id = ? AND enabled = 1",
+        [reason[:100], format_utc(now), format_utc(now), channel_id],
+    )
+    return cursor.rowcount == 1
 
 
 def disable_subscription(db: Database, channel_id: str, now: datetime) -> bool:
@@ -216,7 +242,8 @@ _CLAIM = (
     " :client_msg_id) ON CONFLICT (channel_id, day) DO UPDATE SET status = 'claimed',"
     " claimed_by = excluded.claimed_by, claimed_utc = excluded.claimed_utc,"
     " attempts = digests.attempts + 1, team_id = COALESCE(excluded.team_id, digests.team_id)"
-    " WHERE digests.attempts < :max_attempts AND (digests.status = 'failed'"
+    " WHERE digests.attempts < :max_attempts AND ((digests.status = 'failed'"
+    " AND (digests.not_before_utc IS NULL OR digests.not_before_utc <= :now))"
     " OR (digests.status = 'claimed' AND digests.claimed_utc < :stale_before))"
     " RETURNING attempts, client_msg_id"
 )
@@ -272,12 +299,30 @@ def mark_digest_posted(db: Database, claim: DigestClaim, message_ts: str, now: d
     )
 
 
-def mark_digest_failed(db: Database, claim: DigestClaim, error: str) -> bool:
-    """Release the claim as failed, so the next tick retries; ``error`` is a short, safe reason.
+def renew_digest_claim(db: Database, claim: DigestClaim, now: datetime) -> bool:
+    """Extend the holder's lease to ``now`` + lease; False if the claim was lost meanwhile."""
+    return _finish(db, claim, "claimed_utc = ?", [format_utc(now)])
 
+
+def mark_digest_failed(
+    db: Database,
+    claim: DigestClaim,
+    error: str,
+    not_before: datetime | None = None,
+    refund: bool = False,
+) -> bool:
+    """Release the claim as failed, so a later tick retries; ``error`` is a short, safe reason.
+
+    ``not_before``: no clock retries before then (a post that may still land, a rate limit).
+    ``refund``: the attempt did nothing (a 429), so it does not count toward ``max_attempts``.
     The attempt's time is its ``claimed_utc``.
     """
-    return _finish(db, claim, "status = 'failed', last_error = ?", [error[:500]])
+    return _finish(
+        db,
+        claim,
+        "status = 'failed', last_error = ?, not_before_utc = ?, attempts = attempts - ?",
+        [error[:500], None if not_before is None else format_utc(not_before), int(refund)],
+    )
 
 
 def mark_digest_skipped(db: Database, claim: DigestClaim, reason: str, now: datetime) -> bool:
@@ -288,6 +333,14 @@ def mark_digest_skipped(db: Database, claim: DigestClaim, reason: str, now: date
         "status = 'skipped', posted_utc = ?, last_error = ?",
         [format_utc(now), reason[:500]],
     )
+
+
+def _waiting(db: Database, channel_id: str, day: date, now: datetime) -> bool:
+    """Whether a failed digest must still wait (its ``not_before_utc`` is after ``now``)."""
+    rows = list(db.query("SELECT not_before_utc FROM digests WHERE channel_id = ? AND day = ?",
+                         [channel_id, day.isoformat()]))  # fmt: skip
+    gate = rows[0]["not_before_utc"] if rows else None
+    return gate is not None and gate > format_utc(now)
 
 
 @dataclass(frozen=True)
@@ -311,7 +364,7 @@ def due_digests(db: Database, now: datetime, lease: timedelta = DIGEST_LEASE) ->
         record = get_digest(db, subscription.channel_id, day)
         if (
             record is None
-            or record.status == "failed"
+            or (record.status == "failed" and not _waiting(db, subscription.channel_id, day, now))
             or (
                 record.status == "claimed"
                 and record.claimed_utc is not None

@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.store import migrations
 from bot.store.db import Database, connect, open_db
 
-ALL = ["m001_create_tables", "m002_create_indexes"]
+ALL = ["m001_create_tables", "m002_create_indexes", "m003_add_delivery_state"]
 TABLES = {
     "queries",
     "usage",
@@ -61,7 +61,7 @@ def test_upgrades_from_the_schema_after_m001_keeping_data(tmp_path: Path) -> Non
             " recorded_utc) VALUES ('gpt-4o', '0.01', 10000000, 'cli',"
             " '2025-06-01T00:00:00.000000+00:00', '2025-06-01T00:00:00.000000+00:00')"
         )
-        assert migrations.apply(db) == ["m002_create_indexes"]
+        assert migrations.apply(db) == ["m002_create_indexes", "m003_add_delivery_state"]
         assert db["usage"].count == 1
         fresh = open_db(tmp_path / "fresh.db")
         try:

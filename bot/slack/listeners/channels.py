@@ -14,15 +14,14 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-__all__ = ["CANNOT_POST", "channel_checker", "channel_resolver"]
+from bot.slack.retry import CANNOT_POST
+
+__all__ = ["channel_checker", "channel_resolver"]
 
 log = logging.getLogger("tokencost.slack")
 
 #: Pages of 200 channels read at most: a bounded look-up, not a crawl of a huge workspace.
 MAX_PAGES = 5
-
-CANNOT_POST = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
-"""Slack errors meaning a channel cannot take our messages until someone acts."""
 
 
 def channel_resolver(client: WebClient) -> Callable[[str], str | None]:

@@ -64,8 +64,15 @@ def build_home_view(runtime: Runtime, user_id: str, team_id: str | None) -> dict
         + (f" · {prices.format_usd(q.cost_usd)}" if q.cost_usd is not None else "")
         for q in recent
     ]
-    subs = list_subscriptions(db, team_id=team_id)
-    sub_lines = [f"• <#{s.channel_id}> at {s.local_time} {s.timezone}" for s in subs]
+    subs = list_subscriptions(db, team_id=team_id, enabled_only=False)
+    sub_lines = [
+        f"• <#{s.channel_id}> at {s.local_time} {s.timezone}"
+        if s.enabled
+        else f"• <#{s.channel_id}>: paused: Slack says `{_mrkdwn_escape(s.paused_reason or '')}`"
+        " (invite me there and type `/tokencost digest on` in it)"
+        for s in subs
+        if s.enabled or s.paused_reason
+    ]
     return {
         "type": "home",
         "blocks": [
