@@ -15,6 +15,7 @@ ISO 8601 UTC text, so string order is time order; money goes in and out as ``Dec
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -74,16 +75,31 @@ def _enable_wal(db: Database, attempts: int = 50) -> None:
             time.sleep(0.02 * (attempt + 1))
 
 
+def _private_file(path: Path) -> None:
+    """Create the database file (and its folder) readable by its owner only: it holds OAuth
+    bot tokens and what people asked. A file that exists with wider rights is narrowed (SQLite
+    gives its -wal and -shm files the same rights as the database file)."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+        path.parent.chmod(0o700)  # mkdir's mode is filtered by the umask
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
+
+
 def connect(path: str | Path) -> Database:
     """Open the SQLite file at ``path`` without migrating it (``open_db`` is the usual entry).
 
-    Creates the parent directory, turns on WAL mode for files and foreign keys for every
-    connection. ``":memory:"`` gives a private in-memory database.
+    Creates the file private (0600) in a private folder (0700) when they do not exist, turns
+    on WAL mode for files and foreign keys for every connection. ``":memory:"`` gives a
+    private in-memory database.
     """
     if str(path) == ":memory:":
         db = Database(memory=True, execute_plugins=False)
     else:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        _private_file(Path(path))
         db = Database(path, execute_plugins=False)
         # WAL lets the web process read while the clock writes: https://sqlite.org/wal.html
         _enable_wal(db)
