@@ -2,8 +2,8 @@
 
     python bench/ack.py [--requests 3000] [--concurrency 50] [--warmup 300]
 
-1. Ours: `python -m bot serve` in a child process (HTTP mode, gunicorn gthread, the thread
-   count `WEB_CONCURRENCY` gives), its Web API pointed at a fake Slack started here so
+
+
    `auth.test` is answered, its query log in a temporary SQLite file.
 2. Bare: `bench/bare_bolt.py`, a Bolt app whose `/tokencost` acks a fixed string, served by the
    same `bot.slack.server.serve_http` with the same thread count.
@@ -17,7 +17,7 @@ server's CPU per request (its process tree, from /proc) is printed beside the la
 Figures only; nothing here asserts.
 
 Reading the figures: Bolt answers the HTTP request once `ack()` has been called, polling for
-it every 10 ms (slack_bolt/listener/thread_runner.py), so every request holds a gunicorn
+it every 10 ms (slack_bolt/listener/thread_runner.py), so every request holds a worker
 thread for at least ~10 ms; the bare app is capped near threads / 10 ms. Under the closed loop
 latency is queueing (Little's law: connections / throughput), so the p99 ratio follows the
 ratio of throughputs, i.e. of CPU per request once ours is bound by the GIL.
@@ -101,7 +101,7 @@ class Child:
         return Path(self.log.name).read_text(errors="replace")
 
     def cpu_seconds(self) -> float | None:
-        """User + system CPU of the server (gunicorn master and its worker); Linux only."""
+        """User + system CPU of the server process (and any children); Linux only."""
         pid = self.process.pid
         try:
             children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
@@ -306,7 +306,7 @@ def main(argv: list[str] | None = None) -> None:
     threads = http_threads(Settings(web_workers=args.web_concurrency))
     print(
         f"/tokencost {TEXT}: {args.concurrency} keep-alive connections on 127.0.0.1, "
-        f"{args.warmup} warm-up requests; gunicorn gthread, 1 worker, {threads} threads each;"
+        f"{args.warmup} warm-up requests; uvicorn, 1 process, {threads} worker threads each;"
         f" {os.cpu_count()} CPUs shared with this load generator",
         flush=True,
     )

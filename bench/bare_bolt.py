@@ -2,7 +2,7 @@
 
     python bench/bare_bolt.py PORT SLACK_API_URL SIGNING_SECRET THREADS
 
-Served by `bot.slack.server.serve_http` (gunicorn, one gthread worker), exactly as production
+Served by `bot.slack.server.serve_http` (uvicorn with a thread pool), exactly as production
 serves ours, so the benchmark compares the apps and not the servers.
 """
 

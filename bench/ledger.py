@@ -2,7 +2,7 @@
 
     python bench/ledger.py [--events 20000] [--rows 1000000]
 
-1. Ingestion: the real ``TokencostWSGI`` served by gunicorn (``bot.slack.server.serve_http``) in a
+1. Ingestion: the real ``TokencostWSGI`` served by uvicorn (``bot.slack.server.serve_http``) in a
    child process on 127.0.0.1, fed batches of 1,000 JSON events over one keep-alive
    connection; then the same rows through a bare sqlite-utils ``insert_all`` for comparison.
 2. Digest: 1,000,000 synthetic ledger rows over 90 days (bulk-inserted directly), then
@@ -46,7 +46,7 @@ WS = Workspace("T1")
 
 
 def serve(port: int, db_path: str) -> None:
-    """Child process: the real app under gunicorn, ingestion on."""
+    """Child process: the real app under uvicorn, ingestion on."""
     from bot.config import Settings
     from bot.runtime import Runtime
     from bot.slack.app import build_app

@@ -51,9 +51,20 @@ class Settings:
     timezone: str = "UTC"
     """`TOKENCOST_TIMEZONE`: the workspace's default time zone for digests."""
     log_level: str = "INFO"
-    """`TOKENCOST_LOG_LEVEL`."""
+    """`TOKENCOST_LOG_LEVEL`: DEBUG, INFO (one line per HTTP request), WARNING or ERROR."""
+    log_format: str = "text"
+    """`TOKENCOST_LOG_FORMAT`: `text` (one readable line per record) or `json` (JSON lines)."""
     web_workers: int = 2
-    """`WEB_CONCURRENCY`: gunicorn worker threads per process."""
+    """`WEB_CONCURRENCY`: sizes the HTTP worker thread pool (x 4 threads, at least 4)."""
+    http_timeout_s: int = 10
+    """`TOKENCOST_HTTP_TIMEOUT`: seconds a client has to send a request's headers, and again its
+    body, before the connection is closed (slow or stalled clients)."""
+    db_busy_timeout_ms: int = 2000
+    """`TOKENCOST_DB_BUSY_TIMEOUT_MS`: how long a request waits for SQLite's write lock before
+    it is answered 503 (Retry-After) instead."""
+    digest_faq_misses: bool = True
+    """`TOKENCOST_DIGEST_FAQ_MISSES`: `off` keeps unanswered questions out of the store and the
+    digest (they are kept word for word otherwise)."""
 
     @property
     def mode(self) -> str:
@@ -114,6 +125,14 @@ class Settings:
         level = (get("TOKENCOST_LOG_LEVEL") or "INFO").upper()
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             problems.append("TOKENCOST_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+        log_format = _choice(get("TOKENCOST_LOG_FORMAT"), "TOKENCOST_LOG_FORMAT", ("text", "json"),
+                             problems)  # fmt: skip
+        http_timeout = _int(get("TOKENCOST_HTTP_TIMEOUT"), 10, "TOKENCOST_HTTP_TIMEOUT", 1, 300,
+                            problems)  # fmt: skip
+        busy_ms = _int(get("TOKENCOST_DB_BUSY_TIMEOUT_MS"), 2000, "TOKENCOST_DB_BUSY_TIMEOUT_MS",
+                       0, 600_000, problems)  # fmt: skip
+        faq_misses = _choice(get("TOKENCOST_DIGEST_FAQ_MISSES"), "TOKENCOST_DIGEST_FAQ_MISSES",
+                             ("on", "off"), problems)  # fmt: skip
         if problems:
             raise ConfigError("Cannot start: " + "; ".join(problems) + ".")
         return cls(
@@ -129,7 +148,11 @@ class Settings:
             ingest_token=get("TOKENCOST_INGEST_TOKEN"),
             timezone=timezone,
             log_level=level,
+            log_format=log_format,
             web_workers=workers,
+            http_timeout_s=http_timeout,
+            db_busy_timeout_ms=busy_ms,
+            digest_faq_misses=faq_misses == "on",
         )
 
 
@@ -140,3 +163,12 @@ def _int(raw: str | None, default: int, name: str, low: int, high: int, problems
         problems.append(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
         return default
     return int(raw)
+
+
+def _choice(raw: str | None, name: str, allowed: tuple[str, ...], problems: list[str]) -> str:
+    """One of `allowed` (any case; the first when unset), else a problem and the default."""
+    value = (raw or allowed[0]).lower()
+    if value not in allowed:
+        problems.append(f"{name} must be {' or '.join(allowed)}")
+        return allowed[0]
+    return value

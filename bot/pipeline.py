@@ -26,13 +26,16 @@ def answer(
     text: str,
     asker: Asker,
     resolve_channel: Callable[[str], str | None] | None = None,
+    check_channel: Callable[[str], str | None] | None = None,
 ) -> Reply:
     """Answer `text` as typed after `/tokencost`; never raises for user input.
 
-    `resolve_channel` turns a `#name` into a channel id (the Slack edge supplies one).
+    `resolve_channel` turns a `#name` into a channel id and `check_channel` says why the bot
+    cannot post in a channel (None: it can); the Slack edge supplies both. Both are called
+    before anything is written, so an edge may abort (raise) from them and answer later.
     """
     started = time.perf_counter()
-    reply = respond_to(runtime, text, asker, resolve_channel)
+    reply = respond_to(runtime, text, asker, resolve_channel, check_channel)
     duration_ms = int((time.perf_counter() - started) * 1000)
     if reply.record is not None:
         reply = replace(reply, record=replace(reply.record, duration_ms=duration_ms))

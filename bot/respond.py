@@ -66,7 +66,11 @@ def _faq_by_id(runtime: Runtime, question: str, share: bool) -> FaqResult | None
 
 
 def _evaluate(
-    runtime: Runtime, command: c.Command, asker: Asker, resolve: ChannelResolver | None
+    runtime: Runtime,
+    command: c.Command,
+    asker: Asker,
+    resolve: ChannelResolver | None,
+    check: ChannelResolver | None = None,
 ) -> AnyResult:
     match command:
         case c.Log():
@@ -77,7 +81,8 @@ def _evaluate(
             return run_budget(command, runtime, asker.workspace, asker.user_id)
         case c.Digest():
             return run_digest(command, runtime, asker.workspace, asker.channel_id,
-                              asker.user_id, resolve_channel=resolve)  # fmt: skip
+                              asker.user_id, resolve_channel=resolve,
+                              check_channel=check)  # fmt: skip
         case c.Faq():
             direct = _faq_by_id(runtime, command.question, command.share)
             if direct is not None:
@@ -125,17 +130,22 @@ def is_count(text: str) -> bool:
 
 
 def respond_to(
-    runtime: Runtime, text: str, asker: Asker, resolve_channel: ChannelResolver | None = None
+    runtime: Runtime,
+    text: str,
+    asker: Asker,
+    resolve_channel: ChannelResolver | None = None,
+    check_channel: ChannelResolver | None = None,
 ) -> Reply:
     """Answer `text`; user mistakes become `error` replies, never exceptions."""
     command: c.Command | None = None
     outcome: AnyResult
     try:
         command = parse_command(text, runtime.catalog)
-        outcome = _evaluate(runtime, command, asker, resolve_channel)
+        outcome = _evaluate(runtime, command, asker, resolve_channel, check_channel)
     except ParseError as exc:
         outcome = ErrorResult(exc.message, exc.suggestions)
-    if isinstance(outcome, FaqMissResult) and not outcome.off_topic:
+    if (isinstance(outcome, FaqMissResult) and not outcome.off_topic
+            and runtime.settings.digest_faq_misses):  # fmt: skip
         try:
             record_faq_miss(runtime.db(), asker.workspace, outcome.question, asker.user_id,
                             [sid for sid, _ in outcome.suggestions], runtime.clock())  # fmt: skip

@@ -72,8 +72,10 @@ class Runtime:
         return cls(settings=settings, catalog=catalog, clock=clock)
 
     def _connect(self) -> Database:
-        # Used by one thread only; check_same_thread=False lets close() run elsewhere.
-        conn = sqlite3.connect(self.settings.db_path, timeout=10, check_same_thread=False)
+        # Used by one thread only; check_same_thread=False lets close() run elsewhere. A lock
+        # held longer than the busy timeout raises "database is locked", answered 503.
+        timeout = self.settings.db_busy_timeout_ms / 1000
+        conn = sqlite3.connect(self.settings.db_path, timeout=timeout, check_same_thread=False)
         db = Database(conn, execute_plugins=False)
         db.execute("PRAGMA foreign_keys = ON")
         # With WAL, NORMAL is durable against application crashes and skips an fsync per

@@ -8,6 +8,7 @@ port. Requests are recorded as frozen ``SlackCall`` values; responses can be scr
     with FakeSlack() as fake:
         fake.fail_next("chat.postMessage", status=429, retry_after=1)
         fake.respond_with("conversations.info", {"ok": False, "error": "channel_not_found"})
+        fake.slow_next("chat.postMessage", seconds=2)  # answers normally, 2 s late
         ...
         fake.wait_for("chat.postMessage", count=1)
 
@@ -73,10 +74,13 @@ class SlackCall:
 @dataclass
 class _Script:
     status: int
-    payload: dict[str, Any]
+    payload: dict[str, Any] | None
+    """None: the usual answer (after ``delay``)."""
     headers: dict[str, str]
     times: int | None
     """Remaining uses; None for every call until reset."""
+    delay: float = 0.0
+    """Seconds to wait before answering."""
 
 
 def _parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
@@ -240,17 +244,36 @@ class FakeSlack:
             self._teams[bot_token] = {"team_id": team_id, "team": team_name,
                                       "enterprise_id": enterprise_id}  # fmt: skip
 
+    def slow_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """Answer the next ``times`` calls to ``method`` as usual, but ``seconds`` late: the call
+        lands then (it is recorded, and a message is stored, only after the wait), as when
+        Slack is slow and a client gives up before the message exists."""
+        self._script(method, _Script(200, None, {}, times, delay=seconds))
+
     def _script(self, method: str, script: _Script) -> None:
         with self._lock:
             self._scripts.setdefault(method, []).append(script)
 
     # -- serving ---------------------------------------------------------------------------
+    def _take_delay(self, method: str) -> float:
+        """Seconds to hold a call to ``method`` before it takes effect (``slow_next``)."""
+        with self._lock:
+            queue = self._scripts.get(method, [])
+            if not queue or queue[0].payload is not None:
+                return 0.0
+            script = queue[0]
+            if script.times is not None:
+                script.times -= 1
+                if script.times <= 0:
+                    queue.pop(0)
+            return script.delay
+
     def _answer(self, call: SlackCall) -> tuple[int, dict[str, Any] | str, dict[str, str]]:
         with self._lock:
             self._calls.append(call)
             queue = self._scripts.get(call.method, [])
-            if queue:
-                script = queue[0]
+            script = queue[0] if queue else None
+            if script is not None and script.payload is not None:
                 if script.times is not None:
                     script.times -= 1
                     if script.times <= 0:
@@ -357,6 +380,7 @@ class FakeSlack:
         answer: Callable[[SlackCall], tuple[int, dict[str, Any] | str, dict[str, str]]] = (
             self._answer
         )
+        take_delay = self._take_delay
 
         class Handler(BaseHTTPRequestHandler):
             def _handle(self) -> None:
@@ -374,6 +398,9 @@ class FakeSlack:
                     body=MappingProxyType(body),
                     raw_body=raw,
                 )
+                delay = take_delay(call.method)
+                if delay:  # Slack is slow: the call lands (is recorded, takes effect) late
+                    time.sleep(delay)
                 status, payload, headers = answer(call)
                 # The upload URL answers plain text (`OK - <bytes>`); the Web API answers JSON.
                 text = payload if isinstance(payload, str) else json.dumps(payload)

@@ -334,6 +334,8 @@ class ErrorResult:
     message: str
     suggestions: tuple[str, ...] = ()
     share: bool = False
+    channel: str | None = None
+    """A channel id the message names as `#ID`: Slack shows it as a channel link."""
 
     def log_fields(self) -> dict[str, Any]:
         """Query-log columns."""

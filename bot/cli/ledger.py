@@ -151,7 +151,9 @@ def handle_clock(args: argparse.Namespace, runtime: Runtime) -> int:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     from bot.digest.clock import run_clock  # slack_sdk: only for the clock
+    from bot.logs import configure_logging
 
+    configure_logging(runtime.settings)  # a long-running process: its log goes to stdout
     run_clock(runtime, stop, interval_s=args.interval)
     return 0
 

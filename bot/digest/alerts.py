@@ -8,8 +8,14 @@ channel waits until one exists, and a workspace without a token (uninstalled) ge
 Once, not twice: ``claim_budget_alert`` is an insert-or-ignore on (budget, period, threshold),
 so two clocks never both send it. When crossing 100% the 80% alert is claimed too (one message
 says it all). If no channel accepted the message the claim is released and the next tick
-tries again. A process dying between the claim and the post loses that alert (at most once,
-by choice: a missed alert still shows in the digest's budget line, a repeated one is noise).
+tries again; but a post that got no answer (a timeout: it may still land) keeps the claim, and
+so does a process dying between the claim and the post. At most once, by choice: a missed
+alert still shows in the digest's budget line, a repeated one is noise.
+
+The client never sleeps on a long rate limit (``bot.webapi``): a 429 is a failed post,
+retried on a later tick. A channel Slack refuses (``not_in_channel``, ``channel_not_found``,
+``is_archived``) is paused like the digest's (``pause_subscription``): logged once, shown in
+App Home, and no longer tried.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 import prices
 from bot.render.slack import escape
@@ -34,9 +40,10 @@ from bot.store.budgets import (
     period_window,
     release_budget_alert,
 )
-from bot.store.digests import list_subscriptions, subscribed_workspaces
+from bot.store.digests import list_subscriptions, pause_subscription, subscribed_workspaces
 from bot.store.usage import spend_total
 from bot.store.workspace import Workspace
+from bot.webapi import CANNOT_POST
 
 __all__ = ["THRESHOLDS_PCT", "AlertOutcome", "alert_text", "post_budget_alerts"]
 
@@ -56,6 +63,8 @@ class AlertOutcome:
     spent_usd: Decimal
     channels: tuple[str, ...]
     """Channels it was posted to; empty when every post failed (it will be retried)."""
+    unsure: tuple[str, ...] = ()
+    """Channels whose post got no answer: it may have landed, so it is not sent again."""
 
 
 def alert_text(budget: Budget, spent_usd: Decimal, threshold_pct: int, period_start: date) -> str:
@@ -71,15 +80,27 @@ def alert_text(budget: Budget, spent_usd: Decimal, threshold_pct: int, period_st
     )
 
 
-def _post(client: WebClient, channels: list[str], text: str) -> tuple[str, ...]:
-    posted = []
+def _post(
+    runtime: Runtime, ws: Workspace, client: WebClient, channels: list[str], text: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Post to each channel; returns (posted, unsure: no answer, may have landed)."""
+    posted, unsure = [], []
     for channel in channels:
         try:
             client.chat_postMessage(channel=channel, text=text, unfurl_links=False)
             posted.append(channel)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error"))
+            log.warning("budget alert to %s failed: %s (HTTP %s)", channel, error,
+                        exc.response.status_code)  # fmt: skip
+            if error in CANNOT_POST:
+                pause_subscription(runtime.db(), ws, channel, error, runtime.clock())
+                log.warning("paused %s: Slack refuses posts there (%s)", channel, error)
         except (SlackClientError, OSError) as exc:
-            log.warning("budget alert to %s failed: %s", channel, exc)
-    return tuple(posted)
+            log.warning("budget alert to %s got no answer (%s); not sending it again",
+                        channel, exc)  # fmt: skip
+            unsure.append(channel)
+    return tuple(posted), tuple(unsure)
 
 
 def post_budget_alerts(
@@ -108,8 +129,9 @@ def post_budget_alerts(
                 continue  # already sent this period
             for lower in reached[:-1]:
                 claim_budget_alert(db, ws, budget.id, first, lower, now)
-            posted = _post(client, channels, alert_text(budget, spent, top, first))
-            if not posted:
+            text = alert_text(budget, spent, top, first)
+            posted, unsure = _post(runtime, ws, client, channels, text)
+            if not posted and not unsure:
                 release_budget_alert(db, ws, budget.id, first, top)
-            outcomes.append(AlertOutcome(budget.id, first, top, spent, posted))
+            outcomes.append(AlertOutcome(budget.id, first, top, spent, posted, unsure))
     return outcomes

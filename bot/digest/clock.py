@@ -24,6 +24,7 @@ from bot.digest.post import (
     post_due_digests,
 )
 from bot.installations import WorkspaceClients
+from bot.logs import configure_logging
 from bot.runtime import Runtime
 from bot.store.workspaces import expired, forget
 
@@ -43,8 +44,8 @@ class TickReport:
     @property
     def failed(self) -> bool:
         """Whether a digest or an alert could not be posted (they are retried next tick)."""
-        return any(o.status == "failed" for o in self.digests) or any(
-            not a.channels for a in self.alerts
+        return any(o.status in ("failed", "paused") for o in self.digests) or any(
+            not a.channels and not a.unsure for a in self.alerts
         )
 
 
@@ -104,8 +105,9 @@ def run_clock(
 
 def run_once() -> int:
     """``python -m bot.digest``: one tick from the environment; 1 if anything failed."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    runtime = Runtime.start(Settings.from_env(os.environ))
+    settings = Settings.from_env(os.environ)
+    configure_logging(settings)
+    runtime = Runtime.start(settings)
     try:
         report = run_tick(runtime, workspace_clients(runtime), new_clock_id())
     finally:

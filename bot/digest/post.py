@@ -5,12 +5,24 @@ Exactly once, case by case:
 - Two clocks at once: each (channel, day) is claimed in ``digests`` by one atomic upsert under
   ``BEGIN IMMEDIATE`` (``bot.store.digests.claim_digest``); only the winner builds and posts.
 - A restart, or the next day's ticks: a ``posted`` or ``skipped`` row is never claimed again.
-- Slack 429: the client's ``RateLimitErrorRetryHandler`` waits ``Retry-After`` and retries; that
-  is safe because a rate-limited request did nothing.
-- Slack 5xx, ``internal_error``-style answers, timeouts and dropped connections are ambiguous:
-  the message may have been stored. So there is no blind HTTP-level retry. We back off, look
-  for our own message (below), and post again only if it is not there. A digest still failing
-  is marked ``failed`` and the next tick retries it (``claim_digest`` allows up to 5 attempts).
+- Slack 429: a short ``Retry-After`` (at most ``INLINE_RATE_LIMIT_S``) is waited out by the
+  client; a longer one gives up the tick at once (the clock never sleeps on it): the digest is
+  marked ``failed`` with ``not_before`` = now + Retry-After, the attempt is not counted (a
+  rate-limited request did nothing), and a tick after that time posts it.
+- Slack 5xx and ``internal_error``-style answers are ambiguous: the message may have been
+  stored. So there is no blind HTTP-level retry. We back off, look for our own message
+  (below), and post again only if it is not there.
+- No answer at all (the client timed out, the connection dropped): the request may still be
+  on its way, and a look-up now could miss a message that lands a second later and post it
+  twice. So the tick gives up on it and the digest waits ``SETTLE`` (longer than the client
+  timeout) before a later tick looks for it and, only if absent, posts again.
+- A digest still failing is marked ``failed`` and a later tick retries it (``claim_digest``
+  allows up to 5 attempts).
+- A channel Slack refuses (``not_in_channel``, ``channel_not_found``, ``is_archived``) is not
+  retried: its subscription is paused with the reason (App Home shows it) and a warning logged.
+- Before every attempt the clock renews its lease (``renew_digest_claim``): a second clock
+  cannot take over a digest whose clock is still posting, and a clock that lost its claim
+  stops before posting.
 - A crash between Slack accepting the post and ``mark_digest_posted``: the row stays
   ``claimed``. When its lease ends (``DIGEST_LEASE``, 10 minutes) a tick reclaims it with
   ``attempts`` > 1. Every post carries Slack message metadata
@@ -25,8 +37,8 @@ Each workspace's digests are posted with its own bot token: the loops below ask 
 (``bot.installations.WorkspaceClients``) for a client and skip, with a log line, a
 workspace that has none (uninstalled, token revoked).
 
-Residual risk: a single post that takes longer than the lease (10 minutes, far above our
-retry budget of about a minute) could overlap a reclaiming clock.
+Residual risk: a single post that takes longer than the lease (10 minutes) could overlap a
+reclaiming clock; the client timeout (``POST_TIMEOUT_S``, 30 s) keeps every attempt far shorter.
 """
 
 from __future__ import annotations
@@ -59,11 +71,13 @@ from bot.store.digests import (
     mark_digest_failed,
     mark_digest_posted,
     mark_digest_skipped,
+    pause_subscription,
+    renew_digest_claim,
     subscribed_workspaces,
 )
 from bot.store.usage import local_midnight
 from bot.store.workspace import Workspace
-from bot.webapi import web_client
+from bot.webapi import CANNOT_POST, ShortRateLimitRetryHandler, retry_after_s, web_client
 
 __all__ = [
     "METADATA_EVENT",
@@ -84,6 +98,13 @@ METADATA_EVENT = "tokencost_digest"
 """Slack message-metadata ``event_type`` on every digest we post."""
 BACKOFF_S = (2.0, 8.0)
 """Waits before the second and third post attempts within one tick, in seconds."""
+POST_TIMEOUT_S = 30
+"""Seconds the client waits for one Web API answer."""
+INLINE_RATE_LIMIT_S = 5
+"""The longest Retry-After the client waits out inside a tick; longer ones end the attempt."""
+SETTLE = timedelta(seconds=120)
+"""After a post that got no answer, how long before looking for it (and maybe posting again).
+Longer than ``POST_TIMEOUT_S``, so the first attempt has landed or never will."""
 _TRANSIENT = {"internal_error", "fatal_error", "service_unavailable", "request_timeout",
               "ratelimited"}  # fmt: skip
 _HISTORY_PAGES = 10
@@ -102,9 +123,9 @@ class PostOutcome:
     day: date
     status: str
     """``posted``; ``recovered`` (found already posted); ``skipped`` (nothing to report);
-    ``failed`` (retried next tick); ``held`` (another clock has it, or it is done);
-    ``preview`` (dry run, nothing claimed); ``no_token`` (the workspace uninstalled the app or
-    has no installation: not posted)."""
+    ``failed`` (retried by a later tick); ``paused`` (Slack refuses the channel: not retried);
+    ``held`` (another clock has it, or it is done); ``preview`` (dry run, nothing claimed);
+    ``no_token`` (the workspace uninstalled the app or has no installation: not posted)."""
     message_ts: str | None = None
     error: str | None = None
     text: str | None = None
@@ -116,10 +137,13 @@ def new_clock_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def build_post_client(runtime: Runtime, token: str | None = None) -> WebClient:
+def build_post_client(
+    runtime: Runtime, token: str | None = None, timeout: int = POST_TIMEOUT_S
+) -> WebClient:
     """A Web API client for posting (with ``token``, else ``SLACK_BOT_TOKEN``): honours
-    ``SLACK_API_URL``; retries 429 only (see above)."""
-    return web_client(runtime.settings, token, rate_limit_retries=3)
+    ``SLACK_API_URL``; retries short 429s only (see above)."""
+    retry = ShortRateLimitRetryHandler(INLINE_RATE_LIMIT_S, max_retry_count=2)
+    return web_client(runtime.settings, token, timeout=timeout, retry_handler=retry)
 
 
 def find_posted_digest(
@@ -149,11 +173,43 @@ def find_posted_digest(
     return None
 
 
-def _transient(exc: Exception) -> bool:
-    if isinstance(exc, SlackApiError):
-        status = exc.response.status_code
-        return status >= 500 or status == 429 or exc.response.get("error") in _TRANSIENT
-    return isinstance(exc, OSError | SlackClientError)  # timeouts, resets, URLError
+class _Later(Exception):
+    """Give up this tick: retry no earlier than ``not_before``."""
+
+    def __init__(self, reason: str, not_before: datetime, refund: bool) -> None:
+        super().__init__(reason)
+        self.reason, self.not_before, self.refund = reason, not_before, refund
+
+
+class _ClaimLost(Exception):
+    """Another clock holds the digest now: do not post."""
+
+
+def _transient(exc: SlackApiError) -> bool:
+    """A Slack answer that failed but may succeed on a second try within the tick."""
+    return exc.response.status_code >= 500 or exc.response.get("error") in _TRANSIENT
+
+
+def _renew(runtime: Runtime, claim: DigestClaim) -> None:
+    if not renew_digest_claim(runtime.db(), claim, runtime.clock()):
+        raise _ClaimLost
+
+
+def _attempt(runtime: Runtime, client: WebClient, claim: DigestClaim,
+             message: tuple[str, list[dict[str, Any]]]) -> str:  # fmt: skip
+    """One post; a rate limit or a missing answer becomes `_Later` (no retry in this tick)."""
+    _renew(runtime, claim)
+    try:
+        return send_digest_message(client, claim, *message)
+    except SlackApiError as exc:
+        wait = retry_after_s(exc)
+        if wait is None:
+            raise
+        reason = f"slack: rate limited, Retry-After {wait} s"
+        raise _Later(reason, runtime.clock() + timedelta(seconds=wait), refund=True) from exc
+    except (SlackClientError, OSError) as exc:  # no answer: the post may still land
+        reason = f"no answer from Slack ({_reason(exc)}); looking again after {SETTLE}"
+        raise _Later(reason, runtime.clock() + SETTLE, refund=False) from exc
 
 
 def send_digest_message(
@@ -178,6 +234,7 @@ def send_digest_message(
 
 
 def _post_with_retries(
+    runtime: Runtime,
     client: WebClient,
     claim: DigestClaim,
     message: tuple[str, list[dict[str, Any]]],
@@ -189,16 +246,18 @@ def _post_with_retries(
         if attempt:
             sleep(BACKOFF_S[attempt - 1])
             # The failed attempt may have reached Slack: look before posting again.
+            _renew(runtime, claim)
             found = find_posted_digest(client, claim.channel_id, claim.client_msg_id, oldest)
             if found:
                 return found
         try:
-            return send_digest_message(client, claim, *message)
-        except (SlackClientError, OSError) as exc:
+            return _attempt(runtime, client, claim, message)
+        except SlackApiError as exc:
             if not _transient(exc):
                 raise
             last = exc
-            log.warning("digest %s %s attempt failed: %s", claim.channel_id, claim.day, exc)
+            log.warning("digest %s %s attempt failed: %s", claim.channel_id, claim.day,
+                        _reason(exc))  # fmt: skip
     raise last if last is not None else RuntimeError("no post attempt was made")
 
 
@@ -235,15 +294,40 @@ def post_digest(
         if digest is None:
             mark_digest_skipped(db, claim, "nothing to report", runtime.clock())
             return PostOutcome(channel, day, "skipped")
-        ts = _post_with_retries(client, claim, render_digest(digest), oldest, sleep)
-    except Exception as exc:  # any failure: record it, retry next tick, keep the clock alive
-        if not isinstance(exc, SlackClientError | OSError):
-            log.exception("digest %s %s failed", channel, day)
+        ts = _post_with_retries(runtime, client, claim, render_digest(digest), oldest, sleep)
+    except _ClaimLost:
+        log.warning("digest %s %s: another clock took the claim; not posting", channel, day)
+        return PostOutcome(channel, day, "held")
+    except _Later as exc:
+        mark_digest_failed(db, claim, exc.reason, exc.not_before, refund=exc.refund)
+        log.warning("digest %s %s: %s; retrying after %s", channel, day, exc.reason,
+                    exc.not_before.isoformat(timespec="seconds"))  # fmt: skip
+        return PostOutcome(channel, day, "failed", error=exc.reason)
+    except SlackApiError as exc:
+        if exc.response.get("error") not in CANNOT_POST:
+            return _failed(runtime, claim, exc)
         reason = _reason(exc)
         mark_digest_failed(db, claim, reason)
-        return PostOutcome(channel, day, "failed", error=reason)
+        pause_subscription(
+            db, claim.workspace, channel, str(exc.response.get("error")), runtime.clock()
+        )
+        log.warning("digest %s: Slack refuses posts there (%s); paused until `digest on` is "
+                    "typed in the channel", channel, reason)  # fmt: skip
+        return PostOutcome(channel, day, "paused", error=reason)
+    except Exception as exc:  # any failure: record it, retry next tick, keep the clock alive
+        return _failed(runtime, claim, exc)
     mark_digest_posted(db, claim, ts, runtime.clock())
     return PostOutcome(channel, day, "posted", message_ts=ts)
+
+
+def _failed(runtime: Runtime, claim: DigestClaim, exc: Exception) -> PostOutcome:
+    """Record a failed attempt (retried by a later tick) and say so."""
+    channel, day = claim.channel_id, claim.day
+    if not isinstance(exc, SlackClientError | OSError):
+        log.exception("digest %s %s failed", channel, day)
+    reason = _reason(exc)
+    mark_digest_failed(runtime.db(), claim, reason)
+    return PostOutcome(channel, day, "failed", error=reason)
 
 
 def post_due_digests(

@@ -139,6 +139,15 @@ def _no_channel(cmd: DigestCommand, resolvable: bool) -> ErrorResult:
                   f"{cmd.action}` inside it, or give its id (like C0123ABC).")  # fmt: skip
 
 
+def _cannot_post(channel: str, problem: str) -> ErrorResult:
+    """The refusal of ``digest on`` in a channel the bot cannot post to."""
+    if problem == "is_archived":
+        template = "{} is archived; choose another channel for the digest."
+    else:  # not_in_channel, channel_not_found (a private channel the bot is not in)
+        template = "I'm not in {}: invite me (`/invite @tokencost`) or choose another channel."
+    return ErrorResult(template.format(f"#{channel}"), channel=channel)
+
+
 def run_digest(
     cmd: DigestCommand,
     runtime: Runtime,
@@ -146,8 +155,13 @@ def run_digest(
     channel_id: str | None,
     user_id: str | None,
     resolve_channel: Callable[[str], str | None] | None = None,
+    check_channel: Callable[[str], str | None] | None = None,
 ) -> DigestResult | ErrorResult:
     """``digest on [#channel] [at HH:MM] [Area/City]``, ``off``, ``preview``, ``status``.
+
+    ``digest on`` first asks ``check_channel`` (the Slack edge: ``conversations.info``) whether
+    the bot can post there; a reason (``not_in_channel``, ``channel_not_found``,
+    ``is_archived``) refuses it with a sentence instead of a digest that could never arrive.
 
     Subscriptions are keyed by channel id: a ``#name`` needs ``resolve_channel`` (the Slack edge
     looks it up); without one, run the command in the channel itself or give its id (in any
@@ -175,6 +189,9 @@ def run_digest(
         was_on = disable_subscription(runtime.db(), ws, channel, now)
         return DigestResult("off", channel, was_on=was_on, share=cmd.share)
     if cmd.action == "on":
+        problem = check_channel(channel) if check_channel else None
+        if problem:
+            return _cannot_post(channel, problem)
         try:
             sub = set_subscription(runtime.db(), ws, channel, cmd.time or DEFAULT_DIGEST_TIME,
                                    cmd.tz or runtime.settings.timezone, user_id, now)  # fmt: skip

@@ -22,7 +22,7 @@ from sqlite_utils import Database
 import prices
 from bot.errors import BotError
 from bot.ledger.fields import UsageEvent
-from bot.store.usage import InsertResult, UsageRow, insert_usage
+from bot.store.usage import InsertResult, UsageRow, insert_usage, row_limit_problem
 from bot.store.workspace import Workspace
 
 __all__ = ["PricedBatch", "UsageRefused", "price_event", "price_events", "record_events"]
@@ -122,9 +122,16 @@ def price_events(
             model = models.get(event.model)
             if model is None:
                 model = models[event.model] = catalog.get(event.model)
-            rows.append(price_event(catalog, event, source, model))
+            row = price_event(catalog, event, source, model)
         except prices.PricesError as exc:
             errors.append((index, exc.message))
+            continue
+        too_big = row_limit_problem(row.input_tokens, row.output_tokens, row.cached_input_tokens,
+                                    row.cost_usd)  # fmt: skip
+        if too_big:
+            errors.append((index, too_big[0].upper() + too_big[1:]))
+        else:
+            rows.append(row)
     if errors:
         raise UsageRefused(sorted(errors))
     return PricedBatch(tuple(rows), sum((row.cost_usd for row in rows), Decimal(0)))

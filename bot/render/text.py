@@ -234,6 +234,20 @@ def _faq_miss(res: r.FaqMissResult, s: Style) -> Parts:
     return Parts("", body, None, ["Ask one of them, or type `help`."])
 
 
+def _error(result: r.ErrorResult, s: Style) -> Parts:
+    """An error: its sentence, what the user may have meant, and the hint to `help`."""
+    notes = []
+    repeated = any(x in result.message for x in result.suggestions)
+    if result.suggestions and not repeated and "Did you mean" not in result.message:
+        notes.append("Did you mean: " + ", ".join(s.esc(x) for x in result.suggestions))
+    if "`help`" not in result.message:
+        notes.append("Type `help` for examples.")
+    message = s.esc(result.message)
+    if result.channel:
+        message = message.replace(f"#{result.channel}", s.channel(result.channel))
+    return Parts("", [message], None, notes)
+
+
 def parts_of(result: AnyResult, s: Style) -> Parts:
     """The parts of any result, styled."""
     if isinstance(result, LEDGER_RESULTS):
@@ -255,13 +269,7 @@ def parts_of(result: AnyResult, s: Style) -> Parts:
             lines = [s.esc(result.note)] if result.note else []
             return Parts("tokencost help", lines + s.esc(result.text).splitlines())
         case r.ErrorResult():
-            notes = []
-            repeated = any(x in result.message for x in result.suggestions)
-            if result.suggestions and not repeated and "Did you mean" not in result.message:
-                notes.append("Did you mean: " + ", ".join(s.esc(x) for x in result.suggestions))
-            if "`help`" not in result.message:
-                notes.append("Type `help` for examples.")
-            return Parts("", [s.esc(result.message)], None, notes)
+            return _error(result, s)
         case r.FaqResult():
             notes = (
                 ["Related: " + " · ".join(s.esc(q) for _i, q in result.related)]

@@ -1,6 +1,6 @@
 """`tokencost serve`: pick the mode from the settings and run the bot.
 
-Socket Mode when `SLACK_APP_TOKEN` is set (local, no public URL); HTTP mode behind gunicorn
+Socket Mode when `SLACK_APP_TOKEN` is set (local, no public URL); HTTP mode behind uvicorn
 when `SLACK_BOT_TOKEN` + `SLACK_SIGNING_SECRET` (or OAuth credentials) are set; with neither,
 say so and return so the caller can start the console.
 """
@@ -12,9 +12,10 @@ import sys
 from typing import TextIO
 
 from bot.config import Settings
+from bot.logs import configure_logging
 from bot.runtime import Runtime
 from bot.slack.app import build_app
-from bot.slack.ingest import make_usage_route
+from bot.slack.ingest import MAX_BODY_BYTES, make_usage_route
 from bot.slack.server import Route, TokencostWSGI, serve_http
 
 __all__ = ["build_wsgi", "http_threads", "serve"]
@@ -30,13 +31,15 @@ def build_wsgi(runtime: Runtime) -> TokencostWSGI:
 
 
 def http_threads(settings: Settings) -> int:
-    """gunicorn gthread threads for HTTP mode (`WEB_CONCURRENCY` x 4, at least 4)."""
+    """Worker threads for HTTP mode (`WEB_CONCURRENCY` x 4, at least 4)."""
     return max(4, settings.web_workers * 4)
 
 
 def serve(runtime: Runtime, out: TextIO = sys.stderr) -> bool:
     """Run Slack-facing mode until stopped; returns False (at once) in console mode."""
     settings = runtime.settings
+    if settings.mode != "console":
+        configure_logging(settings)
     if settings.mode == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -50,7 +53,13 @@ def serve(runtime: Runtime, out: TextIO = sys.stderr) -> bool:
             "GET /healthz" + (", GET /slack/install" if settings.oauth else ""),
             file=out,
         )
-        serve_http(build_wsgi(runtime), settings.port, threads=http_threads(settings))
+        serve_http(
+            build_wsgi(runtime),
+            settings.port,
+            threads=http_threads(settings),
+            timeout_s=settings.http_timeout_s,
+            body_caps={"/usage": MAX_BODY_BYTES},
+        )
         return True
     print(
         "tokencost: no Slack credentials (set SLACK_APP_TOKEN + SLACK_BOT_TOKEN for Socket Mode, "

@@ -1,40 +1,98 @@
-"""The HTTP server: Slack at `/slack/events`, OAuth install pages, usage ingestion, health.
+"""The HTTP surface: Slack at `/slack/events`, OAuth install pages, usage ingestion, health.
 
-A small WSGI router in front of Bolt's WSGI adapter, served by gunicorn (gthread workers) in
-production; Bolt's own development server (`app.start()`) is never used.
+A small WSGI router in front of Bolt's WSGI adapter. In production it runs in the thread pool
+of `bot.slack.asgi` (uvicorn reads every request first, with timeouts and body caps); Bolt's
+own development server (`app.start()`) is never used.
+
+Before Bolt sees a Slack request, `_slack_problem` refuses what Bolt would choke on before its
+signature check (a timestamp that is not a number, a body that is not UTF-8, JSON that is not
+JSON): 400 with one log line, never a 500 with a traceback. A store that stays locked past its
+busy timeout is 503 with Retry-After, on every route.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.runtime import Runtime
+from bot.slack.access import request_team
+from bot.slack.listeners.guard import log_incident
+from bot.store.db import is_busy_error
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["Route", "TokencostWSGI", "serve_http"]
+__all__ = ["BUSY_RETRY_AFTER_S", "Route", "TokencostWSGI", "json_response", "serve_http"]
 
 log = logging.getLogger("tokencost.http")
 
 #: A plain route: (environ) -> (status code, headers, body bytes).
 Route = Callable[["WSGIEnvironment"], tuple[int, list[tuple[str, str]], bytes]]
 
+BUSY_RETRY_AFTER_S = 2
+"""Retry-After (seconds) on a 503 because the database stayed locked."""
+
 _REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 401: "Unauthorized",
             404: "Not Found", 405: "Method Not Allowed", 413: "Content Too Large",
-            500: "Internal Server Error"}  # fmt: skip
+            500: "Internal Server Error", 503: "Service Unavailable"}  # fmt: skip
 
 
 def json_response(status: int, payload: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
     """A JSON response triple for a `Route`."""
     body = json.dumps(payload).encode()
     return status, [("Content-Type", "application/json")], body
+
+
+def busy_response() -> tuple[int, list[tuple[str, str]], bytes]:
+    """503 with Retry-After: the store is busy; nothing was done, the client may retry."""
+    status, headers, body = json_response(
+        503, {"error": "The database is busy; nothing was stored. Retry shortly."}
+    )
+    return status, [*headers, ("Retry-After", str(BUSY_RETRY_AFTER_S))], body
+
+
+def _json_object(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return False
+
+
+def _slack_problem(environ: WSGIEnvironment) -> str | None:
+    """Why a POST to Slack's path cannot be a Slack request, or None; notes its team.
+
+    Reads the body and puts it back (`wsgi.input`) for Bolt. Mirrors what Bolt parses before
+    it checks the signature (`slack_bolt.request.payload_utils.parse_body`).
+    """
+    length = str(environ.get("CONTENT_LENGTH") or "0")
+    raw = environ["wsgi.input"].read(int(length)) if length.isdigit() else b""
+    environ["wsgi.input"] = io.BytesIO(raw)
+    environ["CONTENT_LENGTH"] = str(len(raw))
+    stamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")
+    if stamp is not None and not str(stamp).strip().isdigit():
+        return "X-Slack-Request-Timestamp is not a number"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "the body is not UTF-8"
+    content_type = str(environ.get("CONTENT_TYPE") or "")
+    if text and (content_type.startswith("application/json") or text.startswith("{")):
+        if not _json_object(text):
+            return "the body is not a JSON object"
+    elif "payload" in text:
+        payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
+        if payload is not None and not _json_object(payload):
+            return "the payload field is not a JSON object"
+    environ["tokencost.team"] = request_team(raw, content_type)
+    return None
 
 
 class TokencostWSGI:
@@ -53,7 +111,11 @@ class TokencostWSGI:
         path = str(environ.get("PATH_INFO", "/"))
         route = self.routes.get((method, path))
         if route is None and path.startswith("/slack/"):
-            return self.bolt(environ, start_response)
+            problem = _slack_problem(environ) if method == "POST" else None
+            if problem is None:
+                return self.bolt(environ, start_response)
+            environ["tokencost.reason"] = problem
+            route = lambda _environ: json_response(400, {"error": problem})  # noqa: E731
         if route is None:
             known = {p for (_, p) in self.routes}
             status, headers, body = json_response(
@@ -61,37 +123,38 @@ class TokencostWSGI:
                 {"error": "method not allowed" if path in known else "not found"},
             )
         else:
-            try:
-                status, headers, body = route(environ)
-            except Exception:
-                log.exception("route %s %s failed", method, path)
-                status, headers, body = json_response(500, {"error": "internal error"})
+            status, headers, body = self._run(route, environ, f"{method} {path}")
         start_response(f"{status} {_REASONS.get(status, '')}".strip(), headers)
         return [body]
 
+    @staticmethod
+    def _run(route: Route, environ: WSGIEnvironment, where: str) -> tuple[
+        int, list[tuple[str, str]], bytes
+    ]:  # fmt: skip
+        try:
+            return route(environ)
+        except Exception as exc:
+            if is_busy_error(exc):
+                environ["tokencost.reason"] = "database busy"
+                return busy_response()
+            ref = log_incident(where, exc)
+            return json_response(500, {"error": f"internal error (ref {ref})"})
 
-def serve_http(wsgi: WSGIApplication, port: int, threads: int = 8, host: str = "0.0.0.0") -> None:
-    """Serve with gunicorn in this process: one worker (SQLite, one catalog), gthread threads.
+
+def serve_http(
+    wsgi: WSGIApplication,
+    port: int,
+    threads: int = 8,
+    host: str = "0.0.0.0",
+    timeout_s: float = 10.0,
+    body_caps: Mapping[str, int] | None = None,
+) -> None:
+    """Serve `wsgi` with uvicorn in this process until SIGTERM (see `bot.slack.asgi`).
 
     `wsgi` is normally a `TokencostWSGI`; any WSGI app is accepted so a benchmark can serve a
     bare Bolt app with exactly the same server settings (bench/ack.py)."""
-    from gunicorn.app.base import BaseApplication
+    from bot.slack.asgi import HttpLimits, WSGIBridge, run_uvicorn
 
-    class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", 1)
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", threads)
-            self.cfg.set("timeout", 30)
-            self.cfg.set("keepalive", 5)
-            self.cfg.set("accesslog", None)
-            # No ~/.gunicorn/gunicorn.ctl: one shared path per user, so a second server on the
-            # same host (a test, a benchmark) would unlink the first one's socket.
-            if "control_socket_disable" in self.cfg.settings:  # gunicorn >= 25.1
-                self.cfg.set("control_socket_disable", True)
-
-        def load(self) -> WSGIApplication:
-            return wsgi
-
-    _Gunicorn().run()
+    limits = HttpLimits(threads=threads, timeout_s=timeout_s, body_caps=dict(body_caps or {}),
+                        queue=max(64, threads * 8))  # fmt: skip
+    run_uvicorn(WSGIBridge(wsgi, limits), host, port)

@@ -19,6 +19,7 @@ ISO 8601 UTC text, so string order is time order; money goes in and out as ``Dec
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -39,9 +40,11 @@ __all__ = [
     "StoreError",
     "connect",
     "decimal_text",
+    "forget_event",
     "format_utc",
     "from_nanousd",
     "immediate_transaction",
+    "is_busy_error",
     "mark_event_seen",
     "open_db",
     "parse_utc",
@@ -78,16 +81,31 @@ def _enable_wal(db: Database, attempts: int = 50) -> None:
             time.sleep(0.02 * (attempt + 1))
 
 
+def _private_file(path: Path) -> None:
+    """Create the database file (and its folder) readable by its owner only: it holds OAuth
+    bot tokens and what people asked. A file that exists with wider rights is narrowed (SQLite
+    gives its -wal and -shm files the same rights as the database file)."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+        path.parent.chmod(0o700)  # mkdir's mode is filtered by the umask
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
+
+
 def connect(path: str | Path) -> Database:
     """Open the SQLite file at ``path`` without migrating it (``open_db`` is the usual entry).
 
-    Creates the parent directory, turns on WAL mode for files and foreign keys for every
-    connection. ``":memory:"`` gives a private in-memory database.
+    Creates the file private (0600) in a private folder (0700) when they do not exist, turns
+    on WAL mode for files and foreign keys for every connection. ``":memory:"`` gives a
+    private in-memory database.
     """
     if str(path) == ":memory:":
         db = Database(memory=True, execute_plugins=False)
     else:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        _private_file(Path(path))
         db = Database(path, execute_plugins=False)
         # WAL lets the web process read while the clock writes: https://sqlite.org/wal.html
         _enable_wal(db)
@@ -174,7 +192,23 @@ def mark_event_seen(db: Database, ws: Workspace, event_id: str, now: datetime) -
     return cursor.rowcount == 1
 
 
+def forget_event(db: Database, ws: Workspace, event_id: str) -> bool:
+    """Drop ``ws``'s Slack ``event_id`` whose handling failed, so Slack's retry is answered."""
+    cursor = db.execute(
+        "DELETE FROM seen_events WHERE event_id = ? AND team_id = ? AND enterprise_id = ?",
+        [event_id, *ws.params()],
+    )
+    return cursor.rowcount == 1
+
+
 def prune_seen_events(db: Database, now: datetime, ttl: timedelta = SEEN_EVENTS_TTL) -> int:
     """Delete event ids received more than ``ttl`` before ``now``; return how many went."""
     cursor = db.execute("DELETE FROM seen_events WHERE received_utc < ?", [format_utc(now - ttl)])
     return cursor.rowcount
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite giving up on a lock ("database is locked" / "busy"), which a
+    caller should answer as "try again shortly" (HTTP 503), not as a bug."""
+    message = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in message or "busy" in message)

@@ -8,6 +8,12 @@ the digest reports on (yesterday, for a morning digest). Posting is guarded by a
   is older than ``lease`` (its clock crashed). A ``posted`` or ``skipped`` row is never claimed.
 - The winner posts, then ``mark_digest_posted`` / ``mark_digest_failed`` /
   ``mark_digest_skipped``; these only succeed for the holder of the claim.
+- While posting, the holder renews its lease (``renew_digest_claim``) before every attempt,
+  so a second clock cannot take a claim whose holder is still at work.
+- A failure may carry ``not_before``: a post that timed out (it may still land) or a rate
+  limit waits until then, and no clock claims the row earlier.
+- A channel that cannot be posted to is paused (``pause_subscription``) with its reason, shown
+  in App Home, until ``digest on`` is typed there again.
 
 Subscriptions and claims belong to a workspace: a channel id is only ever looked up among the
 asking workspace's own subscriptions, so another workspace's channel reads as unknown (and a
@@ -47,6 +53,8 @@ __all__ = [
     "mark_digest_failed",
     "mark_digest_posted",
     "mark_digest_skipped",
+    "pause_subscription",
+    "renew_digest_claim",
     "set_subscription",
     "subscribed_workspaces",
 ]
@@ -71,6 +79,9 @@ class DigestSubscription:
     enabled: bool
     created_by: str | None
     updated_utc: datetime
+    paused_reason: str | None = None
+    """Why the bot stopped posting here (Slack's error, e.g. ``not_in_channel``), or None."""
+    paused_utc: datetime | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -87,6 +98,8 @@ def _subscription_from_row(row: dict[str, Any]) -> DigestSubscription:
         enabled=bool(row["enabled"]),
         created_by=row["created_by"],
         updated_utc=parse_utc(row["updated_utc"]),
+        paused_reason=row.get("paused_reason"),
+        paused_utc=_optional_time(row.get("paused_utc")),
     )
 
 
@@ -113,7 +126,8 @@ def set_subscription(
         " timezone, enabled, created_by, updated_utc) VALUES (?, ?, ?, ?, ?, 1, ?, ?)"
         " ON CONFLICT (team_id, enterprise_id, channel_id) DO UPDATE SET"
         " local_time = excluded.local_time, timezone = excluded.timezone, enabled = 1,"
-        " created_by = excluded.created_by, updated_utc = excluded.updated_utc",
+        " created_by = excluded.created_by, updated_utc = excluded.updated_utc,"
+        " paused_reason = NULL, paused_utc = NULL",
         [*ws.params(), channel_id, local_time, timezone, created_by, format_utc(now)],
     )
     subscription = get_subscription(db, ws, channel_id)
@@ -152,6 +166,21 @@ def subscribed_workspaces(db: Database) -> list[Workspace]:
         " ORDER BY team_id, enterprise_id"
     )
     return [Workspace(row["team_id"], row["enterprise_id"]) for row in rows]
+
+
+def pause_subscription(
+    db: Database, ws: Workspace, channel_id: str, reason: str, now: datetime
+) -> bool:
+    """Stop posting to a channel Slack refuses (``reason``: its error); True if it was on.
+
+    The digest and budget alerts skip it from now on; App Home shows the reason; ``digest on``
+    in the channel turns it back on."""
+    cursor = db.execute(
+        "UPDATE digest_subscriptions SET enabled = 0, paused_reason = ?, paused_utc = ?,"
+        f" updated_utc = ? WHERE {SCOPE} AND channel_id = ? AND enabled = 1",
+        [reason[:100], format_utc(now), format_utc(now), *ws.params(), channel_id],
+    )
+    return cursor.rowcount == 1
 
 
 def disable_subscription(db: Database, ws: Workspace, channel_id: str, now: datetime) -> bool:
@@ -234,7 +263,8 @@ _CLAIM = (
     " ON CONFLICT (team_id, enterprise_id, channel_id, day) DO UPDATE SET status = 'claimed',"
     " claimed_by = excluded.claimed_by, claimed_utc = excluded.claimed_utc,"
     " attempts = digests.attempts + 1"
-    " WHERE digests.attempts < :max_attempts AND (digests.status = 'failed'"
+    " WHERE digests.attempts < :max_attempts AND ((digests.status = 'failed'"
+    " AND (digests.not_before_utc IS NULL OR digests.not_before_utc <= :now))"
     " OR (digests.status = 'claimed' AND digests.claimed_utc < :stale_before))"
     " RETURNING attempts, client_msg_id"
 )
@@ -295,12 +325,30 @@ def mark_digest_posted(db: Database, claim: DigestClaim, message_ts: str, now: d
     )
 
 
-def mark_digest_failed(db: Database, claim: DigestClaim, error: str) -> bool:
-    """Release the claim as failed, so the next tick retries; ``error`` is a short, safe reason.
+def renew_digest_claim(db: Database, claim: DigestClaim, now: datetime) -> bool:
+    """Extend the holder's lease to ``now`` + lease; False if the claim was lost meanwhile."""
+    return _finish(db, claim, "claimed_utc = ?", [format_utc(now)])
 
+
+def mark_digest_failed(
+    db: Database,
+    claim: DigestClaim,
+    error: str,
+    not_before: datetime | None = None,
+    refund: bool = False,
+) -> bool:
+    """Release the claim as failed, so a later tick retries; ``error`` is a short, safe reason.
+
+    ``not_before``: no clock retries before then (a post that may still land, a rate limit).
+    ``refund``: the attempt did nothing (a 429), so it does not count toward ``max_attempts``.
     The attempt's time is its ``claimed_utc``.
     """
-    return _finish(db, claim, "status = 'failed', last_error = ?", [error[:500]])
+    return _finish(
+        db,
+        claim,
+        "status = 'failed', last_error = ?, not_before_utc = ?, attempts = attempts - ?",
+        [error[:500], None if not_before is None else format_utc(not_before), int(refund)],
+    )
 
 
 def mark_digest_skipped(db: Database, claim: DigestClaim, reason: str, now: datetime) -> bool:
@@ -311,6 +359,16 @@ def mark_digest_skipped(db: Database, claim: DigestClaim, reason: str, now: date
         "status = 'skipped', posted_utc = ?, last_error = ?",
         [format_utc(now), reason[:500]],
     )
+
+
+def _waiting(db: Database, ws: Workspace, channel_id: str, day: date, now: datetime) -> bool:
+    """Whether a failed digest must still wait (its ``not_before_utc`` is after ``now``)."""
+    rows = list(db.query(
+        f"SELECT not_before_utc FROM digests WHERE {SCOPE} AND channel_id = ? AND day = ?",
+        [*ws.params(), channel_id, day.isoformat()],
+    ))  # fmt: skip
+    gate = rows[0]["not_before_utc"] if rows else None
+    return gate is not None and gate > format_utc(now)
 
 
 @dataclass(frozen=True)
@@ -336,7 +394,10 @@ def due_digests(
         record = get_digest(db, ws, subscription.channel_id, day)
         if (
             record is None
-            or record.status == "failed"
+            or (
+                record.status == "failed"
+                and not _waiting(db, ws, subscription.channel_id, day, now)
+            )
             or (
                 record.status == "claimed"
                 and record.claimed_utc is not None

@@ -192,6 +192,22 @@ def m004_scope_rows_by_workspace(db: Database) -> None:
     scope_rows_by_workspace(db)
 
 
+_M005_DELIVERY = (
+    # A digest attempt that may still land (a timeout) or was rate-limited waits until then.
+    "ALTER TABLE digests ADD COLUMN not_before_utc TEXT",
+    # A channel the bot cannot post to (not_in_channel, channel_not_found, is_archived) is
+    # paused with the reason, for App Home, until `digest on` is typed there again.
+    "ALTER TABLE digest_subscriptions ADD COLUMN paused_reason TEXT",
+    "ALTER TABLE digest_subscriptions ADD COLUMN paused_utc TEXT",
+)
+
+
+@MIGRATIONS()
+def m005_add_delivery_state(db: Database) -> None:
+    """Add the retry gate of a digest and the pause reason of a subscription (issue 11)."""
+    _run(db, _M005_DELIVERY)
+
+
 def apply(db: Database, *, stop_before: str | None = None) -> list[str]:
     """Apply the pending migrations and return their names (empty when up to date).
 

@@ -8,7 +8,13 @@ Money in the ledger is stored twice, on purpose:
   fast over millions of rows (SQLite sums integers exactly; TEXT would be summed as floats).
   Catalog prices with at most 3 decimals per MTok make it exact; finer prices round half-even
   to the nano-dollar, an error under $0.0005 per million rows, far below display precision.
-  An int64 of nano-USD holds $9.2 billion, so a SUM cannot overflow for any plausible ledger.
+
+Sums never overflow (issue 11: 14 rows of a trillion o1-pro tokens overflowed SQLite's int64
+``SUM`` and broke every budget and digest). A row is capped (``MAX_ROW_TOKENS`` per token
+column, ``MAX_ROW_COST_USD``), and every sum is taken in two integer parts in SQL, the quotient
+and the remainder by ``_SPLIT`` (1e9), joined exactly in Python. With the caps, each part of a
+sum stays below 2^63 for any window of fewer than 9.2 billion rows (``SUM_EXACT_ROWS``), so the
+totals are exact at any size a ledger can reach, and still come from the covering index.
 
 Every read and write names the ``Workspace`` whose ledger it is; an idempotency key is unique
 within one workspace's ledger. Windows are half-open ``[start, end)`` over ``occurred_utc``, and
@@ -30,7 +36,10 @@ from bot.store.db import StoreError, decimal_text, format_utc, from_nanousd, to_
 from bot.store.workspace import SCOPE, Workspace
 
 __all__ = [
+    "MAX_ROW_COST_USD",
+    "MAX_ROW_TOKENS",
     "SOURCES",
+    "SUM_EXACT_ROWS",
     "DaySpend",
     "InsertResult",
     "SpendGroup",
@@ -48,6 +57,29 @@ __all__ = [
 
 SOURCES = frozenset({"http", "slack", "cli", "csv"})
 """Where a usage row was reported from."""
+
+MAX_ROW_TOKENS = 10**12
+"""Most tokens in one column of one ledger row (a trillion; a busy year of a large app)."""
+MAX_ROW_COST_USD = Decimal(10_000_000)
+"""Most one ledger row may cost, in USD; larger usage is reported in several rows."""
+_SPLIT = 10**9
+"""Sums are taken as SUM(v / _SPLIT) and SUM(v % _SPLIT): each part of a row is below 1e9
+(tokens <= 1e12, cost <= 1e16 nano-USD), so neither part of a sum reaches 2^63 before ..."""
+SUM_EXACT_ROWS = (2**63 - 1) // _SPLIT
+"""... this many rows in one window (9.2 billion): the stated bound of exact sums."""
+
+
+def row_limit_problem(input_tokens: int, output_tokens: int, cached_input_tokens: int,
+                      cost_usd: Decimal) -> str | None:  # fmt: skip
+    """The sentence refusing a row over the ledger's caps, or None when it fits."""
+    biggest = max(input_tokens, output_tokens, cached_input_tokens)
+    if biggest > MAX_ROW_TOKENS:
+        return (f"{biggest:,} tokens is over the ledger's limit of {MAX_ROW_TOKENS:,} per row; "
+                "report it in smaller parts.")  # fmt: skip
+    if cost_usd.is_finite() and cost_usd > MAX_ROW_COST_USD:
+        return (f"that usage would cost ${cost_usd:,.2f}, over the ledger's limit of "
+                f"${MAX_ROW_COST_USD:,.0f} per row; report it in smaller parts.")  # fmt: skip
+    return None
 
 
 @dataclass(frozen=True)
@@ -107,6 +139,10 @@ def _row_problems(index: int, row: UsageRow) -> list[str]:
             problems.append(f"{where}: {name} must not be negative")
     if not row.cost_usd.is_finite() or row.cost_usd < 0:
         problems.append(f"{where}: cost_usd must be a non-negative amount")
+    too_big = row_limit_problem(row.input_tokens, row.output_tokens, row.cached_input_tokens,
+                                row.cost_usd)  # fmt: skip
+    if too_big:
+        problems.append(f"{where}: {too_big}")
     if row.occurred_utc.tzinfo is None:
         problems.append(f"{where}: the timestamp needs a timezone")
     if row.source not in SOURCES:
@@ -199,11 +235,26 @@ class SpendGroup:
     output_tokens: int
 
 
-_SUMS = (
-    "COALESCE(SUM(cost_nanousd), 0) AS nanousd, COUNT(usage.id) AS n,"
-    " COALESCE(SUM(input_tokens), 0) AS input_tokens,"
-    " COALESCE(SUM(output_tokens), 0) AS output_tokens"
-)
+def _split_sum(column: str, alias: str) -> str:
+    return (f"COALESCE(SUM({column} / {_SPLIT}), 0) AS {alias}_hi,"
+            f" COALESCE(SUM({column} % {_SPLIT}), 0) AS {alias}_lo")  # fmt: skip
+
+
+_SUMS = ", ".join([
+    _split_sum("cost_nanousd", "nanousd"), "COUNT(usage.id) AS n",
+    _split_sum("input_tokens", "input_tokens"), _split_sum("output_tokens", "output_tokens"),
+])  # fmt: skip
+
+
+def _total(row: Any, alias: str) -> int:
+    """An exact sum from its two SQL parts (Python ints do not overflow)."""
+    return int(row[f"{alias}_hi"]) * _SPLIT + int(row[f"{alias}_lo"])
+
+
+def _sums(row: Any) -> tuple[Decimal, int, int, int]:
+    """(cost, rows, input tokens, output tokens) of a `_SUMS` result row."""
+    return (from_nanousd(_total(row, "nanousd")), row["n"], _total(row, "input_tokens"),
+            _total(row, "output_tokens"))  # fmt: skip
 
 
 def _window(
@@ -223,9 +274,7 @@ def spend_total(
     """Sum ``ws``'s spend with ``start <= occurred_utc < end``; ``tag`` None or '' is every tag."""
     where, params = _window(ws, start, end, tag)
     row = next(db.query(f"SELECT {_SUMS} FROM usage WHERE {where}", params))
-    return SpendTotal(
-        from_nanousd(row["nanousd"]), row["n"], row["input_tokens"], row["output_tokens"]
-    )
+    return SpendTotal(*_sums(row))
 
 
 def _spend_by(
@@ -233,17 +282,13 @@ def _spend_by(
 ) -> list[SpendGroup]:
     where, params = _window(ws, start, end, None)
     rows = db.query(
-        f"SELECT {column} AS key, {_SUMS} FROM usage WHERE {where}"
-        f" GROUP BY {column} ORDER BY nanousd DESC, key LIMIT ?",
-        [*params, limit],
+        f"SELECT {column} AS key, {_SUMS} FROM usage WHERE {where} GROUP BY {column}",
+        params,
     )
-    return [
-        SpendGroup(
-            row["key"], from_nanousd(row["nanousd"]), row["n"], row["input_tokens"],
-            row["output_tokens"],
-        )
-        for row in rows
-    ]  # fmt: skip
+    groups = [SpendGroup(row["key"], *_sums(row)) for row in rows]
+    # Ordered in Python: the exact total is only known here (groups are few: models, tags).
+    groups.sort(key=lambda g: (-g.cost_usd, g.key is not None, g.key or ""))
+    return groups[:limit]
 
 
 def spend_by_model(
@@ -309,13 +354,7 @@ def daily_spend(
         f"{tag_filter} GROUP BY days.day ORDER BY days.day",
         params,
     )
-    return [
-        DaySpend(
-            date.fromisoformat(row["day"]), from_nanousd(row["nanousd"]), row["n"],
-            row["input_tokens"], row["output_tokens"],
-        )
-        for row in rows
-    ]  # fmt: skip
+    return [DaySpend(date.fromisoformat(row["day"]), *_sums(row)) for row in rows]
 
 
 def month_to_date(

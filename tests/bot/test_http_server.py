@@ -1,4 +1,4 @@
-"""End to end through the production server: `python -m bot serve` (gunicorn) over real HTTP.
+"""End to end through the production server: `python -m bot serve` (uvicorn) over real HTTP.
 
 One server subprocess per module, pointed at a module-scoped fake Slack Web API
 (`SLACK_API_URL`); requests are signed the way Slack signs them and sent with urllib. The
@@ -11,17 +11,9 @@ from __future__ import annotations
 import html
 import io
 import json
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -32,133 +24,11 @@ import pytest
 from bot.config import Settings
 from bot.runtime import Runtime
 from bot.slack.serve import build_wsgi
-from bot.store.db import connect
-from bot.store.queries import QueryRecord, recent_queries
-from bot.store.workspace import Workspace
-from tests.bot.slack_requests import (
-    BOT_TOKEN,
-    SIGNING_SECRET,
-    action_body,
-    command_body,
-    event_body,
-    sign,
-)
+from tests.bot.live_server import FORM, INGEST_TOKEN, Response, Server, start_server
+from tests.bot.slack_requests import SIGNING_SECRET, action_body, command_body, event_body, sign
 from tests.fake_slack import FakeSlack
 
-ROOT = Path(__file__).resolve().parents[2]
-INGEST_TOKEN = "ingest-token-for-tests"
-FORM = "application/x-www-form-urlencoded"
-START_TIMEOUT = 30.0
 ESTIMATE = "gpt-4o 1000 in 500 out x 10k/day"
-
-WS = Workspace("T123")
-"""The workspace these tests read and write."""
-
-
-@dataclass(frozen=True)
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-@dataclass
-class Server:
-    """The running `python -m bot serve` subprocess."""
-
-    process: subprocess.Popen[bytes]
-    base_url: str
-    db_path: Path
-    stderr_path: Path
-
-    def request(
-        self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
-    ) -> Response:
-        data = None if body is None else body.encode()
-        req = urllib.request.Request(
-            self.base_url + path, data=data, method=method, headers=headers or {}
-        )
-        try:
-            with urllib.request.urlopen(req, timeout=10) as resp:
-                return Response(resp.status, dict(resp.headers), resp.read())
-        except urllib.error.HTTPError as err:
-            with err:  # closes the error's response (no ResourceWarning)
-                return Response(err.code, dict(err.headers), err.read())
-
-    def slack(self, body: str, headers: dict[str, str] | None = None) -> Response:
-        """POST /slack/events, signed with our secret unless `headers` says otherwise."""
-        content_type = "application/json" if body.startswith("{") else FORM
-        sent = {"content-type": content_type, **(sign(body) if headers is None else headers)}
-        return self.request("POST", "/slack/events", body, sent)
-
-    def queries(self, user_id: str) -> list[QueryRecord]:
-        db = connect(self.db_path)
-        try:
-            return recent_queries(db, WS, user_id=user_id, limit=50)
-        finally:
-            db.close()
-
-    def wait_queries(self, user_id: str, count: int = 1, timeout: float = 5.0) -> list[QueryRecord]:
-        deadline = time.monotonic() + timeout
-        while True:
-            rows = self.queries(user_id)
-            if len(rows) >= count:
-                return rows
-            if time.monotonic() > deadline:
-                raise AssertionError(f"expected {count} logged queries for {user_id}, got {rows}")
-            time.sleep(0.02)
-
-    def stderr(self) -> str:
-        return self.stderr_path.read_text(errors="replace")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _server_env(fake: FakeSlack, port: int, db_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TOKENCOST_"))}
-    env.update(
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake.url,
-        PORT=str(port),
-        TOKENCOST_DB=str(db_path),
-        TOKENCOST_INGEST_TOKEN=INGEST_TOKEN,
-        TOKENCOST_LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-def _wait_healthy(server: Server) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        code = server.process.poll()
-        if code is not None:
-            raise AssertionError(f"server exited with {code} at start:\n{server.stderr()}")
-        try:
-            if server.request("GET", "/healthz").status == 200:
-                return
-        except OSError:  # not listening yet
-            pass
-        if time.monotonic() > deadline:
-            raise AssertionError(f"server not healthy after {START_TIMEOUT}s:\n{server.stderr()}")
-        time.sleep(0.05)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -170,27 +40,8 @@ def slack() -> Iterator[FakeSlack]:
 
 @pytest.fixture(scope="module")
 def server(slack: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("http_server")
-    port = free_port()
-    db_path = tmp / "tokencost.db"
-    stderr_path = tmp / "server.stderr"
-    with open(stderr_path, "wb") as err, open(tmp / "server.stdout", "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve"],
-            cwd=ROOT,
-            env=_server_env(slack, port, db_path),
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            start_new_session=True,
-        )
-    running = Server(process, f"http://127.0.0.1:{port}", db_path, stderr_path)
-    try:
-        _wait_healthy(running)
+    with start_server(slack, tmp_path_factory.mktemp("http_server")) as running:
         yield running
-    finally:
-        _stop(process)
-    assert process.returncode == 0, running.stderr()
 
 
 # -- plain routes ----------------------------------------------------------------------------

@@ -112,7 +112,9 @@ def test_single_workspace_data_moves_to_its_team_without_loss(
 ) -> None:
     _fill(old, "T123")
     before = _counts(old)
-    assert migrations.apply(old) == ["m003_create_workspaces", "m004_scope_rows_by_workspace"]
+    assert migrations.apply(old) == [
+        "m003_create_workspaces", "m004_scope_rows_by_workspace", "m005_add_delivery_state",
+    ]  # fmt: skip
     assert _counts(old) == before
     ws = Workspace("T123")
     assert _owners(old) == {("T123", "")}

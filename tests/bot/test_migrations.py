@@ -13,6 +13,7 @@ ALL = [
     "m002_create_indexes",
     "m003_create_workspaces",
     "m004_scope_rows_by_workspace",
+    "m005_add_delivery_state",
 ]
 TABLES = {
     "queries",

@@ -206,20 +206,27 @@ def test_digest_on_a_named_channel_is_resolved_and_subscribed(
          "response_metadata": {"next_cursor": ""}},
     )  # fmt: skip
     text = "digest on #llm-costs at 09:00 Europe/Berlin"
-    reply = json.loads(dispatch(app, command_body(text, fake_slack.response_url())).body)
-    assert "<#C0COSTS1>" in reply["text"]
-    assert "09:00 Europe/Berlin" in reply["text"]
+    ack = dispatch(app, command_body(text, fake_slack.response_url("named")))
+    assert (ack.status, ack.body) == (200, "")  # the look-ups come after the ack
+    [reply] = fake_slack.wait_for("response/named")
+    assert "<#C0COSTS1>" in reply.body["text"]
+    assert "09:00 Europe/Berlin" in reply.body["text"]
+    assert reply.body["response_type"] == "ephemeral"
     linked = "digest on <#C0COSTS2|ops> at 08:30"
-    reply = json.loads(dispatch(app, command_body(linked, fake_slack.response_url())).body)
-    assert "<#C0COSTS2>" in reply["text"]
+    assert dispatch(app, command_body(linked, fake_slack.response_url("linked"))).body == ""
+    [reply] = fake_slack.wait_for("response/linked")
+    assert "<#C0COSTS2>" in reply.body["text"]
     assert len(fake_slack.calls("conversations.list")) == 1
+    assert [c.body["channel"] for c in fake_slack.calls("conversations.info")] == [
+        "C0COSTS1", "C0COSTS2"]  # fmt: skip
 
 
 def test_digest_on_an_unknown_channel_says_what_to_do(app: App, fake_slack: FakeSlack) -> None:
     fake_slack.respond_with("conversations.list", {"ok": True, "channels": []})
     body = command_body("digest on #nowhere", fake_slack.response_url())
-    reply = json.loads(dispatch(app, body).body)
-    assert "can't find the channel" in reply["text"]
+    assert dispatch(app, body).body == ""
+    [reply] = fake_slack.wait_for("response/hook")
+    assert "can't find the channel" in reply.body["text"]
 
 
 def test_a_failed_query_log_write_never_fails_the_reply(

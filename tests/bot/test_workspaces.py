@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import io
+import itertools
 import json
 import os
 import re
@@ -48,6 +49,10 @@ DAY = "2026-11-02"
 USER = "U1"
 """The same user id in both workspaces: App Home must still tell them apart."""
 WINDOW = (NOW - timedelta(days=1), NOW + timedelta(days=1))
+
+
+_RESPONSE_URLS = itertools.count(1)
+"""Numbers the response URLs, so each command's later answer is told apart."""
 
 
 @dataclass(frozen=True)
@@ -118,12 +123,17 @@ class Deployment:
         return self.request("POST", "/slack/events", body.encode(), headers=headers)
 
     def command(self, team: Team, text: str, channel: str | None = None) -> str:
-        """Run `/tokencost text` as U1 of `team`; return the (ephemeral) reply text."""
-        body = command_body(text, self.slack.response_url(), USER, channel or team.channel,
+        """Run `/tokencost text` as U1 of `team`; return the (ephemeral) reply text, from the
+        ack or, for a command that asks Slack first (`digest on`), from the `response_url`."""
+        name = f"cmd{next(_RESPONSE_URLS)}"
+        body = command_body(text, self.slack.response_url(name), USER, channel or team.channel,
                             team=team.team_id)  # fmt: skip
         response = self.slack_post(body)
         assert response.status == 200, response.body
-        return str(response.json()["text"])
+        if response.body:
+            return str(response.json()["text"])
+        [later] = self.slack.wait_for(f"response/{name}", timeout=5)
+        return str(later.body["text"])
 
     def event(self, team: Team, event: dict[str, Any], event_id: str) -> Response:
         return self.slack_post(event_body(event, event_id, team=team.team_id))

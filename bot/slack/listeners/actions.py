@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from bot.pipeline import Asker, answer, log_reply
 from bot.runtime import Runtime
 from bot.slack.decorate import ACTION_FAQ_RELATED, ACTION_FAQ_VOTE, ACTION_SHARE, decorate
-from bot.slack.listeners.guard import apology, log_incident
+from bot.slack.listeners.guard import apology, log_incident, send_safely
 from bot.slack.listeners.workspaces import workspace_of
 from bot.store.queries import record_faq_vote
 
@@ -51,47 +51,46 @@ def _vote(value: str) -> tuple[str, bool] | None:
     return faq_id, verdict == "yes"
 
 
-def register(app: App, runtime: Runtime) -> None:
-    """Register the button listeners."""
+def _ack(ack: Ack) -> None:
+    """Every button is acknowledged at once; its work (and every respond()) comes after."""
+    ack()
 
-    def handle_share(
-        ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext
-    ) -> None:
+
+def _send(respond: Respond, where: str, **message: Any) -> bool:
+    """respond() after the ack; a failure is one log line (see `send_safely`)."""
+    return send_safely(where, lambda: respond(**message))
+
+
+def register(app: App, runtime: Runtime) -> None:
+    """Register the button listeners: an empty ack, then a lazy listener that answers."""
+
+    def handle_share(body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         """Post the answer for everyone: the same text, evaluated again (prices may be newer)."""
-        ack()
         try:
             reply = answer(runtime, _value(body), _asker(body, context))
         except Exception as exc:
-            respond(response_type="ephemeral", text=apology(log_incident("share", exc)),
-                    replace_original=False)  # fmt: skip
+            text = apology(log_incident("share", exc))
+            _send(respond, "share", response_type="ephemeral", text=text, replace_original=False)
             return
-        respond(response_type="in_channel", text=reply.mrkdwn or reply.text, blocks=reply.blocks,
-                replace_original=False)  # fmt: skip
-        respond(delete_original=True)
+        if _send(respond, "share", response_type="in_channel", text=reply.mrkdwn or reply.text,
+                 blocks=reply.blocks, replace_original=False):  # fmt: skip
+            _send(respond, "share delete", delete_original=True)
         log_reply(runtime, reply)
 
-    def handle_faq_related(
-        ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext
-    ) -> None:
+    def handle_faq_related(body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         """Answer a related question in place of the current answer."""
-        ack()
         try:
             reply = answer(runtime, f"faq {_value(body)}", _asker(body, context))
         except Exception as exc:
-            respond(text=apology(log_incident("faq_related", exc)), replace_original=False)
+            text = apology(log_incident("faq_related", exc))
+            _send(respond, "faq_related", text=text, replace_original=False)
             return
-        respond(
-            text=reply.mrkdwn or reply.text,
-            blocks=decorate(reply, "action", ""),
-            replace_original=True,
-        )
+        _send(respond, "faq_related", text=reply.mrkdwn or reply.text,
+              blocks=decorate(reply, "action", ""), replace_original=True)  # fmt: skip
         log_reply(runtime, reply)
 
-    def handle_faq_vote(
-        ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext
-    ) -> None:
+    def handle_faq_vote(body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         """Store a helpful / not helpful vote (one per person and entry; a new vote replaces)."""
-        ack()
         user = (body.get("user") or {}).get("id") or "unknown"
         try:
             vote = _vote(_value(body))
@@ -99,18 +98,20 @@ def register(app: App, runtime: Runtime) -> None:
                 record_faq_vote(runtime.db(), workspace_of(context), vote[0], user, vote[1],
                                 runtime.clock())  # fmt: skip
         except Exception as exc:
-            respond(text=apology(log_incident("faq_vote", exc)), replace_original=False)
+            text = apology(log_incident("faq_vote", exc))
+            _send(respond, "faq_vote", text=text, replace_original=False)
             return
         if vote is None:
-            respond(response_type="ephemeral", text=_BAD_VOTE, replace_original=False)
+            _send(respond, "faq_vote", response_type="ephemeral", text=_BAD_VOTE,
+                  replace_original=False)  # fmt: skip
             return
         thanks = (
             "Thanks, glad it helped."
             if vote[1]
             else ("Thanks for telling us; we review unhelpful answers.")
         )
-        respond(response_type="ephemeral", text=thanks, replace_original=False)
+        _send(respond, "faq_vote", response_type="ephemeral", text=thanks, replace_original=False)
 
-    app.action(ACTION_SHARE)(handle_share)
-    app.action(re.compile(f"^{ACTION_FAQ_RELATED}"))(handle_faq_related)
-    app.action(re.compile(f"^{ACTION_FAQ_VOTE}"))(handle_faq_vote)
+    app.action(ACTION_SHARE)(ack=_ack, lazy=[handle_share])
+    app.action(re.compile(f"^{ACTION_FAQ_RELATED}"))(ack=_ack, lazy=[handle_faq_related])
+    app.action(re.compile(f"^{ACTION_FAQ_VOTE}"))(ack=_ack, lazy=[handle_faq_vote])

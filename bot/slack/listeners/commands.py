@@ -1,53 +1,124 @@
 """`/tokencost`: the reply goes in the ack, well inside Slack's 3-second window.
 
-Answers are ephemeral (only the asker sees them) unless the text says `share`; then the ack is
-empty and the answer is posted for the channel through the `response_url`. The query log is
-written after the reply has gone out, and a failed write never fails the reply.
+Answers are ephemeral (only the asker sees them) and computed in the ack, which calls nothing
+outside this process. Whatever needs Slack is answered after the ack by a lazy listener,
+through the `response_url`:
+
+- `share`: an empty ack, then the answer posted for the channel;
+- a command that must look something up in Slack (a bare `#name`, or `digest on`, which checks
+  that the bot is in the channel): the look-up raises `_AskSlackLater` before anything is
+  written, the ack is empty, and the lazy listener answers the command with real look-ups.
+
+The query log is written after the reply has gone out, and a failed write never fails it.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.pipeline import Asker, answer, log_reply
+from bot.language.errors import ParseError
+from bot.language.parse import parse_command
+from bot.pipeline import Asker, Reply, answer, log_reply
 from bot.render.slack import unescape_incoming
 from bot.runtime import Runtime
 from bot.slack.decorate import decorate
-from bot.slack.listeners.channels import channel_resolver
-from bot.slack.listeners.guard import apology, log_incident
+from bot.slack.listeners.channels import channel_checker, channel_resolver
+from bot.slack.listeners.guard import apology, log_incident, send_safely
 from bot.slack.listeners.workspaces import workspace_of
+from bot.store.db import is_busy_error
 
-__all__ = ["register"]
+__all__ = ["BUSY", "register"]
+
+log = logging.getLogger("tokencost.slack")
+
+BUSY = "The ledger is busy right now and nothing was changed; please try again in a few seconds."
+"""The answer when SQLite stayed locked past its busy timeout."""
+
+_LATER = "tokencost_later"
+"""Context key: the ack was empty and the lazy listener answers."""
+
+
+class _AskSlackLater(Exception):
+    """Raised by the ack's look-ups: this command needs Slack, so it is answered after the ack."""
+
+
+def _later(_value: str) -> str | None:
+    raise _AskSlackLater
+
+
+def _asker(command: dict[str, Any], context: BoltContext) -> Asker:
+    return Asker(
+        surface="command",
+        workspace=workspace_of(context),
+        channel_id=command.get("channel_id"),
+        user_id=command.get("user_id"),
+    )
+
+
+def _shares(runtime: Runtime, text: str) -> bool:
+    try:
+        return parse_command(text, runtime.catalog).share
+    except ParseError:
+        return False
 
 
 def register(app: App, runtime: Runtime) -> None:
-    """Register the slash command listener."""
+    """Register the slash command listener: an ack function and its lazy half."""
 
-    def handle_tokencost(
-        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient,
-        context: BoltContext,
-    ) -> None:  # fmt: skip
+    def ack_tokencost(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+        text = unescape_incoming(str(command.get("text") or ""))
         try:
-            asker = Asker(
-                surface="command",
-                workspace=workspace_of(context),
-                channel_id=command.get("channel_id"),
-                user_id=command.get("user_id"),
-            )
-            text = unescape_incoming(str(command.get("text") or ""))
-            reply = answer(runtime, text, asker, channel_resolver(client))
+            if _shares(runtime, text):
+                raise _AskSlackLater
+            reply = answer(runtime, text, _asker(command, context), _later, _later)
             blocks = decorate(reply, "command", text)
-        except Exception as exc:
-            ack(response_type="ephemeral", text=apology(log_incident("/tokencost", exc)))
-            return
-        if reply.share and not reply.is_error:
+        except _AskSlackLater:
+            context[_LATER] = True
             ack()
-            respond(response_type="in_channel", text=reply.mrkdwn or reply.text, blocks=blocks)
-        else:
-            ack(response_type="ephemeral", text=reply.mrkdwn or reply.text, blocks=blocks)
+            return
+        except Exception as exc:
+            ack(response_type="ephemeral", text=_failure("/tokencost", exc))
+            return
+        ack(response_type="ephemeral", text=reply.mrkdwn or reply.text, blocks=blocks)
         log_reply(runtime, reply)
 
-    app.command("/tokencost")(handle_tokencost)
+    def answer_later(
+        command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+    ) -> None:
+        if not context.get(_LATER):
+            return
+        text = unescape_incoming(str(command.get("text") or ""))
+        try:
+            reply = answer(runtime, text, _asker(command, context), channel_resolver(client),
+                           channel_checker(client))  # fmt: skip
+            message = _message(reply, text)
+        except Exception as exc:
+            message = {"response_type": "ephemeral", "text": _failure("/tokencost", exc)}
+            reply = None
+        send_safely("/tokencost response_url", lambda: respond(**message))
+        if reply is not None:
+            log_reply(runtime, reply)
+
+    app.command("/tokencost")(ack=ack_tokencost, lazy=[answer_later])
+
+
+def _message(reply: Reply, text: str) -> dict[str, Any]:
+    """What the lazy half posts: in the channel when shared, else to the asker only."""
+    shared = reply.share and not reply.is_error
+    return {
+        "response_type": "in_channel" if shared else "ephemeral",
+        "text": reply.mrkdwn or reply.text,
+        "blocks": reply.blocks if shared else decorate(reply, "command", text),
+    }
+
+
+def _failure(where: str, exc: Exception) -> str:
+    """The one sentence for an exception: busy store, or an apology with an incident ref."""
+    if is_busy_error(exc):
+        log.warning("database busy in %s", where)
+        return BUSY
+    return apology(log_incident(where, exc))

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 
-__all__ = ["apology", "incident_id", "log_incident"]
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+__all__ = ["apology", "incident_id", "log_incident", "send_safely"]
 
 log = logging.getLogger("tokencost.slack")
 
@@ -30,3 +33,26 @@ def log_incident(where: str, exc: BaseException) -> str:
 def apology(ref: str) -> str:
     """The one sentence users see for a bug."""
     return f"Something went wrong on my side (ref {ref}). Please try again, or tell us the ref."
+
+
+def send_safely(where: str, send: Callable[[], object]) -> bool:
+    """Call Slack (`say`, `respond`, `views.publish`...) after the ack; True when it worked.
+
+    A Slack refusal (`not_in_channel`, an expired `response_url`, a rate limit longer than we
+    wait) is logged as one warning line with Slack's error code, never raised: the ack is long
+    gone and there is nobody left to answer but the log.
+    """
+    try:
+        result = send()
+    except SlackApiError as exc:
+        log.warning("%s failed: %s (HTTP %s)", where, exc.response.get("error"),
+                    exc.response.status_code)  # fmt: skip
+        return False
+    except (SlackClientError, OSError) as exc:
+        log.warning("%s failed: %s", where, exc)
+        return False
+    status = getattr(result, "status_code", None)  # respond(): a webhook answer, never raised
+    if isinstance(status, int) and status >= 400:
+        log.warning("%s failed: HTTP %s %s", where, status, str(getattr(result, "body", ""))[:100])
+        return False
+    return True

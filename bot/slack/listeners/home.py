@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 import prices
 from bot.render.slack import escape
 from bot.runtime import Runtime
-from bot.slack.listeners.guard import log_incident
+from bot.slack.listeners.guard import log_incident, send_safely
 from bot.slack.listeners.workspaces import workspace_of
 from bot.store.digests import list_subscriptions
 from bot.store.queries import popular_models, recent_queries
@@ -74,8 +74,15 @@ def build_home_view(runtime: Runtime, user_id: str, ws: Workspace) -> dict[str, 
         + (f" · {prices.format_usd(q.cost_usd)}" if q.cost_usd is not None else "")
         for q in recent
     ]
-    subs = list_subscriptions(db, ws)
-    sub_lines = [f"• <#{s.channel_id}> at {s.local_time} {s.timezone}" for s in subs]
+    subs = list_subscriptions(db, ws, enabled_only=False)
+    sub_lines = [
+        f"• <#{s.channel_id}> at {s.local_time} {s.timezone}"
+        if s.enabled
+        else f"• <#{s.channel_id}>: paused: Slack says `{escape(s.paused_reason or '')}`"
+        " (invite me there and type `/tokencost digest on` in it)"
+        for s in subs
+        if s.enabled or s.paused_reason
+    ]
     return {
         "type": "home",
         "blocks": [
@@ -132,6 +139,10 @@ def register(app: App, runtime: Runtime) -> None:
         except Exception as exc:
             log_incident("app_home", exc)
             return
-        client.views_publish(user_id=user_id, view=view)
+        send_safely("views.publish", lambda: client.views_publish(user_id=user_id, view=view))
 
-    app.event("app_home_opened")(handle_app_home_opened)
+    def ack_event(ack: Ack) -> None:
+        ack()
+
+    # views.publish runs after the ack (a lazy listener): it may be slow or rate-limited.
+    app.event("app_home_opened")(ack=ack_event, lazy=[handle_app_home_opened])

@@ -22,6 +22,7 @@ from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.request import BoltRequest
 
 from bot.runtime import Runtime
+from bot.store.db import is_busy_error
 from bot.store.workspace import Workspace
 from bot.store.workspaces import RETENTION, adopt, mark_revoked, record_workspace
 
@@ -45,6 +46,24 @@ def _event_type(req: BoltRequest) -> str | None:
     return str(event.get("type")) if isinstance(event, dict) else None
 
 
+def _enter(runtime: Runtime, ws: Workspace, single: bool, seen: set[Workspace]) -> None:
+    """Enter `ws` in the registry (adopting `T_DEFAULT`'s rows in single-workspace mode)."""
+    db, now = runtime.db(), runtime.clock()
+    try:
+        if single and (moved := adopt(db, ws, now)):
+            log.info("workspace %s adopted %d rows written before its team "
+                     "was known", ws, moved)  # fmt: skip
+        record_workspace(db, ws, now)
+    except Exception as exc:
+        if not is_busy_error(exc):
+            raise
+        # The store is busy: the request still gets its own answer (or its 503); the
+        # workspace is entered on a later request.
+        log.warning("database busy: workspace %s entered on a later request", ws)
+        return
+    seen.add(ws)
+
+
 def register(app: App, runtime: Runtime) -> None:
     """Register the registry middleware and the uninstall / revocation listeners."""
     seen: set[Workspace] = set()
@@ -61,12 +80,7 @@ def register(app: App, runtime: Runtime) -> None:
             if ws is not None and ws not in seen:
                 with lock:
                     if ws not in seen:
-                        db, now = runtime.db(), runtime.clock()
-                        if single and (moved := adopt(db, ws, now)):
-                            log.info("workspace %s adopted %d rows written before its team "
-                                     "was known", ws, moved)  # fmt: skip
-                        record_workspace(db, ws, now)
-                        seen.add(ws)
+                        _enter(runtime, ws, single, seen)
         result: BoltResponse = next()
         return result
 
