@@ -20,7 +20,7 @@ class Asker:
     """Who asked, and where: the typed form of a Slack payload's ids."""
 
     surface: str
-    """`command`, `mention`, `dm`, `cli`, `action` or `home`."""
+    """`command`, `mention`, `dm`, `cli`, `action`, `home`, `modal`, `shortcut` or `assistant`."""
     workspace: Workspace
     """The workspace asking: every row read or written for the answer is this workspace's."""
     channel_id: str | None = None

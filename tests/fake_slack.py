@@ -446,6 +446,10 @@ def _default_response(call: SlackCall, ts: str) -> dict[str, Any]:
         "views.publish": {
             "view": {"id": "V123", "type": "home", "team_id": TEAM_ID, **_view(call)}
         },
+        "views.open": {"view": {"id": "V456", "type": "modal", "team_id": TEAM_ID, **_view(call)}},
+        "views.update": {
+            "view": {"id": body.get("view_id", "V456"), "team_id": TEAM_ID, **_view(call)}
+        },
         "conversations.info": {
             "channel": {"id": channel, "name": "llm-costs", "is_channel": True, "is_member": True}
         },
@@ -458,6 +462,8 @@ def _default_response(call: SlackCall, ts: str) -> dict[str, Any]:
                 "tz": "Europe/Berlin",
                 "tz_offset": 3600,
                 "is_bot": False,
+                "is_admin": False,
+                "is_owner": False,
             }
         },
     }

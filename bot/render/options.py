@@ -4,7 +4,8 @@ Slack asks for options as the user types (https://docs.slack.dev/reference/block
 and the answer must come within 3 seconds (slack-facts §9); Slack shows at most 100 options.
 Matching runs over precomputed, normalised ids and aliases (about 760 names): ranked exact id,
 id prefix, alias prefix, id substring, alias or provider substring; current models before
-deprecated ones. It takes well under a millisecond.
+deprecated ones, and the vendor's own API before clouds, hosts and aggregators. It takes
+well under a millisecond.
 
 An option's value is the model's `provider/id` key (unique across providers; `Catalog.get`
 reads it back), its text `gpt-4o · openai`, within Slack's 75-character option text.
@@ -97,16 +98,16 @@ def model_options(
     `kinds` keeps only models of those kinds (`("chat",)`), when given.
     """
     wanted = normalize_name(query[:MAX_QUERY_CHARS])
-    ranked: list[tuple[int, bool, str, str, Model]] = []
+    ranked: list[tuple[int, bool, bool, str, str, Model]] = []
     for entry in _entries(catalog):
         if kinds and entry.model.kind not in kinds:
             continue
         rank = _rank(entry, wanted)
         if rank is not None:
             m = entry.model
-            ranked.append((rank, m.deprecated, m.id, m.provider, m))
-    ranked.sort(key=lambda t: t[:4])
-    return [model_option(t[4]) for t in ranked[: min(limit, MAX_OPTIONS)]]
+            ranked.append((rank, m.deprecated, not m.first_party, m.id, m.provider, m))
+    ranked.sort(key=lambda t: t[:5])
+    return [model_option(t[5]) for t in ranked[: min(limit, MAX_OPTIONS)]]
 
 
 def options_response(options: list[dict[str, Any]]) -> dict[str, Any]:

@@ -175,9 +175,15 @@ def _share_blocks(estimated: Estimated, channel_id: str | None) -> list[dict[str
 
 
 def estimator_view(
-    catalog: Catalog, form: EstimatorForm | None = None, estimated: Estimated | None = None
+    catalog: Catalog,
+    form: EstimatorForm | None = None,
+    estimated: Estimated | None = None,
+    notice: str | None = None,
 ) -> dict[str, Any]:
     """The estimator modal: the form, and below it the estimate and how to share it, if any.
+
+    `notice` (mrkdwn, one sentence) goes last: how sharing went ("Shared in #general", or why
+    it could not be).
 
     Validated by slack_sdk's `View` (title 24, blocks 100, private_metadata 3,000 characters).
     """
@@ -186,8 +192,10 @@ def estimator_view(
     if estimated is not None:
         reply = [b.to_dict() for b in blocks_of(parts_of(estimated.result, SLACK))]
         share = _share_blocks(estimated, form.channel_id)
-        room = MAX_VIEW_BLOCKS - len(blocks) - 1 - len(share)
+        room = MAX_VIEW_BLOCKS - len(blocks) - 2 - len(share)
         blocks += [{"type": "divider"}, *reply[:room], *share]
+        if notice:
+            blocks.append(context(notice))
     else:
         blocks.append(context("Prices come from tokencost's price table; a month is 30 days."))
     metadata = json.dumps({"channel": form.channel_id}) if form.channel_id else ""

@@ -39,7 +39,9 @@ __all__ = [
     "record_query",
 ]
 
-SURFACES = frozenset({"command", "mention", "dm", "cli", "home", "action"})
+SURFACES = frozenset(
+    {"command", "mention", "dm", "cli", "home", "action", "modal", "shortcut", "assistant"}
+)
 """Where a query came from."""
 
 KINDS = frozenset(

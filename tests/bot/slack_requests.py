@@ -80,3 +80,75 @@ def dispatch(app: App, body: str, headers: dict[str, str] | None = None) -> Bolt
         **(sign(body) if headers is None else headers),
     }
     return app.dispatch(BoltRequest(body=body, headers=hdrs))
+
+
+def interactive_body(payload: dict[str, Any], team: str = "T123", user: str = "U111") -> str:
+    """Any interactive payload (shortcut, block_suggestion, view_submission...), form-encoded,
+    with the team, user and app ids Slack always adds."""
+    full = {
+        "team": {"id": team, "domain": "acme"},
+        "user": {"id": user, "username": "ada", "team_id": team},
+        "api_app_id": "A999",
+        "token": "unused",
+        **payload,
+    }
+    return urlencode({"payload": json.dumps(full)})
+
+
+def shortcut_body(callback_id: str, team: str = "T123", user: str = "U111") -> str:
+    """A global shortcut (`type: shortcut`)."""
+    return interactive_body({"type": "shortcut", "callback_id": callback_id,
+                             "trigger_id": "123.456.abc", "action_ts": "1.2"}, team, user)  # fmt: skip
+
+
+def message_action_body(
+    callback_id: str, text: str, response_url: str, team: str = "T123", user: str = "U111"
+) -> str:
+    """A message shortcut (`type: message_action`) on a message saying `text`."""
+    return interactive_body({
+        "type": "message_action", "callback_id": callback_id, "trigger_id": "123.456.abc",
+        "action_ts": "1.2", "message_ts": "1700000000.000100", "response_url": response_url,
+        "channel": {"id": "C222", "name": "general"},
+        "message": {"type": "message", "user": "U333", "ts": "1700000000.000100", "text": text},
+    }, team, user)  # fmt: skip
+
+
+def suggestion_body(action_id: str, value: str, block_id: str = "b",
+                    view: dict[str, Any] | None = None) -> str:  # fmt: skip
+    """A `block_suggestion` (options load) for an external select."""
+    payload: dict[str, Any] = {"type": "block_suggestion", "action_id": action_id,
+                               "block_id": block_id, "value": value}  # fmt: skip
+    if view is not None:
+        payload["view"] = view
+    else:
+        payload["container"] = {"type": "message", "is_ephemeral": True}
+        payload["channel"] = {"id": "C222", "name": "general"}
+    return interactive_body(payload)
+
+
+def view_submission_body(view: dict[str, Any], values: dict[str, Any]) -> str:
+    """A `view_submission` of `view` (as we built it) with the given `state.values`."""
+    submitted = {**view, "id": "V123", "hash": "h1", "state": {"values": values}}
+    return interactive_body({"type": "view_submission", "trigger_id": "123.456.abc",
+                             "view": submitted})  # fmt: skip
+
+
+def view_action_body(view: dict[str, Any], values: dict[str, Any], action: dict[str, Any],
+                     container: str = "view") -> str:  # fmt: skip
+    """A `block_actions` from inside a modal or the Home tab (`view.state.values` included)."""
+    shown = {**view, "id": "V123", "hash": "h1", "state": {"values": values}}
+    return interactive_body({
+        "type": "block_actions", "trigger_id": "123.456.abc",
+        "container": {"type": container, "view_id": "V123"}, "view": shown,
+        "actions": [{"action_ts": "1.2", "block_id": "b", **action}],
+    })  # fmt: skip
+
+
+def menu_action_body(action: dict[str, Any], response_url: str) -> str:
+    """A `block_actions` from an (ephemeral) message, with any action fields."""
+    return interactive_body({
+        "type": "block_actions", "trigger_id": "123.456.abc", "response_url": response_url,
+        "container": {"type": "message", "is_ephemeral": True},
+        "channel": {"id": "C222", "name": "general"},
+        "actions": [{"action_ts": "1.2", "block_id": "b", **action}],
+    })  # fmt: skip

@@ -5,12 +5,20 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.runtime import Runtime
-from bot.slack.listeners import actions, commands, home, messages, workspaces
+from bot.slack.listeners import (
+    actions,
+    commands,
+    count,
+    estimator,
+    home,
+    messages,
+    workspaces,
+)
 
 __all__ = ["register_listeners"]
 
 
 def register_listeners(app: App, runtime: Runtime) -> None:
     """Attach every listener group to the app."""
-    for group in (workspaces, commands, messages, actions, home):
+    for group in (workspaces, commands, messages, actions, home, estimator, count):
         group.register(app, runtime)
