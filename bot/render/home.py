@@ -43,7 +43,8 @@ FAQ_MISSES_SHOWN = 5
 PRICE_CHANGES_SHOWN = 5
 ACTION_ESTIMATE = "home_open_estimator"
 ACTION_BUDGET = "home_budget"
-"""Overflow menu on a budget: values `edit:<tag>` / `delete:<tag>` (`<tag>` empty = workspace)."""
+"""Overflow menu on a budget: values `edit:<period>:<tag>` / `delete:<period>:<tag>` (`<tag>`
+empty = the workspace budget; budgets are keyed by tag and period)."""
 ACTION_BUDGET_PAGE = "home_budget_page"
 ACTION_DIGEST = "home_digest"
 """Overflow menu on a subscription: values `edit:<channel>` / `remove:<channel>`."""
@@ -72,6 +73,8 @@ class HomeSubscription:
     channel_id: str
     local_time: str
     timezone: str
+    paused_reason: str | None = None
+    """Slack's error code when posts there were refused (the digest is paused), else None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,10 @@ class HomeData:
     """(question, times asked), most missed first; None unless the viewer is an admin."""
     price_changes: Sequence[str] = field(default_factory=tuple)
     """One line each, plain text, this week's price changes for models in use."""
+    billed_month_to_date_usd: Decimal | None = None
+    """The providers' billed cost this month, when a billing connection exists; else None."""
+    notice: str | None = None
+    """One mrkdwn sentence shown at the top: what the last Home action did (or why not)."""
 
 
 def _option(text: str, value: str) -> dict[str, Any]:
@@ -102,10 +109,15 @@ def _overflow(action_id: str, key: str, verbs: tuple[tuple[str, str], ...]) -> d
 
 def _spend(data: HomeData) -> list[dict[str, Any]]:
     source = "billed by your providers" if data.billed else "reported usage at list prices"
+    billed = (
+        f"\n*Billed this month:* {format_usd(data.billed_month_to_date_usd)} _(providers' bills)_"
+        if data.billed_month_to_date_usd is not None and not data.billed
+        else ""
+    )
     return [
         section(
             f"*Spend today:* {format_usd(data.spend_today_usd)} · *month to date:* "
-            f"{format_usd(data.month_to_date_usd)}\n_{source}_"
+            f"{format_usd(data.month_to_date_usd)}\n_{source}_{billed}"
         ),
         {"type": "actions", "elements": [button("Estimate LLM cost", ACTION_ESTIMATE, "home")]},
     ]
@@ -129,7 +141,7 @@ def _budgets(budgets: Sequence[HomeBudget], page: int) -> list[dict[str, Any]]:
     verbs = (("Edit", "edit"), ("Delete", "delete"))
     for b in shown:
         block = section(_budget_line(b))
-        block["accessory"] = _overflow(ACTION_BUDGET, b.tag or "", verbs)
+        block["accessory"] = _overflow(ACTION_BUDGET, f"{b.period}:{b.tag or ''}", verbs)
         blocks.append(block)
     if pages > 1:
         nav = []
@@ -146,8 +158,13 @@ def _digest(subscriptions: Sequence[HomeSubscription]) -> list[dict[str, Any]]:
     blocks = [section("*Daily digest*")]
     verbs = (("Change time", "edit"), ("Stop", "remove"))
     for s in subscriptions[:SUBSCRIPTIONS_SHOWN]:
-        block = section(f"<#{s.channel_id}> at {escape(s.local_time)} {escape(s.timezone)}")
-        block["accessory"] = _overflow(ACTION_DIGEST, s.channel_id, verbs)
+        if s.paused_reason:
+            block = section(f"<#{s.channel_id}>: paused: Slack says `{escape(s.paused_reason)}` "
+                            "(invite me there, then subscribe it again below)")  # fmt: skip
+            block["accessory"] = _overflow(ACTION_DIGEST, s.channel_id, (("Stop", "remove"),))
+        else:
+            block = section(f"<#{s.channel_id}> at {escape(s.local_time)} {escape(s.timezone)}")
+            block["accessory"] = _overflow(ACTION_DIGEST, s.channel_id, verbs)
         blocks.append(block)
     rest = len(subscriptions) - SUBSCRIPTIONS_SHOWN
     if rest > 0:
@@ -187,6 +204,7 @@ def home_view(data: HomeData, *, budget_page: int = 0) -> dict[str, Any]:
     """The Home tab (`views.publish`), validated by slack_sdk's `View`, at most 100 blocks."""
     blocks = [
         header("tokencost"),
+        *([context(data.notice)] if data.notice else []),
         *_spend(data),
         {"type": "divider"},
         *_budgets(data.budgets, budget_page),
@@ -201,7 +219,7 @@ def home_view(data: HomeData, *, budget_page: int = 0) -> dict[str, Any]:
 
 def max_blocks() -> int:
     """The most blocks `home_view` can produce, whatever the data."""
-    spend, dividers, header_ = 2, 2, 1
+    spend, dividers, header_ = 2, 2, 2  # the header and a notice
     budgets = 1 + BUDGETS_PER_PAGE + 2
     digest = 1 + SUBSCRIPTIONS_SHOWN + 1 + 1
     return header_ + spend + dividers + budgets + digest + 2

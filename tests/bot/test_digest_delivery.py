@@ -19,7 +19,8 @@ import pytest
 from bot.digest.clock import run_tick
 from bot.digest.post import build_post_client, post_due_digests
 from bot.runtime import Runtime
-from bot.slack.listeners.home import build_home_view
+from bot.render.home import home_view
+from bot.slack.listeners.home import build_home_data
 from bot.store.digests import get_digest, get_subscription, set_subscription
 from tests.bot.ledger_support import NOW, WS, Clock, make_runtime, seed_ledger
 from tests.fake_slack import FakeSlack
@@ -139,7 +140,7 @@ def test_a_channel_that_refuses_posts_is_paused_not_retried(
         clock.now = NOW + timedelta(minutes=minutes)
         run_tick(runtime, client, "clock-a", Sleeps())
     assert len(fake_slack.calls("chat.postMessage")) == calls  # neither digest nor alert again
-    home = str(build_home_view(runtime, "U1", WS))
+    home = str(home_view(build_home_data(runtime, WS, admin=False)))
     assert f"paused: Slack says `{error}`" in home
     # `digest on` there again turns it back on.
     set_subscription(runtime.db(), WS, CHANNEL, "09:00", "Europe/Berlin", "U1", clock.now)

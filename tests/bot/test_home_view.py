@@ -76,7 +76,7 @@ def test_budgets_carry_edit_and_delete_and_escape_tags() -> None:
     (block,) = _budget_sections(view)
     assert "&lt;!here&gt;" in block["text"]["text"] and "90%" in block["text"]["text"]
     values = [o["value"] for o in block["accessory"]["options"]]
-    assert values == ["edit:<!here>", "delete:<!here>"]
+    assert values == ["edit:day:<!here>", "delete:day:<!here>"]
 
 
 def test_an_empty_workspace_and_a_non_admin() -> None:

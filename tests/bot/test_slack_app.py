@@ -180,7 +180,7 @@ def test_direct_message_is_answered_and_bots_are_ignored(app: App, fake_slack: F
     assert posted[0].body["thread_ts"] == "1700000001.000200"
 
 
-def test_app_home_publishes_prices_recent_queries_and_digest(
+def test_app_home_publishes_spend_estimator_and_digest(
     app: App, runtime: Runtime, fake_slack: FakeSlack
 ) -> None:
     dispatch(app, command_body("gpt-4o 1000 500", fake_slack.response_url()))
@@ -192,9 +192,9 @@ def test_app_home_publishes_prices_recent_queries_and_digest(
     text = json.dumps(view)
     assert call.body["user_id"] == "U111"
     assert view["type"] == "home"
-    assert "gpt-4o-mini" in text
-    assert "estimate" in text
-    assert "digest on" in text
+    assert "Spend today" in text
+    assert "home_open_estimator" in text
+    assert "Daily digest" in text
 
 
 def test_digest_on_a_named_channel_is_resolved_and_subscribed(

@@ -11,6 +11,7 @@ from bot.slack.listeners import (
     count,
     estimator,
     home,
+    home_actions,
     messages,
     workspaces,
 )
@@ -20,5 +21,6 @@ __all__ = ["register_listeners"]
 
 def register_listeners(app: App, runtime: Runtime) -> None:
     """Attach every listener group to the app."""
-    for group in (workspaces, commands, messages, actions, home, estimator, count):
+    for group in (workspaces, commands, messages, actions, home, home_actions, estimator,
+                  count):
         group.register(app, runtime)

@@ -1,145 +1,149 @@
-"""App Home: how to use the bot, popular models' prices, your recent queries, digest settings.
+"""App Home: the interactive Home tab (`bot.render.home.home_view`), fed from the store.
 
-Every list comes from the viewer's workspace: the models its people asked about most (topped
-up with ``POPULAR_MODELS``), the viewer's own queries there, and its digest channels.
+Everything shown is the viewer's workspace's own: spend today and this month (the reported
+ledger at list prices; a billed line when a billing connection supplies one), budgets with
+what their current period has spent, digest subscriptions (paused ones with Slack's reason),
+the week's price changes from the catalog's history, and, for workspace admins and owners
+only (`users.info`), the questions the FAQ missed most in the last 30 days.
+
+The Home tab is published after the ack (a lazy listener); its buttons live in `home_actions`.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
 
 import prices
-from bot.render.slack import escape
+from bot.digest.build import PriceChange, price_changes
+from bot.render.home import (
+    BUDGETS_PER_PAGE,
+    HomeBudget,
+    HomeData,
+    HomeSubscription,
+    home_view,
+)
 from bot.runtime import Runtime
 from bot.slack.listeners.guard import log_incident, send_safely
 from bot.slack.listeners.workspaces import workspace_of
+from bot.store.budgets import list_budgets, period_window
 from bot.store.digests import list_subscriptions
-from bot.store.queries import popular_models, recent_queries
+from bot.store.queries import recent_faq_misses
+from bot.store.usage import local_midnight, spend_total
 from bot.store.workspace import Workspace
 
-__all__ = ["POPULAR_MODELS", "build_home_view", "register"]
+__all__ = ["BilledSpend", "build_home_data", "is_admin", "publish_home", "register"]
 
-#: How far back the workspace's own most-asked models are counted.
-POPULAR_WINDOW = timedelta(days=30)
+FAQ_WINDOW = timedelta(days=30)
+PRICE_WEEK = timedelta(days=6)
 
-#: The models that fill the Home tab's price table after the workspace's own most asked.
-POPULAR_MODELS = (
-    "gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-5", "gpt-5-mini", "o4-mini",
-    "claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-5",
-    "gemini-2.5-pro", "gemini-2.5-flash", "deepseek-chat", "mistral-large", "grok-4",
-)  # fmt: skip
-
-USAGE = (
-    "*How to use tokencost*\n"
-    "• `/tokencost gpt-4o 1000 in 500 out x 10k/day`: cost per request, day and month\n"
-    "• `/tokencost compare gpt-4o claude-sonnet-4 1k 1k`: cheapest first\n"
-    "• `/tokencost count gpt-4o <text>`: tokens in a text (the text is never stored)\n"
-    "• `/tokencost price gpt-4o` · `/tokencost models anthropic` · `/tokencost help`\n"
-    "• `/tokencost why do output tokens cost more?`: stored answers with live figures\n"
-    "• Mention me or send me a DM with the same text; add `share` to post for the channel."
-)
+BilledSpend = Callable[[Runtime, Workspace, datetime], Decimal | None]
+"""Billed month-to-date for a workspace, or None when it has no billing connection."""
 
 
-def _price_table(catalog: prices.Catalog, asked: list[str]) -> str:
-    lines = [f"{'model':<20} {'input':>9} {'cached':>9} {'output':>9}"]
-    shown: set[str] = set()
-    for name in (*asked, *POPULAR_MODELS):
-        model = catalog.find(name)
-        if model is None or model.id in shown or len(shown) >= len(POPULAR_MODELS):
-            continue
-        shown.add(model.id)
-        rates = model.current
-        cached = rates.cached_input_per_mtok
-        lines.append(
-            f"{model.id[:20]:<20} {prices.format_usd(rates.input_per_mtok):>9} "
-            f"{prices.format_usd(cached) if cached is not None else '-':>9} "
-            f"{prices.format_usd(rates.output_per_mtok):>9}"
-        )
-    return "```" + "\n".join(lines) + "```"
+def _no_billing(runtime: Runtime, ws: Workspace, now: datetime) -> Decimal | None:
+    return None
 
 
-def build_home_view(runtime: Runtime, user_id: str, ws: Workspace) -> dict[str, Any]:
-    """The Home tab for one person in one workspace (a `views.publish` view, <= 100 blocks)."""
+billed_spend: BilledSpend = _no_billing
+"""Where the billing wiring plugs in (a module attribute, replaced when billing is set up)."""
+
+
+def is_admin(client: WebClient, user_id: str) -> bool:
+    """Whether the viewer is a workspace admin or owner (`users.info`); False if unknown."""
+    try:
+        user = client.users_info(user=user_id).get("user") or {}
+    except (SlackClientError, OSError):
+        return False
+    return bool(user.get("is_admin") or user.get("is_owner"))
+
+
+def _change_line(change: PriceChange) -> str:
+    parts = []
+    for name, label in (("input_per_mtok", "input"), ("output_per_mtok", "output")):
+        old, new = change.before.rate(name), change.after.rate(name)
+        if old != new and old is not None and new is not None:
+            parts.append(f"{label} {prices.format_usd(old)} → {prices.format_usd(new)}")
+    what = ", ".join(parts) or "other rates changed"
+    return f"{change.model} from {change.starts:%b %-d}: {what} per MTok"
+
+
+def _most_missed(runtime: Runtime, ws: Workspace, now: datetime) -> list[tuple[str, int]]:
+    misses = recent_faq_misses(runtime.db(), ws, since=now - FAQ_WINDOW, limit=500)
+    counts: Counter[str] = Counter()
+    first: dict[str, str] = {}
+    for miss in misses:
+        key = " ".join(miss.question.lower().split())
+        counts[key] += 1
+        first.setdefault(key, miss.question)
+    return [(first[key], n) for key, n in counts.most_common(10)]
+
+
+def build_home_data(
+    runtime: Runtime, ws: Workspace, admin: bool, page: int = 0, notice: str | None = None
+) -> HomeData:
+    """What the Home tab shows for one viewer; budgets' spend is read for the shown page only."""
+    db, now = runtime.db(), runtime.clock()
+    zone = ZoneInfo(runtime.settings.timezone)
+    today = now.astimezone(zone).date()
+    day_start = local_midnight(today, zone)
+    month_start = local_midnight(today.replace(day=1), zone)
+    budgets = list_budgets(db, ws)
+    first = max(page, 0) * BUDGETS_PER_PAGE
+    home_budgets = []
+    for index, b in enumerate(budgets):
+        spent = Decimal(0)
+        if first <= index < first + BUDGETS_PER_PAGE:
+            start, end = period_window(b.period, now, zone)
+            spent = spend_total(db, ws, start, end, b.tag).cost_usd
+        home_budgets.append(HomeBudget(b.tag or None, b.amount_usd, b.period, spent))
+    subs = [HomeSubscription(s.channel_id, s.local_time, s.timezone, s.paused_reason)
+            for s in list_subscriptions(db, ws, enabled_only=False)
+            if s.enabled or s.paused_reason]  # fmt: skip
     catalog = runtime.catalog
-    db = runtime.db()
-    asked = popular_models(db, ws, runtime.clock() - POPULAR_WINDOW, limit=len(POPULAR_MODELS))
-    recent = recent_queries(db, ws, user_id=user_id, limit=5)
-    recent_lines = [
-        f"• {q.created_utc:%Y-%m-%d %H:%M} UTC · {q.kind}"
-        + (f" · {escape(q.model)}" if q.model else "")
-        + (f" · {prices.format_usd(q.cost_usd)}" if q.cost_usd is not None else "")
-        for q in recent
-    ]
-    subs = list_subscriptions(db, ws, enabled_only=False)
-    sub_lines = [
-        f"• <#{s.channel_id}> at {s.local_time} {s.timezone}"
-        if s.enabled
-        else f"• <#{s.channel_id}>: paused: Slack says `{escape(s.paused_reason or '')}`"
-        " (invite me there and type `/tokencost digest on` in it)"
-        for s in subs
-        if s.enabled or s.paused_reason
-    ]
-    return {
-        "type": "home",
-        "blocks": [
-            {"type": "header", "text": {"type": "plain_text", "text": "tokencost"}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": USAGE}},
-            {"type": "divider"},
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": (
-                        ("*Most asked here*" if asked else "*Popular models*")
-                        + f", USD per million tokens (checked {catalog.as_of:%Y-%m-%d})\n"
-                        + _price_table(catalog, asked)
-                    ),
-                },
-            },
-            {"type": "divider"},
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": "*Your recent queries*\n"
-                    + ("\n".join(recent_lines) or "_None yet. Try `/tokencost help`._"),
-                },
-            },
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": "*Daily digest*\n"
-                    + (
-                        "\n".join(sub_lines)
-                        or "_No channel gets the digest. Subscribe one with_ "
-                        "`/tokencost digest on #channel at 09:00 Europe/Berlin`."
-                    ),
-                },
-            },
-        ],
-    }
+    changes = price_changes(catalog, sorted({m.id for m in catalog.models}),
+                            today - PRICE_WEEK, today)  # fmt: skip
+    return HomeData(
+        spend_today_usd=spend_total(db, ws, day_start, now + timedelta(seconds=1)).cost_usd,
+        month_to_date_usd=spend_total(db, ws, month_start, now + timedelta(seconds=1)).cost_usd,
+        budgets=home_budgets,
+        subscriptions=subs,
+        faq_misses=_most_missed(runtime, ws, now) if admin else None,
+        price_changes=[_change_line(c) for c in changes],
+        billed_month_to_date_usd=billed_spend(runtime, ws, now),
+        notice=notice,
+    )
+
+
+def publish_home(runtime: Runtime, client: WebClient, user_id: str, ws: Workspace,
+                 page: int = 0, notice: str | None = None) -> bool:  # fmt: skip
+    """Build and `views.publish` the viewer's Home tab; a failure is one log line."""
+    try:
+        view = home_view(build_home_data(runtime, ws, is_admin(client, user_id), page, notice),
+                         budget_page=page)  # fmt: skip
+    except Exception as exc:
+        log_incident("app_home", exc)
+        return False
+    return send_safely("views.publish", lambda: client.views_publish(user_id=user_id, view=view))
 
 
 def register(app: App, runtime: Runtime) -> None:
-    """Register the App Home listener."""
+    """Register the App Home listener (its buttons: `home_actions`)."""
 
     def handle_app_home_opened(
         event: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
         if event.get("tab") != "home":
             return
-        user_id = str(event.get("user") or "")
-        try:
-            view = build_home_view(runtime, user_id, workspace_of(context))
-        except Exception as exc:
-            log_incident("app_home", exc)
-            return
-        send_safely("views.publish", lambda: client.views_publish(user_id=user_id, view=view))
+        publish_home(runtime, client, str(event.get("user") or ""), workspace_of(context))
 
     def ack_event(ack: Ack) -> None:
         ack()
