@@ -14,11 +14,35 @@ from typing import Any
 from bot.render.slack import MAX_BLOCKS, MAX_BUTTON_VALUE_CHARS, button
 from bot.reply import Reply
 
-__all__ = ["ACTION_FAQ_RELATED", "ACTION_FAQ_VOTE", "ACTION_SHARE", "decorate"]
+__all__ = [
+    "ACTION_FAQ_FEEDBACK",
+    "ACTION_FAQ_RELATED",
+    "ACTION_FAQ_VOTE",
+    "ACTION_SHARE",
+    "decorate",
+    "feedback_block",
+]
 
 ACTION_SHARE = "share_reply"
 ACTION_FAQ_RELATED = "faq_related"
 ACTION_FAQ_VOTE = "faq_vote"
+ACTION_FAQ_FEEDBACK = "faq_feedback"
+"""Slack's thumbs up/down (`feedback_buttons`) on FAQ answers in the assistant thread; the
+values are `<faq id>:yes` / `<faq id>:no`, stored like the "Was this helpful?" buttons."""
+ACTION_OPEN_ESTIMATOR = "home_open_estimator"
+"""Same action id as App Home's button (`bot.render.home.ACTION_ESTIMATE`): opens the modal."""
+
+
+def feedback_block(faq_id: str) -> dict[str, Any]:
+    """A `context_actions` block with Slack's feedback buttons for one FAQ answer."""
+    def side(label: str, verdict: str) -> dict[str, Any]:
+        return {"text": {"type": "plain_text", "text": label}, "value": f"{faq_id}:{verdict}",
+                "accessibility_label": f"{label}: this answer"}  # fmt: skip
+
+    return {"type": "context_actions", "block_id": "faq_feedback", "elements": [{
+        "type": "feedback_buttons", "action_id": ACTION_FAQ_FEEDBACK,
+        "positive_button": side("Helpful", "yes"), "negative_button": side("Not helpful", "no"),
+    }]}  # fmt: skip
 
 _SHAREABLE = {"estimate", "compare", "count", "price", "models", "faq"}
 
@@ -58,6 +82,9 @@ def decorate(reply: Reply, surface: str, typed_text: str) -> list[dict[str, Any]
         ]
         if suggested:
             rows.append({"type": "actions", "block_id": "faq_related", "elements": suggested})
+    if reply.kind == "help" and surface in ("command", "dm", "mention"):
+        rows.append({"type": "actions", "block_id": "help_estimator", "elements": [
+            button("Estimate LLM cost", ACTION_OPEN_ESTIMATOR, "help")]})  # fmt: skip
     share_text = typed_text.strip()
     if (
         surface == "command"

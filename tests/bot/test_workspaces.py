@@ -258,8 +258,9 @@ def test_nothing_of_the_other_workspace_is_visible_or_changeable(
     assert deployment.event(me, event, f"EvHome{me.team_id}").status == 200
     [call] = [c for c in deployment.slack.wait_for("views.publish") if c.token == me.bot_token]
     view = json.dumps(call.json_field("view"))
-    assert me.model in view and me.channel in view
+    assert me.channel in view and f"${me.budget}.00" in view
     assert other.model not in view and other.channel not in view
+    assert f"${other.budget}.00" not in view
 
 
 def test_votes_and_buttons_stay_in_their_workspace(deployment: Deployment) -> None:

@@ -7,6 +7,7 @@ from slack_bolt import App
 from bot.runtime import Runtime
 from bot.slack.listeners import (
     actions,
+    assistant,
     commands,
     count,
     estimator,
@@ -21,6 +22,6 @@ __all__ = ["register_listeners"]
 
 def register_listeners(app: App, runtime: Runtime) -> None:
     """Attach every listener group to the app."""
-    for group in (workspaces, commands, messages, actions, home, home_actions, estimator,
-                  count):
+    for group in (workspaces, commands, messages, assistant, actions, home, home_actions,
+                  estimator, count):
         group.register(app, runtime)

@@ -9,7 +9,13 @@ from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.pipeline import Asker, answer, log_reply
 from bot.runtime import Runtime
-from bot.slack.decorate import ACTION_FAQ_RELATED, ACTION_FAQ_VOTE, ACTION_SHARE, decorate
+from bot.slack.decorate import (
+    ACTION_FAQ_FEEDBACK,
+    ACTION_FAQ_RELATED,
+    ACTION_FAQ_VOTE,
+    ACTION_SHARE,
+    decorate,
+)
 from bot.slack.listeners.guard import apology, log_incident, send_safely
 from bot.slack.listeners.workspaces import workspace_of
 from bot.store.queries import record_faq_vote
@@ -112,6 +118,19 @@ def register(app: App, runtime: Runtime) -> None:
         )
         _send(respond, "faq_vote", response_type="ephemeral", text=thanks, replace_original=False)
 
+    def handle_feedback(body: dict[str, Any], context: BoltContext) -> None:
+        """Slack's feedback buttons (assistant thread): stored like "Was this helpful?"; Slack
+        shows the pressed state itself, so nothing is posted back."""
+        user = (body.get("user") or {}).get("id") or "unknown"
+        try:
+            vote = _vote(_value(body))
+            if vote is not None:
+                record_faq_vote(runtime.db(), workspace_of(context), vote[0], user, vote[1],
+                                runtime.clock())  # fmt: skip
+        except Exception as exc:
+            log_incident("faq_feedback", exc)
+
+    app.action(ACTION_FAQ_FEEDBACK)(ack=_ack, lazy=[handle_feedback])
     app.action(ACTION_SHARE)(ack=_ack, lazy=[handle_share])
     app.action(re.compile(f"^{ACTION_FAQ_RELATED}"))(ack=_ack, lazy=[handle_faq_related])
     app.action(re.compile(f"^{ACTION_FAQ_VOTE}"))(ack=_ack, lazy=[handle_faq_vote])

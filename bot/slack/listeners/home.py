@@ -3,7 +3,7 @@
 Everything shown is the viewer's workspace's own: spend today and this month (the reported
 ledger at list prices; a billed line when a billing connection supplies one), budgets with
 what their current period has spent, digest subscriptions (paused ones with Slack's reason),
-the week's price changes from the catalog's history, and, for workspace admins and owners
+the week's price changes (from the catalog's history) for the models it used in 30 days, and, for workspace admins and owners
 only (`users.info`), the questions the FAQ missed most in the last 30 days.
 
 The Home tab is published after the ack (a lazy listener); its buttons live in `home_actions`.
@@ -37,13 +37,15 @@ from bot.slack.listeners.workspaces import workspace_of
 from bot.store.budgets import list_budgets, period_window
 from bot.store.digests import list_subscriptions
 from bot.store.queries import recent_faq_misses
-from bot.store.usage import local_midnight, spend_total
+from bot.store.usage import local_midnight, models_in_use, spend_total
 from bot.store.workspace import Workspace
 
 __all__ = ["BilledSpend", "build_home_data", "is_admin", "publish_home", "register"]
 
 FAQ_WINDOW = timedelta(days=30)
 PRICE_WEEK = timedelta(days=6)
+IN_USE = timedelta(days=30)
+"""Price changes are shown for the models the workspace used in this window."""
 
 BilledSpend = Callable[[Runtime, Workspace, datetime], Decimal | None]
 """Billed month-to-date for a workspace, or None when it has no billing connection."""
@@ -108,9 +110,8 @@ def build_home_data(
     subs = [HomeSubscription(s.channel_id, s.local_time, s.timezone, s.paused_reason)
             for s in list_subscriptions(db, ws, enabled_only=False)
             if s.enabled or s.paused_reason]  # fmt: skip
-    catalog = runtime.catalog
-    changes = price_changes(catalog, sorted({m.id for m in catalog.models}),
-                            today - PRICE_WEEK, today)  # fmt: skip
+    in_use = models_in_use(db, ws, now - IN_USE, now + timedelta(seconds=1))
+    changes = price_changes(runtime.catalog, in_use, today - PRICE_WEEK, today)
     return HomeData(
         spend_today_usd=spend_total(db, ws, day_start, now + timedelta(seconds=1)).cost_usd,
         month_to_date_usd=spend_total(db, ws, month_start, now + timedelta(seconds=1)).cost_usd,
