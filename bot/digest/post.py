@@ -58,6 +58,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.digest.build import build_digest
+from bot.digest.chart_post import post_digest_chart
 from bot.digest.render import render_digest
 from bot.render.slack import escape
 from bot.render.slack import message as slack_message
@@ -130,6 +131,9 @@ class PostOutcome:
     error: str | None = None
     text: str | None = None
     """The text fallback, for dry runs."""
+    chart: str | None = None
+    """For a fresh post: the chart's ``ChartOutcome.status`` (``uploaded``, ``skipped``,
+    ``failed``); None otherwise (a recovered digest may already have its chart)."""
 
 
 def new_clock_id() -> str:
@@ -317,7 +321,10 @@ def post_digest(
     except Exception as exc:  # any failure: record it, retry next tick, keep the clock alive
         return _failed(runtime, claim, exc)
     mark_digest_posted(db, claim, ts, runtime.clock())
-    return PostOutcome(channel, day, "posted", message_ts=ts)
+    # Best effort, after the digest is recorded: a failed chart never re-posts the digest.
+    chart = post_digest_chart(client, db, subscription.workspace, channel, ts, day,
+                              subscription.zone)  # fmt: skip
+    return PostOutcome(channel, day, "posted", message_ts=ts, chart=chart.status)
 
 
 def _failed(runtime: Runtime, claim: DigestClaim, exc: Exception) -> PostOutcome:

@@ -1,8 +1,8 @@
 """Render a ``Digest`` as a plain-text fallback and Block Kit, within Slack's limits.
 
 Limits kept (slack-facts §1.6): at most 50 blocks (we use under 12), section text at most
-3,000 characters, header at most 150, no table block (so the one-table rule cannot bite), and
-every list capped at ``bot.digest.build.TOP`` with "+N more". User-typed text (tags, questions) is
+3,000 characters, header at most 150, one table block (the top models and tags, through
+`spend_table`; the message's text fallback keeps them as sentences), and every list capped at ``bot.digest.build.TOP`` with "+N more". User-typed text (tags, questions) is
 escaped for mrkdwn (only ``& < >``) and shortened. The digest says plainly that its costs are
 estimates at list prices.
 """
@@ -16,6 +16,7 @@ from typing import Any
 import prices
 from bot.digest.build import BudgetStatus, Digest, PriceChange
 from bot.render.slack import context, escape, header, section
+from bot.render.tables import SpendList, spend_table
 from bot.store.usage import SpendGroup
 
 __all__ = ["DISCLAIMER", "render_digest", "sparkline"]
@@ -150,6 +151,18 @@ def _bold_label(line: str) -> str:
     return f"*{escape(label)}:* {escape(rest)}" if sep else escape(line)
 
 
+def _top_lists(digest: Digest, lines: dict[str, str]) -> dict[str, Any]:
+    """The top models and tags as one table block; the two sentences when both are empty."""
+    models = SpendList("model", [(str(g.key), g.cost_usd) for g in digest.top_models],
+                       digest.more_models)  # fmt: skip
+    tags = SpendList("tag", [("#" + g.key if g.key else "untagged", g.cost_usd)
+                             for g in digest.top_tags], digest.more_tags)  # fmt: skip
+    table = spend_table([models, tags], digest.spend.cost_usd)
+    if table is None:
+        return section("\n".join(_bold_label(lines[k]) for k in ("models", "tags")))
+    return table
+
+
 def render_digest(digest: Digest) -> tuple[str, list[dict[str, Any]]]:
     """Return ``(plain text, blocks)``: the text is unescaped (a terminal prints it as is);
     ``bot.digest.post`` escapes it for the message's fallback."""
@@ -159,7 +172,7 @@ def render_digest(digest: Digest) -> tuple[str, list[dict[str, Any]]]:
     blocks: list[dict[str, Any]] = [
         header(title),
         section(_bold_label(lines["spend"])),
-        section("\n".join(_bold_label(lines[k]) for k in ("models", "tags"))),
+        _top_lists(digest, lines),
         section("\n".join(_bold_label(lines[k]) for k in ("month", "budgets") if k in lines)),
     ]
     spark_label, _, spark_rest = lines["spark"].partition(": ")

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from slack_sdk.models.blocks import Block
+
 from bot.digest.build import build_digest
 from bot.digest.render import render_digest, sparkline
 from bot.ledger.fields import UsageEvent
@@ -65,7 +67,11 @@ def test_blocks_stay_within_slack_limits_and_escape_user_text(db: Database) -> N
     assert digest is not None
     text, blocks = render_digest(digest)
     assert len(blocks) <= 50
-    assert not [b for b in blocks if b["type"] == "table"]
+    tables = [b for b in blocks if b["type"] == "table"]
+    assert len(tables) == 1  # top models and tags in ONE table (one per message)
+    Block.parse(tables[0]).validate_json()  # type: ignore[union-attr]
+    cells = [[c["text"] for c in row] for row in tables[0]["rows"]]
+    assert ["tag", "+6 more"] in [row[:2] for row in cells]
     assert len(blocks[0]["text"]["text"]) <= 150
     sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
     assert all(len(s) <= 3000 for s in sections)

@@ -237,3 +237,22 @@ def test_send_dry_run_claims_and_posts_nothing(runtime: Runtime, fake_slack: Fak
     assert fake_slack.calls("chat.postMessage")[0].body["metadata"]["event_payload"]["day"] == (
         "2026-10-28"
     )
+
+
+def test_a_posted_digest_gets_its_chart_in_the_thread_and_a_failed_one_is_only_logged(
+    runtime: Runtime, fake_slack: FakeSlack
+) -> None:
+    seed_ledger(runtime.db(), runtime.catalog)
+    [outcome] = post_due_digests(runtime, workspace_clients(runtime), NOW)
+    assert (outcome.status, outcome.chart) == ("posted", "uploaded")
+    [complete] = fake_slack.calls("files.completeUploadExternal")
+    assert complete.body["channel_id"] == CHANNEL
+    assert complete.body["thread_ts"] == outcome.message_ts
+    assert len(fake_slack.calls("files.getUploadURLExternal")) == 1
+    # A chart Slack refuses leaves the digest posted, recorded and not re-posted.
+    set_subscription(runtime.db(), WS, "C0OTHER01", "09:00", "Europe/Berlin", "U1", NOW)
+    fake_slack.respond_with("files.getUploadURLExternal", {"ok": False, "error": "not_allowed"})
+    [second] = post_due_digests(runtime, workspace_clients(runtime), NOW)
+    assert (second.channel_id, second.status, second.chart) == ("C0OTHER01", "posted", "failed")
+    assert get_digest(runtime.db(), WS, "C0OTHER01", MONDAY).status == "posted"  # type: ignore[union-attr]
+    assert len(fake_slack.calls("chat.postMessage")) == 2
