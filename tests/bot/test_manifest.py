@@ -41,3 +41,10 @@ def test_the_assistant_view_and_the_options_url_are_declared() -> None:
     interactivity = MANIFEST["settings"]["interactivity"]
     # External selects (the model pickers) load their options from this URL.
     assert interactivity["message_menu_options_url"] == interactivity["request_url"]
+
+
+def test_the_assistant_events_and_the_admin_check_are_declared() -> None:
+    events = MANIFEST["settings"]["event_subscriptions"]["bot_events"]
+    assert {"assistant_thread_started", "assistant_thread_context_changed"} <= set(events)
+    assert "message.im" in events  # messages in the assistant thread arrive as DMs
+    assert "users:read" in MANIFEST["oauth_config"]["scopes"]["bot"]  # users.info: is_admin
