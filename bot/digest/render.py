@@ -2,8 +2,9 @@
 
 Limits kept (slack-facts §1.6): at most 50 blocks (we use under 12), section text at most
 3,000 characters, header at most 150, one table block (the top models and tags, through
-`spend_table`; the message's text fallback keeps them as sentences), and every list capped at ``bot.digest.build.TOP`` with "+N more". User-typed text (tags, questions) is
-escaped for mrkdwn (only ``& < >``) and shortened. The digest says plainly that its costs are
+`spend_table`; the message's text fallback keeps them as sentences), and every list capped
+at ``bot.digest.build.TOP`` with "+N more". User-typed text (tags, questions) is escaped
+for mrkdwn (only ``& < >``) and shortened. The digest says plainly that its costs are
 estimates at list prices.
 """
 

@@ -60,21 +60,39 @@ def modal_metadata(view: dict[str, Any]) -> dict[str, str]:
 def budget_modal(tag: str, period: str, amount_usd: Decimal | None) -> dict[str, Any]:
     """Edit one budget: its amount and period (`tag` '' is the workspace budget)."""
     who = f"#{escape(tag)}" if tag else "the whole workspace"
-    amount: dict[str, Any] = {"type": "plain_text_input", "action_id": ACTION_VALUE,
-                              "placeholder": _text("Like 500 or 1,250.50"), "max_length": 20}  # fmt: skip
+    amount: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": ACTION_VALUE,
+        "placeholder": _text("Like 500 or 1,250.50"),
+        "max_length": 20,
+    }
     if amount_usd is not None:
         amount["initial_value"] = str(amount_usd)
     chosen = period if period in BUDGET_PERIODS else "month"
     periods = [_option(f"per {p}", p) for p in BUDGET_PERIODS]
     blocks = [
-        context(f"Budget for {who}" + (f", now {format_usd(amount_usd)} per {chosen}."
-                                      if amount_usd is not None else ".")),  # fmt: skip
-        {"type": "input", "block_id": BLOCK_AMOUNT, "label": _text("Amount in USD"),
-         "element": amount},
-        {"type": "input", "block_id": BLOCK_PERIOD, "label": _text("Period"),
-         "element": {"type": "static_select", "action_id": ACTION_VALUE, "options": periods,
-                     "initial_option": _option(f"per {chosen}", chosen)}},
-    ]  # fmt: skip
+        context(
+            f"Budget for {who}"
+            + (f", now {format_usd(amount_usd)} per {chosen}." if amount_usd is not None else ".")
+        ),
+        {
+            "type": "input",
+            "block_id": BLOCK_AMOUNT,
+            "label": _text("Amount in USD"),
+            "element": amount,
+        },
+        {
+            "type": "input",
+            "block_id": BLOCK_PERIOD,
+            "label": _text("Period"),
+            "element": {
+                "type": "static_select",
+                "action_id": ACTION_VALUE,
+                "options": periods,
+                "initial_option": _option(f"per {chosen}", chosen),
+            },
+        },
+    ]
     view = View(type="modal", callback_id=BUDGET_MODAL, title=_text("Edit budget"),
                 submit=_text("Save"), close=_text("Cancel"), blocks=blocks,
                 private_metadata=json.dumps({"tag": tag, "period": chosen}))  # fmt: skip

@@ -35,6 +35,7 @@ ACTION_OPEN_ESTIMATOR = "home_open_estimator"
 
 def feedback_block(faq_id: str) -> dict[str, Any]:
     """A `context_actions` block with Slack's feedback buttons for one FAQ answer."""
+
     def side(label: str, verdict: str) -> dict[str, Any]:
         return {"text": {"type": "plain_text", "text": label}, "value": f"{faq_id}:{verdict}",
                 "accessibility_label": f"{label}: this answer"}  # fmt: skip
@@ -43,6 +44,7 @@ def feedback_block(faq_id: str) -> dict[str, Any]:
         "type": "feedback_buttons", "action_id": ACTION_FAQ_FEEDBACK,
         "positive_button": side("Helpful", "yes"), "negative_button": side("Not helpful", "no"),
     }]}  # fmt: skip
+
 
 _SHAREABLE = {"estimate", "compare", "count", "price", "models", "faq"}
 

@@ -27,18 +27,17 @@ from bot.render.count import TokenCounts, count_reply  # noqa: E402
 from bot.render.home import HomeBudget, HomeData, HomeSubscription, home_view  # noqa: E402
 from bot.render.replies import render_blocks  # noqa: E402
 from bot.render.views import (  # noqa: E402
+    ACTION_MODEL,
     BLOCK_INPUT,
     BLOCK_MODEL,
     BLOCK_OUTPUT,
     BLOCK_REQUESTS,
-    ACTION_MODEL,
-    EstimatorForm,
     Estimated,
+    EstimatorForm,
     estimate_from_view_state,
     estimator_view,
 )
 from bot.slack.decorate import feedback_block  # noqa: E402
-from bot.render.slack import section  # noqa: E402
 
 
 def _catalog() -> prices.Catalog:

@@ -97,8 +97,9 @@ def interactive_body(payload: dict[str, Any], team: str = "T123", user: str = "U
 
 def shortcut_body(callback_id: str, team: str = "T123", user: str = "U111") -> str:
     """A global shortcut (`type: shortcut`)."""
-    return interactive_body({"type": "shortcut", "callback_id": callback_id,
-                             "trigger_id": "123.456.abc", "action_ts": "1.2"}, team, user)  # fmt: skip
+    payload = {"type": "shortcut", "callback_id": callback_id, "trigger_id": "123.456.abc",
+               "action_ts": "1.2"}  # fmt: skip
+    return interactive_body(payload, team, user)
 
 
 def message_action_body(

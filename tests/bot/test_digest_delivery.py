@@ -18,8 +18,8 @@ import pytest
 
 from bot.digest.clock import run_tick
 from bot.digest.post import build_post_client, post_due_digests
-from bot.runtime import Runtime
 from bot.render.home import home_view
+from bot.runtime import Runtime
 from bot.slack.listeners.home import build_home_data
 from bot.store.digests import get_digest, get_subscription, set_subscription
 from tests.bot.ledger_support import NOW, WS, Clock, make_runtime, seed_ledger

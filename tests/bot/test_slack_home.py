@@ -51,8 +51,8 @@ def _open_home(app: App, fake_slack: FakeSlack, event_id: str = "EvHome") -> dic
 
 
 def _overflow(action_id: str, value: str) -> dict[str, Any]:
-    return {"type": "overflow", "action_id": action_id,
-            "selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": value}}  # fmt: skip
+    option = {"text": {"type": "plain_text", "text": "x"}, "value": value}
+    return {"type": "overflow", "action_id": action_id, "selected_option": option}
 
 
 def _published(fake_slack: FakeSlack, count: int) -> dict[str, Any]:
@@ -135,7 +135,8 @@ def test_subscribe_from_home_checks_the_channel_and_stop_turns_it_off(
                                                      view=HOME)).body)["options"]  # fmt: skip
     assert zones[0]["value"] == "Europe/Berlin"
     values = {"home_digest_new": {
-        ACTION_DIGEST_CHANNEL: {"type": "conversations_select", "selected_conversation": "C0777ABCD"},
+        ACTION_DIGEST_CHANNEL: {"type": "conversations_select",
+                                "selected_conversation": "C0777ABCD"},
         ACTION_DIGEST_TIME: {"type": "timepicker", "selected_time": "08:30"},
         ACTION_DIGEST_ZONE: {"type": "external_select", "selected_option": zones[0]},
     }}  # fmt: skip

@@ -133,7 +133,7 @@ def test_submission_updates_the_modal_with_the_estimate_and_logs_it(
     valid_view(updated)
     text = json.dumps(updated["blocks"])
     assert "$0.0075" in text  # 1000 in + 500 out on gpt-4o: $0.0025 + $0.005
-    share = [b for b in updated["blocks"] if b.get("block_id") == BLOCK_SHARE][0]
+    share = next(b for b in updated["blocks"] if b.get("block_id") == BLOCK_SHARE)
     assert share["elements"][1]["value"] == "gpt-4o 1000 in 500 out x 10000/day"
     rows = _rows(runtime, 1)
     assert [(r.surface, r.kind, r.model, str(r.cost_usd)) for r in rows] == [
@@ -202,7 +202,7 @@ def test_count_reply_re_prices_from_the_counts_in_its_block_id(
                                fake_slack.response_url("cnt"))  # fmt: skip
     dispatch(app, body)
     first = fake_slack.wait_for("response/cnt")[0].body
-    picker = [b for b in first["blocks"] if b["type"] == "actions"][0]
+    picker = next(b for b in first["blocks"] if b["type"] == "actions")
     action = {"type": "external_select", "action_id": ACTION_COUNT_MODEL,
               "block_id": picker["block_id"], "selected_option": {
                   "text": {"type": "plain_text", "text": "claude"},

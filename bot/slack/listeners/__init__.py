@@ -22,6 +22,15 @@ __all__ = ["register_listeners"]
 
 def register_listeners(app: App, runtime: Runtime) -> None:
     """Attach every listener group to the app."""
-    for group in (workspaces, commands, messages, assistant, actions, home, home_actions,
-                  estimator, count):
+    for group in (
+        workspaces,
+        commands,
+        messages,
+        assistant,
+        actions,
+        home,
+        home_actions,
+        estimator,
+        count,
+    ):
         group.register(app, runtime)

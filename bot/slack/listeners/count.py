@@ -31,7 +31,7 @@ from prices import Model
 __all__ = ["NO_TEXT", "register"]
 
 NO_TEXT = "That message has no text to count (only attachments or blocks)."
-_STALE = "I can't re-price this reply any more; run \"Count tokens\" on the message again."
+_STALE = 'I can\'t re-price this reply any more; run "Count tokens" on the message again.'
 
 
 def _record(runtime: Runtime, context: BoltContext, body: dict[str, Any], counts: TokenCounts,

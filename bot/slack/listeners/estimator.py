@@ -122,8 +122,9 @@ def register(app: App, runtime: Runtime) -> None:
         result = estimate_from_view_state(view.get("state") or {}, runtime.catalog, metadata)
         if not isinstance(result, Estimated):
             return
-        asker = Asker(surface="modal", workspace=workspace_of(context),
-                      channel_id=form_from_state({}, metadata).channel_id, user_id=_user(body))  # fmt: skip
+        channel = form_from_state({}, metadata).channel_id
+        asker = Asker(surface="modal", workspace=workspace_of(context), channel_id=channel,
+                      user_id=_user(body))  # fmt: skip
         log_reply(runtime, answer(runtime, format_command(result.command), asker))
 
     def ack_only(ack: Ack) -> None:
@@ -143,8 +144,9 @@ def register(app: App, runtime: Runtime) -> None:
             notice = _post_estimate(runtime, client, body, context, command, channel)
         if isinstance(estimated, Estimated) and view.get("id"):
             updated = estimator_view(runtime.catalog, form, estimated, notice=notice)
+            view_id = str(view["id"])
             send_safely("views.update estimator",
-                        lambda: client.views_update(view_id=str(view["id"]), view=updated))  # fmt: skip
+                        lambda: client.views_update(view_id=view_id, view=updated))  # fmt: skip
 
     app.shortcut(ESTIMATOR_CALLBACK)(ack_and_open)
     app.action(ACTION_ESTIMATE)(ack_and_open)

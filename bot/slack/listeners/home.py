@@ -3,8 +3,9 @@
 Everything shown is the viewer's workspace's own: spend today and this month (the reported
 ledger at list prices; a billed line when a billing connection supplies one), budgets with
 what their current period has spent, digest subscriptions (paused ones with Slack's reason),
-the week's price changes (from the catalog's history) for the models it used in 30 days, and, for workspace admins and owners
-only (`users.info`), the questions the FAQ missed most in the last 30 days.
+the week's price changes (from the catalog's history) for the models it used in 30 days,
+and, for workspace admins and owners only (`users.info`), the questions the FAQ missed most
+in the last 30 days.
 
 The Home tab is published after the ack (a lazy listener); its buttons live in `home_actions`.
 """

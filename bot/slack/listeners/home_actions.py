@@ -11,6 +11,7 @@ re-published tab says in one sentence what happened.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -41,6 +42,7 @@ __all__ = ["register"]
 
 _SAVED = "tokencost_home_saved"
 """Context key: a modal's submission was saved, so the lazy half re-publishes the tab."""
+_BAD_AMOUNT = "Write the amount in dollars, like 500 or 1250.50."
 _PICK = "Choose a channel, a time and a time zone, then press Subscribe."
 
 
@@ -69,11 +71,23 @@ def _text_of(reply_text: str) -> str:
     return reply_text.split("\n", 1)[0]
 
 
-def register(app: App, runtime: Runtime) -> None:
-    """Register the Home tab's action, option and modal listeners."""
+def _ack_only(ack: Ack) -> None:
+    ack()
 
-    def ack_only(ack: Ack) -> None:
-        ack()
+
+def _republisher(runtime: Runtime) -> Callable[..., None]:
+    """The lazy half of a modal submission: re-publish the tab once the change is saved."""
+
+    def republish(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if not context.get(_SAVED):
+            return
+        publish_home(runtime, client, _user(body), workspace_of(context), notice="Saved.")
+
+    return republish
+
+
+def _register_budgets(app: App, runtime: Runtime) -> None:
+    """Paging, edit (a modal) and delete."""
 
     def turn_page(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         page = _selected(body)[0]
@@ -102,6 +116,38 @@ def register(app: App, runtime: Runtime) -> None:
         who = f"#{escape(tag)}" if tag else "the workspace"
         notice = f"Deleted the {period} budget for {who}." if gone else "That budget was gone."
         publish_home(runtime, client, _user(body), ws, notice=notice)
+
+    def save_budget(ack: Ack, body: dict[str, Any], view: dict[str, Any],
+                    context: BoltContext) -> None:  # fmt: skip
+        meta = hm.modal_metadata(view)
+        values = _values(body)
+        amount = str(((values.get(hm.BLOCK_AMOUNT) or {}).get(hm.ACTION_VALUE) or {})
+                     .get("value") or "").strip().lstrip("$").replace(",", "")  # fmt: skip
+        period = str((((values.get(hm.BLOCK_PERIOD) or {}).get(hm.ACTION_VALUE) or {})
+                      .get("selected_option") or {}).get("value") or "month")  # fmt: skip
+        if not re.fullmatch(r"\d{1,12}(\.\d{1,6})?", amount):
+            ack(response_action="errors", errors={hm.BLOCK_AMOUNT: _BAD_AMOUNT})
+            return
+        tag = meta.get("tag", "")
+        reply = answer(runtime, f"budget {amount}/{period}" + (f" #{tag}" if tag else ""),
+                       _asker(body, context))  # fmt: skip
+        if reply.is_error:
+            ack(response_action="errors", errors={hm.BLOCK_AMOUNT: _text_of(reply.text)})
+            return
+        old = meta.get("period", period)
+        if old != period:
+            delete_budget(runtime.db(), workspace_of(context), tag or None, old)
+        context[_SAVED] = True
+        ack()
+        log_reply(runtime, reply)
+
+    app.action(re.compile(f"^{ACTION_BUDGET_PAGE}"))(ack=_ack_only, lazy=[turn_page])
+    app.action(ACTION_BUDGET)(ack=open_budget_or_ack, lazy=[delete_chosen_budget])
+    app.view(hm.BUDGET_MODAL)(ack=save_budget, lazy=[_republisher(runtime)])
+
+
+def _register_digest(app: App, runtime: Runtime) -> None:
+    """Subscribe (channel, time and zone pickers), change the time (a modal), stop."""
 
     def open_digest_or_ack(ack: Ack, body: dict[str, Any], client: WebClient,
                            context: BoltContext) -> None:  # fmt: skip
@@ -141,31 +187,6 @@ def register(app: App, runtime: Runtime) -> None:
     def suggest_zones(ack: Ack, body: dict[str, Any]) -> None:
         ack(options=hm.zone_options(str(body.get("value") or "")))
 
-    def save_budget(ack: Ack, body: dict[str, Any], view: dict[str, Any],
-                    context: BoltContext) -> None:  # fmt: skip
-        meta = hm.modal_metadata(view)
-        values = _values(body)
-        amount = str(((values.get(hm.BLOCK_AMOUNT) or {}).get(hm.ACTION_VALUE) or {})
-                     .get("value") or "").strip().lstrip("$").replace(",", "")  # fmt: skip
-        period = str((((values.get(hm.BLOCK_PERIOD) or {}).get(hm.ACTION_VALUE) or {})
-                      .get("selected_option") or {}).get("value") or "month")  # fmt: skip
-        if not re.fullmatch(r"\d{1,12}(\.\d{1,6})?", amount):
-            ack(response_action="errors",
-                errors={hm.BLOCK_AMOUNT: "Write the amount in dollars, like 500 or 1250.50."})  # fmt: skip
-            return
-        tag = meta.get("tag", "")
-        reply = answer(runtime, f"budget {amount}/{period}" + (f" #{tag}" if tag else ""),
-                       _asker(body, context))  # fmt: skip
-        if reply.is_error:
-            ack(response_action="errors", errors={hm.BLOCK_AMOUNT: _text_of(reply.text)})
-            return
-        old = meta.get("period", period)
-        if old != period:
-            delete_budget(runtime.db(), workspace_of(context), tag or None, old)
-        context[_SAVED] = True
-        ack()
-        log_reply(runtime, reply)
-
     def save_digest(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                     context: BoltContext) -> None:  # fmt: skip
         channel = hm.modal_metadata(view).get("channel", "")
@@ -184,17 +205,15 @@ def register(app: App, runtime: Runtime) -> None:
         ack()
         log_reply(runtime, reply)
 
-    def republish(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        if not context.get(_SAVED):
-            return
-        publish_home(runtime, client, _user(body), workspace_of(context), notice="Saved.")
-
-    app.action(re.compile(f"^{ACTION_BUDGET_PAGE}"))(ack=ack_only, lazy=[turn_page])
-    app.action(ACTION_BUDGET)(ack=open_budget_or_ack, lazy=[delete_chosen_budget])
     app.action(ACTION_DIGEST)(ack=open_digest_or_ack, lazy=[stop_digest])
-    app.action(ACTION_DIGEST_SUBSCRIBE)(ack=ack_only, lazy=[subscribe])
-    app.action(ACTION_DIGEST_CHANNEL)(ack_only)
-    app.action(ACTION_DIGEST_TIME)(ack_only)
+    app.action(ACTION_DIGEST_SUBSCRIBE)(ack=_ack_only, lazy=[subscribe])
+    app.action(ACTION_DIGEST_CHANNEL)(_ack_only)
+    app.action(ACTION_DIGEST_TIME)(_ack_only)
     app.options(ACTION_DIGEST_ZONE)(suggest_zones)
-    app.view(hm.BUDGET_MODAL)(ack=save_budget, lazy=[republish])
-    app.view(hm.DIGEST_MODAL)(ack=save_digest, lazy=[republish])
+    app.view(hm.DIGEST_MODAL)(ack=save_digest, lazy=[_republisher(runtime)])
+
+
+def register(app: App, runtime: Runtime) -> None:
+    """Register the Home tab's action, option and modal listeners."""
+    _register_budgets(app, runtime)
+    _register_digest(app, runtime)
