@@ -27,6 +27,7 @@ from bot.render.views import (
     estimator_view,
 )
 from bot.runtime import Runtime
+from bot.slack.listeners.estimator import OPEN_TIMEOUT_S
 from bot.store.queries import recent_queries
 from bot.store.workspace import Workspace
 from tests.bot.slack_payloads import valid_blocks, valid_view
@@ -89,6 +90,17 @@ def test_home_button_opens_the_estimator_too(app: App, fake_slack: FakeSlack) ->
     action = {"type": "button", "action_id": "home_open_estimator", "value": "home"}
     assert dispatch(app, view_action_body(home, {}, action)).status == 200
     assert len(fake_slack.calls("views.open")) == 1
+
+
+def test_a_slow_views_open_cannot_hold_the_ack_past_the_window(
+    app: App, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_slack.slow_next("views.open", seconds=3)
+    started = time.perf_counter()
+    assert dispatch(app, shortcut_body(ESTIMATOR_CALLBACK)).status == 200
+    took = time.perf_counter() - started
+    assert OPEN_TIMEOUT_S <= took < 3, took  # gives up at the timeout, no retries
+    assert "views.open estimator failed" in caplog.text
 
 
 def test_a_failed_views_open_is_logged_not_raised(
