@@ -79,18 +79,39 @@ def _seed(providers: FakeProviders, today: date) -> tuple[Decimal, Decimal, Deci
     month = Decimal(0)
     for n, day in enumerate(days):
         # OpenAI: dollars as JSON numbers, 34 digits and exponent forms included.
-        providers.add_openai_cost(day, f"{n + 1}.1234567890123456789012345678901234",
-                                  line_item="gpt-4o-2024-08-06, input", project_id="proj_a")
-        providers.add_openai_cost(day, "2.5E-1", line_item="gpt-4o-2024-08-06, output",
-                                  project_id="proj_b")
+        providers.add_openai_cost(
+            day,
+            f"{n + 1}.1234567890123456789012345678901234",
+            line_item="gpt-4o-2024-08-06, input",
+            project_id="proj_a",
+        )
+        providers.add_openai_cost(
+            day, "2.5E-1", line_item="gpt-4o-2024-08-06, output", project_id="proj_b"
+        )
         providers.add_openai_cost(day, "0E-6176", line_item="gpt-4o-mini, input")
         # Anthropic: decimal strings of cents.
-        providers.add_anthropic_cost(day, "123.78912", description="Claude Sonnet Usage - Input",
-                                     model="claude-sonnet-4-5", workspace_id="wrkspc_1")
-        providers.add_anthropic_cost(day, f"{1000 * (n + 1)}", model="claude-opus-4-1",
-                                     description="Claude Opus Usage - Output")
-        month = exact_sum([month, Decimal(f"{n + 1}.1234567890123456789012345678901234"),
-                           Decimal("0.25"), Decimal("1.2378912"), Decimal(10 * (n + 1))])
+        providers.add_anthropic_cost(
+            day,
+            "123.78912",
+            description="Claude Sonnet Usage - Input",
+            model="claude-sonnet-4-5",
+            workspace_id="wrkspc_1",
+        )
+        providers.add_anthropic_cost(
+            day,
+            f"{1000 * (n + 1)}",
+            model="claude-opus-4-1",
+            description="Claude Opus Usage - Output",
+        )
+        month = exact_sum(
+            [
+                month,
+                Decimal(f"{n + 1}.1234567890123456789012345678901234"),
+                Decimal("0.25"),
+                Decimal("1.2378912"),
+                Decimal(10 * (n + 1)),
+            ]
+        )
     n = len(days) - 1
     openai = exact_sum([Decimal(f"{n + 1}.1234567890123456789012345678901234"), Decimal("0.25")])
     anthropic = exact_sum([Decimal("1.2378912"), Decimal(10 * (n + 1))])
@@ -126,8 +147,9 @@ def test_sync_then_digest_posts_the_billed_totals_to_the_cent(
     today = datetime.now(UTC).date()
     yesterday = today - timedelta(days=1)
     openai, anthropic, month = _seed(providers, today)
-    assert cli(capsys, "usage", "add", "gpt-4o", "1000000", "0", "--at",
-               yesterday.isoformat())[0] == 0  # $2.50 reported to the ledger on OpenAI
+    assert (
+        cli(capsys, "usage", "add", "gpt-4o", "1000000", "0", "--at", yesterday.isoformat())[0] == 0
+    )  # $2.50 reported to the ledger on OpenAI
 
     code, out, err = cli(capsys, "billing", "sync", "--days", "3")
     assert code == 0, out + err
@@ -146,7 +168,10 @@ def test_sync_then_digest_posts_the_billed_totals_to_the_cent(
     assert f"Anthropic {_cents(anthropic)} (provisional)" in text
     assert f"total {_cents(total)} (provisional)" in text
     assert f"Billed month to date: {_cents(month)}" in text
-    assert f"OpenAI reported $2.50 vs billed {_cents(openai)}, gap {_cents(openai - Decimal('2.5'))}" in text
+    assert (
+        f"OpenAI reported $2.50 vs billed {_cents(openai)}, gap {_cents(openai - Decimal('2.5'))}"
+        in text
+    )
     assert "unavailable" not in text
     # The billed figures lead the digest, before the ledger's estimates.
     plain = post.body["text"]
