@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -109,6 +110,14 @@ def test_slash_billing_shows_providers_last_sync_and_billed_spend(
     assert "OpenAI, key sk-admin-…" in text and "last sync 2026-11-29 09:05 UTC ok" in text
     assert "Billed Sat 28 Nov (UTC): $100.13 (provisional); month to date: $2,803.50" in text
     assert "Total: $102.63 on 2026-11-28; $2,873.50 this month to date." in text
+    reply = respond_to(runtime, "billing", Asker("command", WS, CHANNEL, "U1"))
+    blocks = json.dumps(reply.renderings.blocks(), ensure_ascii=False)
+    assert "Billed spend (the providers' own figures)" in blocks and "$2,873.50" in blocks
+    data = reply.renderings.data()
+    assert data["kind"] == "billing" and data["total_day"] == {
+        "usd": "102.625",
+        "unavailable": None,
+    }
 
 
 def test_slash_billing_without_a_provider_says_how_to_connect(tmp_path: Path) -> None:
