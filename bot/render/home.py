@@ -91,8 +91,9 @@ class HomeData:
     """(question, times asked), most missed first; None unless the viewer is an admin."""
     price_changes: Sequence[str] = field(default_factory=tuple)
     """One line each, plain text, this week's price changes for models in use."""
-    billed_month_to_date_usd: Decimal | None = None
-    """The providers' billed cost this month, when a billing connection exists; else None."""
+    billed_month_to_date: str | None = None
+    """The providers' billed cost this month, to the cent, or "billing data unavailable
+    (reason)", when a billing connection exists; else None (the line is left out)."""
     notice: str | None = None
     """One mrkdwn sentence shown at the top: what the last Home action did (or why not)."""
 
@@ -110,8 +111,8 @@ def _overflow(action_id: str, key: str, verbs: tuple[tuple[str, str], ...]) -> d
 def _spend(data: HomeData) -> list[dict[str, Any]]:
     source = "billed by your providers" if data.billed else "reported usage at list prices"
     billed = (
-        f"\n*Billed this month:* {format_usd(data.billed_month_to_date_usd)} _(providers' bills)_"
-        if data.billed_month_to_date_usd is not None and not data.billed
+        f"\n*Billed month to date:* {escape(data.billed_month_to_date)} _(providers' bills)_"
+        if data.billed_month_to_date is not None and not data.billed
         else ""
     )
     return [

@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.billing import BilledCost
 from bot.render import home_modals as hm
 from bot.render.home import (
     ACTION_BUDGET,
@@ -22,6 +23,7 @@ from bot.render.home import (
     ACTION_DIGEST_ZONE,
 )
 from bot.runtime import Runtime
+from bot.store.billing import record_sync, replace_billed_days
 from bot.store.budgets import get_budget, list_budgets, set_budget
 from bot.store.digests import get_subscription, pause_subscription, set_subscription
 from bot.store.queries import record_faq_miss
@@ -162,3 +164,17 @@ def test_subscribe_without_a_channel_asks_for_one(app: App, fake_slack: FakeSlac
     button = {"type": "button", "action_id": ACTION_DIGEST_SUBSCRIBE, "value": "subscribe"}
     dispatch(app, view_action_body(HOME, {}, button))
     assert "Choose a channel" in json.dumps(_published(fake_slack, 1))
+
+
+def test_billed_month_to_date_shows_when_billing_has_synced(
+    app: App, runtime: Runtime, fake_slack: FakeSlack
+) -> None:
+    assert "Billed month to date" not in json.dumps(_open_home(app, fake_slack))
+    now = runtime.clock()
+    day = now.date()
+    cost = BilledCost("openai", day, "gpt-4o, input", None, None, Decimal("12.3456"), True)
+    month = [day.replace(day=n) for n in range(1, day.day + 1)]  # a sync covers the month
+    replace_billed_days(runtime.db(), WS, "openai", month, [cost], now)
+    record_sync(runtime.db(), WS, "openai", now, True, "synced 1 day")
+    view = _open_home(app, fake_slack, event_id="EvHomeBilled")
+    assert "*Billed month to date:* $12.35 _(providers' bills)_" in json.dumps(view)

@@ -13,8 +13,7 @@ The Home tab is published after the ack (a lazy listener); its buttons live in `
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,6 +23,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
 import prices
+from bot.digest.billed import billed_summary, figure_text
 from bot.digest.build import PriceChange, price_changes
 from bot.render.home import (
     BUDGETS_PER_PAGE,
@@ -41,23 +41,20 @@ from bot.store.queries import recent_faq_misses
 from bot.store.usage import local_midnight, models_in_use, spend_total
 from bot.store.workspace import Workspace
 
-__all__ = ["BilledSpend", "build_home_data", "is_admin", "publish_home", "register"]
+__all__ = ["billed_month_to_date", "build_home_data", "is_admin", "publish_home", "register"]
 
 FAQ_WINDOW = timedelta(days=30)
 PRICE_WEEK = timedelta(days=6)
 IN_USE = timedelta(days=30)
 """Price changes are shown for the models the workspace used in this window."""
 
-BilledSpend = Callable[[Runtime, Workspace, datetime], Decimal | None]
-"""Billed month-to-date for a workspace, or None when it has no billing connection."""
 
-
-def _no_billing(runtime: Runtime, ws: Workspace, now: datetime) -> Decimal | None:
-    return None
-
-
-billed_spend: BilledSpend = _no_billing
-"""Where the billing wiring plugs in (a module attribute, replaced when billing is set up)."""
+def billed_month_to_date(runtime: Runtime, ws: Workspace, now: datetime) -> str | None:
+    """The providers' billed month to date (UTC month, to the cent, or "billing data
+    unavailable (reason)"); None when no provider is connected or was ever synced."""
+    today = now.astimezone(UTC).date()
+    summary = billed_summary(runtime.db(), ws, today, today)
+    return None if summary is None else figure_text(summary.total_month_to_date_usd)
 
 
 def is_admin(client: WebClient, user_id: str) -> bool:
@@ -120,7 +117,7 @@ def build_home_data(
         subscriptions=subs,
         faq_misses=_most_missed(runtime, ws, now) if admin else None,
         price_changes=[_change_line(c) for c in changes],
-        billed_month_to_date_usd=billed_spend(runtime, ws, now),
+        billed_month_to_date=billed_month_to_date(runtime, ws, now),
         notice=notice,
     )
 
