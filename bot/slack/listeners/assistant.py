@@ -47,18 +47,20 @@ def build_assistant(runtime: Runtime) -> Assistant:
     """The `Assistant` middleware for `runtime`."""
     assistant = Assistant()
 
-    def start_thread(say: Say, set_suggested_prompts: SetSuggestedPrompts) -> None:
+    def handle_thread_started(say: Say, set_suggested_prompts: SetSuggestedPrompts) -> None:
         send_safely("assistant greeting", lambda: say(GREETING))
         send_safely("assistant prompts",
                     lambda: set_suggested_prompts(prompts=list(SUGGESTED_PROMPTS),
                                                   title="Try one of these"))  # fmt: skip
 
-    def save_context(payload: dict[str, Any], save_thread_context: SaveThreadContext) -> None:
+    def handle_context_changed(
+        payload: dict[str, Any], save_thread_context: SaveThreadContext
+    ) -> None:
         thread = payload.get("assistant_thread") or {}
         send_safely("assistant context", lambda: save_thread_context(thread.get("context") or {}))
 
-    def reply(payload: dict[str, Any], say: Say, set_title: SetTitle, set_status: SetStatus,
-              context: BoltContext) -> None:  # fmt: skip
+    def handle_user_message(payload: dict[str, Any], say: Say, set_title: SetTitle,
+                            set_status: SetStatus, context: BoltContext) -> None:  # fmt: skip
         text = unescape_incoming(str(payload.get("text") or "")).strip()
         if not text:
             return
@@ -78,9 +80,9 @@ def build_assistant(runtime: Runtime) -> Assistant:
         if answered is not None:
             log_reply(runtime, answered)
 
-    assistant.thread_started(lazy=[start_thread])(_noop)
-    assistant.thread_context_changed(lazy=[save_context])(_noop)
-    assistant.user_message(lazy=[reply])(_noop)
+    assistant.thread_started(lazy=[handle_thread_started])(_noop)
+    assistant.thread_context_changed(lazy=[handle_context_changed])(_noop)
+    assistant.user_message(lazy=[handle_user_message])(_noop)
     return assistant
 
 

@@ -58,7 +58,7 @@ def register(app: App, runtime: Runtime) -> None:
     def ack_only(ack: Ack) -> None:
         ack()
 
-    def count_message(body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    def handle_count_tokens(body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         text = str((body.get("message") or {}).get("text") or "")
         if not text.strip():
             send_safely("count shortcut", lambda: respond(response_type="ephemeral", text=NO_TEXT))
@@ -75,7 +75,7 @@ def register(app: App, runtime: Runtime) -> None:
         if send_safely("count shortcut", lambda: respond(**message)) and record is not None:
             runtime.log_query(record)
 
-    def reprice(body: dict[str, Any], respond: Respond) -> None:
+    def handle_count_model(body: dict[str, Any], respond: Respond) -> None:
         action = (body.get("actions") or [{}])[0]
         counts = read_counts(str(action.get("block_id") or ""))
         key = str((action.get("selected_option") or {}).get("value") or "")
@@ -87,9 +87,9 @@ def register(app: App, runtime: Runtime) -> None:
         message = count_reply(counts, model, runtime.catalog)
         send_safely("count re-price", lambda: respond(**message, replace_original=True))
 
-    def suggest(ack: Ack, body: dict[str, Any]) -> None:
+    def handle_model_options(ack: Ack, body: dict[str, Any]) -> None:
         ack(options=model_options(runtime.catalog, str(body.get("value") or "")))
 
-    app.shortcut(COUNT_SHORTCUT_CALLBACK)(ack=ack_only, lazy=[count_message])
-    app.action(ACTION_COUNT_MODEL)(ack=ack_only, lazy=[reprice])
-    app.options(ACTION_COUNT_MODEL)(suggest)
+    app.shortcut(COUNT_SHORTCUT_CALLBACK)(ack=ack_only, lazy=[handle_count_tokens])
+    app.action(ACTION_COUNT_MODEL)(ack=ack_only, lazy=[handle_count_model])
+    app.options(ACTION_COUNT_MODEL)(handle_model_options)

@@ -96,14 +96,14 @@ def _shared_to(view: dict[str, Any], form: EstimatorForm) -> str | None:
 def register(app: App, runtime: Runtime) -> None:
     """Register the shortcut, the buttons, the model type-ahead and the submission."""
 
-    def ack_and_open(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def handle_open_estimator(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         open_estimator(runtime, client, body)
 
-    def suggest_models(ack: Ack, body: dict[str, Any]) -> None:
+    def handle_model_options(ack: Ack, body: dict[str, Any]) -> None:
         ack(options=model_options(runtime.catalog, str(body.get("value") or "")))
 
-    def submit(ack: Ack, view: dict[str, Any]) -> None:
+    def handle_submission(ack: Ack, view: dict[str, Any]) -> None:
         try:
             result = estimate_from_view_state(view.get("state") or {}, runtime.catalog,
                                               str(view.get("private_metadata") or ""))  # fmt: skip
@@ -116,7 +116,9 @@ def register(app: App, runtime: Runtime) -> None:
         except Exception as exc:
             ack(**errors_response({"est_model": apology(log_incident("estimator", exc))}))
 
-    def log_submission(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    def handle_submission_log(
+        body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
         """The query-log row of a priced submission (field errors are not logged)."""
         metadata = str(view.get("private_metadata") or "")
         result = estimate_from_view_state(view.get("state") or {}, runtime.catalog, metadata)
@@ -130,7 +132,7 @@ def register(app: App, runtime: Runtime) -> None:
     def ack_only(ack: Ack) -> None:
         ack()
 
-    def share(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def handle_share(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         """Post the estimate to the picked conversation; say in the modal how that went."""
         view = body.get("view") or {}
         metadata = str(view.get("private_metadata") or "")
@@ -148,12 +150,12 @@ def register(app: App, runtime: Runtime) -> None:
             send_safely("views.update estimator",
                         lambda: client.views_update(view_id=view_id, view=updated))  # fmt: skip
 
-    app.shortcut(ESTIMATOR_CALLBACK)(ack_and_open)
-    app.action(ACTION_ESTIMATE)(ack_and_open)
-    app.options(ACTION_MODEL)(suggest_models)
-    app.view(ESTIMATOR_CALLBACK)(ack=submit, lazy=[log_submission])
+    app.shortcut(ESTIMATOR_CALLBACK)(handle_open_estimator)
+    app.action(ACTION_ESTIMATE)(handle_open_estimator)
+    app.options(ACTION_MODEL)(handle_model_options)
+    app.view(ESTIMATOR_CALLBACK)(ack=handle_submission, lazy=[handle_submission_log])
     app.action(ACTION_SHARE_TO)(ack_only)
-    app.action(ACTION_SHARE)(ack=ack_only, lazy=[share])
+    app.action(ACTION_SHARE)(ack=ack_only, lazy=[handle_share])
 
 
 def _post_estimate(runtime: Runtime, client: WebClient, body: dict[str, Any],

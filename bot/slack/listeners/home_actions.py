@@ -78,23 +78,23 @@ def _ack_only(ack: Ack) -> None:
 def _republisher(runtime: Runtime) -> Callable[..., None]:
     """The lazy half of a modal submission: re-publish the tab once the change is saved."""
 
-    def republish(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def handle_republish(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if not context.get(_SAVED):
             return
         publish_home(runtime, client, _user(body), workspace_of(context), notice="Saved.")
 
-    return republish
+    return handle_republish
 
 
 def _register_budgets(app: App, runtime: Runtime) -> None:
     """Paging, edit (a modal) and delete."""
 
-    def turn_page(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def handle_budget_page(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         page = _selected(body)[0]
         publish_home(runtime, client, _user(body), workspace_of(context),
                      page=int(page) if page.isdigit() else 0)  # fmt: skip
 
-    def open_budget_or_ack(ack: Ack, body: dict[str, Any], client: WebClient,
+    def handle_budget_menu(ack: Ack, body: dict[str, Any], client: WebClient,
                            context: BoltContext) -> None:  # fmt: skip
         ack()
         verb, period, tag = _selected(body)
@@ -106,7 +106,7 @@ def _register_budgets(app: App, runtime: Runtime) -> None:
         fast = quick_client(client)
         send_safely("views.open budget", lambda: fast.views_open(trigger_id=trigger, view=view))
 
-    def delete_chosen_budget(body: dict[str, Any], client: WebClient,
+    def handle_budget_delete(body: dict[str, Any], client: WebClient,
                              context: BoltContext) -> None:  # fmt: skip
         verb, period, tag = _selected(body)
         if verb != "delete":
@@ -117,7 +117,7 @@ def _register_budgets(app: App, runtime: Runtime) -> None:
         notice = f"Deleted the {period} budget for {who}." if gone else "That budget was gone."
         publish_home(runtime, client, _user(body), ws, notice=notice)
 
-    def save_budget(ack: Ack, body: dict[str, Any], view: dict[str, Any],
+    def handle_budget_saved(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                     context: BoltContext) -> None:  # fmt: skip
         meta = hm.modal_metadata(view)
         values = _values(body)
@@ -141,15 +141,15 @@ def _register_budgets(app: App, runtime: Runtime) -> None:
         ack()
         log_reply(runtime, reply)
 
-    app.action(re.compile(f"^{ACTION_BUDGET_PAGE}"))(ack=_ack_only, lazy=[turn_page])
-    app.action(ACTION_BUDGET)(ack=open_budget_or_ack, lazy=[delete_chosen_budget])
-    app.view(hm.BUDGET_MODAL)(ack=save_budget, lazy=[_republisher(runtime)])
+    app.action(re.compile(f"^{ACTION_BUDGET_PAGE}"))(ack=_ack_only, lazy=[handle_budget_page])
+    app.action(ACTION_BUDGET)(ack=handle_budget_menu, lazy=[handle_budget_delete])
+    app.view(hm.BUDGET_MODAL)(ack=handle_budget_saved, lazy=[_republisher(runtime)])
 
 
 def _register_digest(app: App, runtime: Runtime) -> None:
     """Subscribe (channel, time and zone pickers), change the time (a modal), stop."""
 
-    def open_digest_or_ack(ack: Ack, body: dict[str, Any], client: WebClient,
+    def handle_digest_menu(ack: Ack, body: dict[str, Any], client: WebClient,
                            context: BoltContext) -> None:  # fmt: skip
         ack()
         verb, channel, _ = _selected(body)
@@ -161,7 +161,7 @@ def _register_digest(app: App, runtime: Runtime) -> None:
         fast = quick_client(client)
         send_safely("views.open digest", lambda: fast.views_open(trigger_id=trigger, view=view))
 
-    def stop_digest(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def handle_digest_stop(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         verb, channel, _ = _selected(body)
         if verb != "remove":
             return
@@ -170,7 +170,9 @@ def _register_digest(app: App, runtime: Runtime) -> None:
         notice = f"<#{channel}> no longer gets the digest." if was_on else None
         publish_home(runtime, client, _user(body), ws, notice=notice)
 
-    def subscribe(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def handle_digest_subscribe(
+        body: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
         row = _values(body).get("home_digest_new") or {}
         channel = (row.get(ACTION_DIGEST_CHANNEL) or {}).get("selected_conversation")
         time = (row.get(ACTION_DIGEST_TIME) or {}).get("selected_time") or "09:00"
@@ -184,10 +186,10 @@ def _register_digest(app: App, runtime: Runtime) -> None:
         log_reply(runtime, reply)
         publish_home(runtime, client, _user(body), ws, notice=_text_of(reply.mrkdwn))
 
-    def suggest_zones(ack: Ack, body: dict[str, Any]) -> None:
+    def handle_zone_options(ack: Ack, body: dict[str, Any]) -> None:
         ack(options=hm.zone_options(str(body.get("value") or "")))
 
-    def save_digest(ack: Ack, body: dict[str, Any], view: dict[str, Any],
+    def handle_digest_saved(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                     context: BoltContext) -> None:  # fmt: skip
         channel = hm.modal_metadata(view).get("channel", "")
         values = _values(body)
@@ -205,12 +207,12 @@ def _register_digest(app: App, runtime: Runtime) -> None:
         ack()
         log_reply(runtime, reply)
 
-    app.action(ACTION_DIGEST)(ack=open_digest_or_ack, lazy=[stop_digest])
-    app.action(ACTION_DIGEST_SUBSCRIBE)(ack=_ack_only, lazy=[subscribe])
+    app.action(ACTION_DIGEST)(ack=handle_digest_menu, lazy=[handle_digest_stop])
+    app.action(ACTION_DIGEST_SUBSCRIBE)(ack=_ack_only, lazy=[handle_digest_subscribe])
     app.action(ACTION_DIGEST_CHANNEL)(_ack_only)
     app.action(ACTION_DIGEST_TIME)(_ack_only)
-    app.options(ACTION_DIGEST_ZONE)(suggest_zones)
-    app.view(hm.DIGEST_MODAL)(ack=save_digest, lazy=[_republisher(runtime)])
+    app.options(ACTION_DIGEST_ZONE)(handle_zone_options)
+    app.view(hm.DIGEST_MODAL)(ack=handle_digest_saved, lazy=[_republisher(runtime)])
 
 
 def register(app: App, runtime: Runtime) -> None:
