@@ -66,6 +66,8 @@ def test_a_question_is_answered_in_the_thread_with_title_and_feedback(
         time.sleep(0.02)
     tallies = faq_vote_tallies(runtime.db(), WS)
     assert [(t.faq_id, t.helpful, t.not_helpful) for t in tallies] == [(yes[:-4], 1, 0)]
+    while not recent_queries(runtime.db(), WS) and time.monotonic() < deadline + 5:
+        time.sleep(0.02)  # the query log is written by a background writer
     rows = recent_queries(runtime.db(), WS, limit=5)
     assert [r.surface for r in rows] == ["assistant"]
 
