@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from bot.store.migrate_faq_learning import M007_TABLES
 from bot.store.migrate_workspaces import M003_TABLES, scope_rows_by_workspace
 
 __all__ = ["MIGRATIONS", "apply"]
@@ -206,6 +207,12 @@ _M005_DELIVERY = (
 def m005_add_delivery_state(db: Database) -> None:
     """Add the retry gate of a digest and the pause reason of a subscription (issue 11)."""
     _run(db, _M005_DELIVERY)
+
+
+@MIGRATIONS()
+def m007_create_faq_learning(db: Database) -> None:
+    """Add what a workspace teaches its FAQ: phrasings, own entries, dismissed misses (issue 18)."""
+    _run(db, M007_TABLES)
 
 
 def apply(db: Database, *, stop_before: str | None = None) -> list[str]:

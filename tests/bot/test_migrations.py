@@ -14,6 +14,7 @@ ALL = [
     "m003_create_workspaces",
     "m004_scope_rows_by_workspace",
     "m005_add_delivery_state",
+    "m007_create_faq_learning",
 ]
 TABLES = {
     "queries",
@@ -27,6 +28,9 @@ TABLES = {
     "seen_events",
     "workspaces",
     "ingest_tokens",
+    "faq_alternates",
+    "faq_drafts",
+    "faq_miss_dismissals",
 }
 
 
