@@ -42,6 +42,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class AlternateRow:
     """One taught phrasing, in force or undone."""
