@@ -140,7 +140,7 @@ def _dismiss(args: argparse.Namespace, runtime: Runtime, ws: Workspace) -> int:
 
 
 def _review(args: argparse.Namespace, runtime: Runtime, ws: Workspace) -> int:
-    lists = review_lists(runtime, ws)
+    lists = review_lists(runtime, ws, own_only=False)
     if args.json:
         print(json.dumps({
             "due": [{"id": d.entry.id, "owner": d.entry.owner, "due_on": d.due_on.isoformat(),

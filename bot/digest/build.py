@@ -34,6 +34,7 @@ from bot.store.usage import (
     spend_total,
 )
 from bot.store.workspace import Workspace
+from bot.teaching.lists import ReviewLists, workspace_review
 
 __all__ = [
     "BudgetStatus",
@@ -109,6 +110,9 @@ class Digest:
     """Questions the FAQ could not answer on ``day``, newest first, at most ``TOP``."""
     more_faq_misses: int
     price_changes: tuple[PriceChange, ...]
+    faq_review: ReviewLists | None = None
+    """The workspace's own FAQ entries past review (flagged to their owner) and the answers
+    its people voted down (issue 18); None when there are none."""
 
     @property
     def change_ratio(self) -> Decimal | None:
@@ -184,6 +188,7 @@ def build_digest(
     )
     if spend.rows == 0 and activity.queries == 0 and not misses and not changes:
         return None
+    review = workspace_review(db, ws, day)
     models = spend_by_model(db, ws, start, end, limit=100)
     tags = spend_by_tag(db, ws, start, end, limit=100)
     week = [by_day.get(day - timedelta(days=n), Decimal(0)) for n in range(1, AVERAGE_DAYS + 1)]
@@ -208,4 +213,5 @@ def build_digest(
         faq_misses=tuple(misses[:TOP]),
         more_faq_misses=max(0, len(misses) - TOP),
         price_changes=tuple(changes),
+        faq_review=review if review.due or review.voted_down else None,
     )

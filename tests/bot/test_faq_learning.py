@@ -192,3 +192,53 @@ def test_the_draft_modal_shows_field_errors_then_a_preview(
     assert json.loads(done.body) == {"response_action": "clear"}
     wait_until(lambda: kind_in(runtime, HERE, "who pays for evals?") == "faq")
     assert kind_in(runtime, ELSEWHERE, "who pays for evals?") == "faq_miss"
+
+
+def test_own_entries_past_review_and_answers_voted_down_reach_their_owner(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import UTC, date, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    import faq
+    from bot.digest.build import build_digest
+    from bot.digest.render import render_digest
+    from bot.render.faq_admin import faq_admin_blocks
+    from bot.store.faq_learning import save_draft
+    from bot.store.queries import record_faq_vote
+    from bot.teaching.lists import review_lists
+    from faq.drafts import draft_entry
+
+    db, now = runtime.db(), datetime.now(UTC)
+    old = draft_entry(question="Who approves new model rollouts?", answer="The platform team.",
+                      owner="U0OWNER1", today=now.date() - timedelta(days=100),
+                      existing=faq.list_entries())  # fmt: skip
+    save_draft(db, HERE, old, "U0OWNER1", now)
+    for n, helpful in enumerate((False, False, False, True)):
+        record_faq_vote(db, HERE, ENTRY, f"U{n}", helpful, now)
+    respond_to(runtime, QUESTION, Asker(surface="cli", workspace=HERE, user_id="U9"))
+
+    lists = review_lists(runtime, HERE)
+    assert [d.entry.id for d in lists.due] == [old.id] and lists.due[0].days_overdue == 10
+    assert [a.entry_id for a in lists.voted_down] == [ENTRY]
+    assert review_lists(runtime, ELSEWHERE).due == ()  # its own entries only
+
+    later = datetime.now(UTC)
+    digest = build_digest(db, HERE, runtime.catalog, later.date(), ZoneInfo("UTC"), later)
+    assert digest is not None
+    text, blocks = render_digest(digest)
+    assert f"FAQ entries due for review: U0OWNER1: {old.id} (10d)" in text
+    assert f"FAQ answers voted down: {ENTRY} (3 of 4 unhelpful)" in text
+    assert "<@U0OWNER1>" in json.dumps(blocks)  # the owner is notified
+
+    home = json.dumps(faq_admin_blocks((), (), lists.due, lists.voted_down, {}))
+    assert "<@U0OWNER1>" in home and "Voted down" in home
+
+    from bot.store.workspaces import record_workspace
+
+    record_workspace(db, HERE, now)
+    monkeypatch.setenv("TOKENCOST_DB", str(runtime.settings.db_path))
+    assert main(["faq", "review", "--team", "T123", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["due"][0]["id"] == old.id and report["voted_down"][0]["id"] == ENTRY
+    assert date.fromisoformat(report["due"][0]["due_on"]) < now.date()

@@ -62,18 +62,25 @@ def may_teach(client: WebClient, user_id: str) -> bool:
 def admin_section(
     runtime: Runtime, client: WebClient, user_id: str, ws: Workspace, notice: str | None = None
 ) -> list[dict[str, Any]]:
-    """App Home's "Teach the FAQ" blocks for an admin; nothing for anyone else."""
+    """App Home's "Teach the FAQ" blocks for an admin; nothing for anyone else.
+
+    A failure here is logged and leaves the section out: the rest of Home still shows.
+    """
     if not may_teach(client, user_id):
         return []
-    lists = review_lists(runtime, ws)
-    return faq_admin_blocks(
-        miss_report(runtime, ws).groups,
-        alternate_history(runtime.db(), ws, include_undone=False, limit=5),
-        lists.due,
-        lists.voted_down,
-        question_of(runtime, ws),
-        notice,
-    )
+    try:
+        lists = review_lists(runtime, ws)
+        return faq_admin_blocks(
+            miss_report(runtime, ws).groups,
+            alternate_history(runtime.db(), ws, include_undone=False, limit=5),
+            lists.due,
+            lists.voted_down,
+            question_of(runtime, ws),
+            notice,
+        )
+    except Exception as exc:
+        log_incident("faq_admin_section", exc)
+        return []
 
 
 def _user(body: dict[str, Any]) -> str:
