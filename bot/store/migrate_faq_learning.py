@@ -54,6 +54,10 @@ _INDEXES = (
     " (team_id, enterprise_id, entry_id) WHERE deleted_utc IS NULL",
     "CREATE UNIQUE INDEX idx_faq_miss_dismissals_live ON faq_miss_dismissals"
     " (team_id, enterprise_id, group_key) WHERE undone_utc IS NULL",
+    # learning_version reads a workspace's rows on every FAQ question: history included.
+    "CREATE INDEX idx_faq_alternates_ws ON faq_alternates (team_id, enterprise_id, id)",
+    "CREATE INDEX idx_faq_drafts_ws ON faq_drafts (team_id, enterprise_id, id)",
+    "CREATE INDEX idx_faq_miss_dismissals_ws ON faq_miss_dismissals (team_id, enterprise_id, id)",
 )
 
 

@@ -242,3 +242,39 @@ def test_own_entries_past_review_and_answers_voted_down_reach_their_owner(
     report = json.loads(capsys.readouterr().out)
     assert report["due"][0]["id"] == old.id and report["voted_down"][0]["id"] == ENTRY
     assert date.fromisoformat(report["due"][0]["due_on"]) < now.date()
+
+
+def test_the_entry_picker_teaches_the_group_it_sits_in_and_votes_reach_own_entries(
+    app: App, runtime: Runtime, fake_slack: FakeSlack
+) -> None:
+    from urllib.parse import urlencode
+
+    from bot.store.queries import faq_vote_tallies
+
+    fake_slack.respond_with("users.info", ADMIN)
+    ask_slack(app, fake_slack)
+    [group] = miss_report(runtime, HERE).groups
+    payload = {
+        "type": "block_actions", "team": {"id": "T123"}, "user": {"id": "U111", "team_id": "T123"},
+        "api_app_id": "A999", "container": {"type": "view", "view_id": "V1"},
+        "trigger_id": "1.2.3",
+        "actions": [{"type": "static_select", "action_id": "faq_teach_pick",
+                     "block_id": f"faqm:{group.key}", "action_ts": "1.2",
+                     "selected_option": {"value": ENTRY, "text": {"type": "plain_text",
+                                                                  "text": "x"}}}],
+    }  # fmt: skip
+    assert dispatch(app, urlencode({"payload": json.dumps(payload)})).status == 200
+    fake_slack.wait_for("views.publish")
+    [row] = alternate_history(runtime.db(), HERE)
+    assert (row.entry_id, row.phrasing, row.approved_by) == (ENTRY, QUESTION, "U111")
+    assert answered_with_entry(ask_slack(app, fake_slack))
+
+    preview = changes.preview_entry(runtime, HERE, question="Who approves model rollouts?",
+                                    answer="The platform team.", owner="U111")  # fmt: skip
+    changes.save_entry(runtime, HERE, preview, "U111")
+    vote = f"{preview.entry.id}:no"
+    assert dispatch(app, action_body("faq_vote", vote, fake_slack.response_url("v"))).status == 200
+    fake_slack.wait_for("response/v")
+    assert [(t.faq_id, t.not_helpful) for t in faq_vote_tallies(runtime.db(), HERE)] == [
+        (preview.entry.id, 1)
+    ]
