@@ -14,6 +14,7 @@ ALL = [
     "m003_create_workspaces",
     "m004_scope_rows_by_workspace",
     "m005_add_delivery_state",
+    "m006_add_billing",
     "m007_create_faq_learning",
 ]
 TABLES = {
@@ -28,6 +29,10 @@ TABLES = {
     "seen_events",
     "workspaces",
     "ingest_tokens",
+    "billed_costs",
+    "billed_days",
+    "billing_keys",
+    "billing_syncs",
     "faq_alternates",
     "faq_drafts",
     "faq_miss_dismissals",
