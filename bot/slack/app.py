@@ -37,7 +37,7 @@ BOT_SCOPES = (
     "groups:history",
     "files:write",  # the digest's chart (files_upload_v2)
     "assistant:write",  # the assistant split view (suggested prompts, thread titles)
-    "users:read",  # App Home shows the FAQ's misses to admins and owners (users.info)
+    "users:read",  # App Home: "Teach the FAQ" for admins and owners only (users.info)
 )
 
 

@@ -11,6 +11,7 @@ from bot.slack.listeners import (
     commands,
     count,
     estimator,
+    faq_teach,
     home,
     home_actions,
     messages,
@@ -34,3 +35,5 @@ def register_listeners(app: App, runtime: Runtime) -> None:
         count,
     ):
         group.register(app, runtime)
+    faq_teach.register(app, runtime, home.build_home_view)
+    faq_teach.register(app, runtime, home.build_home_view)

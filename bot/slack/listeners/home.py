@@ -4,8 +4,8 @@ Everything shown is the viewer's workspace's own: spend today and this month (th
 ledger at list prices; a billed line when a billing connection supplies one), budgets with
 what their current period has spent, digest subscriptions (paused ones with Slack's reason),
 the week's price changes (from the catalog's history) for the models it used in 30 days,
-and, for workspace admins and owners only (`users.info`), the questions the FAQ missed most
-in the last 30 days.
+and, for workspace admins and owners only (`users.info`), "Teach the FAQ"
+(`faq_teach.admin_section`, or the read-only most-missed questions of 30 days if it fails).
 
 The Home tab is published after the ack (a lazy listener); its buttons live in `home_actions`.
 """
@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
 
 import prices
 from bot.digest.billed import billed_summary, figure_text
@@ -33,6 +32,7 @@ from bot.render.home import (
     home_view,
 )
 from bot.runtime import Runtime
+from bot.slack.listeners.faq_teach import admin_section, may_teach
 from bot.slack.listeners.guard import log_incident, send_safely
 from bot.slack.listeners.workspaces import workspace_of
 from bot.store.budgets import list_budgets, period_window
@@ -41,7 +41,13 @@ from bot.store.queries import recent_faq_misses
 from bot.store.usage import local_midnight, models_in_use, spend_total
 from bot.store.workspace import Workspace
 
-__all__ = ["billed_month_to_date", "build_home_data", "is_admin", "publish_home", "register"]
+__all__ = [
+    "billed_month_to_date",
+    "build_home_data",
+    "build_home_view",
+    "publish_home",
+    "register",
+]
 
 FAQ_WINDOW = timedelta(days=30)
 PRICE_WEEK = timedelta(days=6)
@@ -55,15 +61,6 @@ def billed_month_to_date(runtime: Runtime, ws: Workspace, now: datetime) -> str 
     today = now.astimezone(UTC).date()
     summary = billed_summary(runtime.db(), ws, today, today)
     return None if summary is None else figure_text(summary.total_month_to_date_usd)
-
-
-def is_admin(client: WebClient, user_id: str) -> bool:
-    """Whether the viewer is a workspace admin or owner (`users.info`); False if unknown."""
-    try:
-        user = client.users_info(user=user_id).get("user") or {}
-    except (SlackClientError, OSError):
-        return False
-    return bool(user.get("is_admin") or user.get("is_owner"))
 
 
 def _change_line(change: PriceChange) -> str:
@@ -122,12 +119,26 @@ def build_home_data(
     )
 
 
+def build_home_view(runtime: Runtime, user_id: str, ws: Workspace) -> dict[str, Any]:
+    """The Home tab without anything admins-only: what `faq_teach` re-publishes its own
+    "Teach the FAQ" section under (`user_id` is unused: nothing here is per person)."""
+    return home_view(build_home_data(runtime, ws, admin=False))
+
+
 def publish_home(runtime: Runtime, client: WebClient, user_id: str, ws: Workspace,
                  page: int = 0, notice: str | None = None) -> bool:  # fmt: skip
-    """Build and `views.publish` the viewer's Home tab; a failure is one log line."""
+    """Build and `views.publish` the viewer's Home tab; a failure is one log line.
+
+    Admins and owners get "Teach the FAQ" (`faq_teach.admin_section`: the missed questions
+    with teach buttons) below; only if that section cannot be built do they get the read-only
+    list of most-missed questions instead.
+    """
     try:
-        view = home_view(build_home_data(runtime, ws, is_admin(client, user_id), page, notice),
-                         budget_page=page)  # fmt: skip
+        admin = may_teach(client, user_id)
+        teach = admin_section(runtime, client, user_id, ws) if admin else []
+        data = build_home_data(runtime, ws, admin and not teach, page, notice)
+        view = home_view(data, budget_page=page)
+        view["blocks"] = [*view["blocks"], *teach]
     except Exception as exc:
         log_incident("app_home", exc)
         return False
