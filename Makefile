@@ -11,7 +11,7 @@ export TIKTOKEN_CACHE_DIR := $(SHARED_CACHE)
 endif
 endif
 
-.PHONY: install run test check lint types bench sync-prices clean
+.PHONY: install postgres-server run test check lint types bench sync-prices clean
 
 $(BIN)/tokencost: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -24,7 +24,20 @@ install: $(BIN)/tokencost
 run: install  ## run the bot on its embedded default: console, SQLite file, bundled prices
 	$(BIN)/tokencost serve
 
-test: install  ## the whole test suite
+# The store and HTTP tests also run on a throwaway PostgreSQL server (tests/pg_cluster.py),
+# which needs Debian's server binaries (initdb, pg_ctl). A fresh machine gets them here when
+# we are root (CI is); otherwise the target says how, and stops.
+postgres-server:
+	@if [ -z "$$TOKENCOST_PG_BINDIR" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing the PostgreSQL server for the tests (apt-get install postgresql)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else \
+	    echo "PostgreSQL server binaries missing: run 'sudo apt-get install postgresql'"; exit 1; \
+	  fi; \
+	fi
+
+test: install postgres-server  ## the whole test suite (SQLite, plus PostgreSQL where marked)
 	$(BIN)/pytest -q
 
 lint: install

@@ -12,6 +12,7 @@ from bot.ledger.fields import EventProblems, UsageEvent, event_from_fields
 from bot.ledger.pricing import UsageRefused, price_event, record_events
 from bot.store.db import open_db
 from tests.bot.ledger_support import NOW, WS, ledger_catalog
+from tests.db_support import count_rows
 
 CATALOG = ledger_catalog()
 
@@ -141,7 +142,7 @@ def test_a_refused_batch_lists_every_problem_and_stores_nothing(tmp_path: Path) 
     assert [index for index, _ in caught.value.errors] == [1, 2]
     assert "Did you mean `gpt-4o`" in caught.value.errors[0][1]
     assert "no cached-input price" in caught.value.errors[1][1]
-    assert db["usage"].count == 0
+    assert count_rows(db, "usage") == 0
     db.close()
 
 
@@ -151,5 +152,5 @@ def test_a_repeated_id_is_stored_once(tmp_path: Path) -> None:
     first, _ = record_events(db, WS, CATALOG, [event, event], "http", NOW)
     second, _ = record_events(db, WS, CATALOG, [event], "csv", NOW)
     assert (first.inserted, first.duplicates, second.inserted) == (1, 1, 0)
-    assert db["usage"].count == 1
+    assert count_rows(db, "usage") == 1
     db.close()
