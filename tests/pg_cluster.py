@@ -63,6 +63,7 @@ class PgCluster:
         self.socket_dir = self.folder
         self.port = 5432  # the socket file's name only: there is no TCP listener
         self.user = "tokencost"
+        self._fresh = 0
         self._start()
 
     def _run(self, *args: str) -> None:
@@ -95,6 +96,11 @@ class PgCluster:
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name}")
         return self.url(name)
+
+    def fresh_database(self, prefix: str) -> str:
+        """A new, empty database of its own (a server subprocess migrates it); its URL."""
+        self._fresh += 1
+        return self.create_database(f"{prefix}_{self._fresh}")
 
     def reset(self, name: str) -> None:
         """Empty every table of database ``name`` but its migration record, restart its ids,

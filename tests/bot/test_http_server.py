@@ -2,7 +2,8 @@
 
 One server subprocess per module, pointed at a module-scoped fake Slack Web API
 (`SLACK_API_URL`); requests are signed the way Slack signs them and sent with urllib. The
-query log is read afterwards from the server's SQLite file. OAuth install pages are checked
+query log is read afterwards from the server's database. Every test runs against a server on
+SQLite and again against one on PostgreSQL (``DATABASE_URL``). OAuth install pages are checked
 in-process through `TokencostWSGI` (no bot token: multi-workspace mode).
 """
 
@@ -31,16 +32,31 @@ from tests.fake_slack import FakeSlack
 ESTIMATE = "gpt-4o 1000 in 500 out x 10k/day"
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server_backend(request: pytest.FixtureRequest) -> str:
+    """The backend of this module's server: the tests run once on each."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def slack() -> Iterator[FakeSlack]:
-    """One fake Slack Web API for the module; tests tell their calls apart by hook or ids."""
+def slack(server_backend: str) -> Iterator[FakeSlack]:
+    """One fake Slack Web API per server; tests tell their calls apart by hook or ids."""
     with FakeSlack() as fake:
         yield fake
 
 
 @pytest.fixture(scope="module")
-def server(slack: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with start_server(slack, tmp_path_factory.mktemp("http_server")) as running:
+def server(
+    slack: FakeSlack,
+    server_backend: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Iterator[Server]:
+    """The server on a SQLite file, then on a PostgreSQL database of its own."""
+    url = None
+    if server_backend == "postgresql":
+        url = request.getfixturevalue("pg_cluster").fresh_database("http_server")
+    with start_server(slack, tmp_path_factory.mktemp("http_server"), url) as running:
         yield running
 
 

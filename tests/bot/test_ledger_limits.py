@@ -30,13 +30,15 @@ from bot.store.usage import (
 from tests.bot.ledger_support import NOW, WS, Clock, make_runtime
 from tests.db_support import count_rows
 
+pytestmark = pytest.mark.both_backends
+
 SLACK = Asker(surface="command", workspace=WS, channel_id="C1", user_id="U1")
 DAY = timedelta(days=1)
 
 
 @pytest.fixture
-def runtime(tmp_path: Path) -> Iterator[Runtime]:
-    rt = make_runtime(tmp_path / "t.db", Clock())
+def runtime(database: str | Path) -> Iterator[Runtime]:
+    rt = make_runtime(database, Clock())
     yield rt
     rt.close()
 

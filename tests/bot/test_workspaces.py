@@ -44,6 +44,8 @@ from tests.bot.ledger_support import Clock
 from tests.bot.slack_requests import SIGNING_SECRET, action_body, command_body, event_body, sign
 from tests.fake_slack import FakeSlack
 
+pytestmark = pytest.mark.both_backends
+
 NOW = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 DAY = "2026-11-02"
 USER = "U1"
