@@ -13,6 +13,9 @@ import html
 import io
 import json
 import re
+import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,6 +30,7 @@ from bot.runtime import Runtime
 from bot.slack.serve import build_wsgi
 from tests.bot.live_server import FORM, INGEST_TOKEN, Response, Server, start_server
 from tests.bot.slack_requests import SIGNING_SECRET, action_body, command_body, event_body, sign
+from tests.db_support import count_rows
 from tests.fake_slack import FakeSlack
 
 ESTIMATE = "gpt-4o 1000 in 500 out x 10k/day"
@@ -70,6 +74,69 @@ def test_healthz_answers_json(server: Server) -> None:
     payload = response.json()
     assert payload["ok"] is True
     assert payload["models"] > 0
+
+
+def test_readyz_checks_the_database(server: Server, server_backend: str) -> None:
+    response = server.request("GET", "/readyz")
+    assert (response.status, response.json()) == (200, {"ok": True, "database": server_backend})
+
+
+def test_readyz_is_503_when_the_database_does_not_answer(tmp_path: Path) -> None:
+    settings = Settings(db_path=tmp_path / "data" / "tokencost.db", bot_token="xoxb-t",
+                        signing_secret=SIGNING_SECRET)  # fmt: skip
+    runtime = Runtime.start(settings, encodings=False)
+    try:
+        wsgi = build_wsgi(runtime)
+        assert _wsgi_get(wsgi, "/readyz").status == 200
+        shutil.rmtree(tmp_path / "data")  # the file cannot even be created again
+        ready = threading.Thread(target=lambda: answers.append(_wsgi_get(wsgi, "/readyz")))
+        answers: list[Response] = []
+        ready.start()  # a new thread opens a new connection, as a new worker would
+        ready.join()
+        assert answers[0].status == 503
+        assert json.loads(answers[0].body) == {
+            "ok": False, "database": "sqlite", "error": "the database did not answer"}  # fmt: skip
+        assert _wsgi_get(wsgi, "/healthz").status == 200  # liveness does not touch it
+    finally:
+        runtime.close()
+
+
+def test_sigterm_finishes_acknowledged_requests_and_keeps_their_query_log(
+    slack: FakeSlack, server_backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    # Once, on PostgreSQL (its pool is what closes last); SQLite's shutdown was measured in
+    # the first release and is exercised by every live-server test's SIGTERM.
+    if server_backend == "sqlite":
+        return
+    url = request.getfixturevalue("pg_cluster").fresh_database("sigterm")
+    statuses: list[int] = []
+    with start_server(slack, tmp_path, url) as running:
+        first = threading.Event()
+
+        def ask(n: int) -> None:
+            body = command_body(ESTIMATE, slack.response_url("sigterm"), user=f"USIGTERM{n}")
+            try:
+                statuses.append(running.slack(body).status)
+            except OSError:  # refused once the server stopped listening: never acknowledged
+                return
+            first.set()
+
+        threads = [threading.Thread(target=ask, args=(n,)) for n in range(40)]
+        for thread in threads:
+            thread.start()
+        assert first.wait(10)
+        running.process.send_signal(signal.SIGTERM)
+        for thread in threads:
+            thread.join(20)
+        assert running.process.wait(20) == 0
+        acknowledged = statuses.count(200)
+        db = running.open_db()
+        try:
+            logged = count_rows(db, "queries")
+        finally:
+            db.close()
+    assert acknowledged >= 1
+    assert logged == acknowledged  # every answered request's query-log row was flushed
 
 
 def test_unknown_path_is_404(server: Server) -> None:
