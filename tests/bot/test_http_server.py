@@ -32,6 +32,7 @@ from tests.bot.live_server import FORM, INGEST_TOKEN, Response, Server, start_se
 from tests.bot.slack_requests import SIGNING_SECRET, action_body, command_body, event_body, sign
 from tests.db_support import count_rows
 from tests.fake_slack import FakeSlack
+from tests.pg_cluster import PgCluster
 
 ESTIMATE = "gpt-4o 1000 in 500 out x 10k/day"
 
@@ -102,13 +103,12 @@ def test_readyz_is_503_when_the_database_does_not_answer(tmp_path: Path) -> None
 
 
 def test_sigterm_finishes_acknowledged_requests_and_keeps_their_query_log(
-    slack: FakeSlack, server_backend: str, tmp_path: Path, request: pytest.FixtureRequest
+    fake_slack: FakeSlack, tmp_path: Path, pg_cluster: PgCluster
 ) -> None:
-    # Once, on PostgreSQL (its pool is what closes last); SQLite's shutdown was measured in
-    # the first release and is exercised by every live-server test's SIGTERM.
-    if server_backend == "sqlite":
-        return
-    url = request.getfixturevalue("pg_cluster").fresh_database("sigterm")
+    # On PostgreSQL (its pool is what closes last); SQLite's shutdown was measured in the
+    # first release and is exercised by every live-server test's SIGTERM.
+    slack = fake_slack
+    url = pg_cluster.fresh_database("sigterm")
     statuses: list[int] = []
     with start_server(slack, tmp_path, url) as running:
         first = threading.Event()
