@@ -11,7 +11,7 @@ export TIKTOKEN_CACHE_DIR := $(SHARED_CACHE)
 endif
 endif
 
-.PHONY: install postgres-server run test check lint types bench sync-prices clean
+.PHONY: install postgres-server requirements run test check lint types bench sync-prices clean
 
 $(BIN)/tokencost: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -60,6 +60,14 @@ bench: install
 	  echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || failed="$$failed $$b"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "missed a target:$$failed"; exit 1; fi
+
+requirements:  ## regenerate requirements.txt (pinned runtime dependencies) from pyproject.toml
+	rm -rf .req-venv && $(PY) -m venv .req-venv && .req-venv/bin/pip install --quiet .
+	{ printf '%s\n' "# Pinned runtime dependencies for platforms that install from requirements.txt (Heroku's" \
+	    "# Python buildpack detects the app by this file). Generated from pyproject.toml by" \
+	    "# \`make requirements\`; tests/test_packaging.py keeps the two in step."; \
+	  .req-venv/bin/pip freeze --exclude tokencost-bot; } > requirements.txt
+	rm -rf .req-venv
 
 sync-prices: install  ## regenerate prices/data/*.yaml from genai-prices
 	$(BIN)/python -m prices.sync
