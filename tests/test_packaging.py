@@ -13,12 +13,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _pins() -> dict[str, str]:
-    pins = {}
+    pins: dict[str, str] = {}
     for line in (ROOT / "requirements.txt").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             name, _, version = line.partition("==")
             assert version, f"requirements.txt pins every package exactly, not {line!r}"
-            pins[canonicalize_name(name)] = version
+            pins[str(canonicalize_name(name))] = version
     return pins
 
 

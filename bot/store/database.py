@@ -49,6 +49,9 @@ class Database(Protocol):
     def query(self, sql: str, params: Params = None) -> Iterator[dict[str, Any]]:
         """Run a statement that returns rows; one dict per row."""
 
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        """Run one statement per parameter row, all or nothing; rows changed in total."""
+
     def atomic(self) -> AbstractContextManager[Any]:
         """A transaction (a savepoint when nested): all or nothing."""
 
@@ -78,6 +81,11 @@ class SqliteDatabase(_SqliteUtilsDatabase):
             self.rollback()
             raise
         self.conn.execute("COMMIT")
+
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        """``executemany`` in a transaction (a savepoint when nested)."""
+        with self.atomic():
+            return int(self.conn.executemany(sql, rows).rowcount)
 
     def is_retryable(self, exc: BaseException) -> bool:
         """SQLite has one writer at a time: no deadlock victims (busy is answered 503)."""

@@ -199,23 +199,36 @@ def insert_usage(
     # victim is still retried. Keyless rows keep their order (they cannot collide).
     ordered = sorted(enumerate(rows), key=lambda pair: (pair[1].event_key is None,
                                                         pair[1].event_key or ""))  # fmt: skip
-    current = 0
-
-    def insert_all() -> int:
-        nonlocal current
-        inserted = 0
-        with db.atomic():
-            for current, row in ordered:  # noqa: B007 - `current` names the refused row
-                inserted += db.execute(_INSERT_USAGE, _usage_params(ws, row, recorded)).rowcount
-        return inserted
-
+    params = [_usage_params(ws, row, recorded) for _, row in ordered]
     try:
-        inserted = retry_deadlocks(db, insert_all)
+        inserted = retry_deadlocks(db, lambda: db.execute_many(_INSERT_USAGE, params))
     except Exception as exc:
         if not is_constraint_error(exc):
             raise
-        raise UsageRejected([f"row {current + 1}: rejected by the ledger ({exc})"]) from exc
+        where = _refused_row(db, [index for index, _ in ordered], params)
+        raise UsageRejected([f"row {where + 1}: rejected by the ledger ({exc})"]) from exc
     return InsertResult(inserted=inserted, duplicates=len(rows) - inserted)
+
+
+class _Undo(Exception):
+    """Raised to roll back the row-by-row probe of ``_refused_row``."""
+
+
+def _refused_row(db: Database, indexes: list[int], params: list[list[Any]]) -> int:
+    """The caller's index of the first row the database refuses (rows tried one at a time in
+    a transaction that is always rolled back); 0 when none fails alone."""
+    current = 0
+    try:
+        with db.atomic():
+            for current, values in zip(indexes, params, strict=True):  # noqa: B007
+                db.execute(_INSERT_USAGE, values)
+            raise _Undo
+    except _Undo:
+        return 0
+    except Exception as exc:
+        if not is_constraint_error(exc):
+            raise
+    return current
 
 
 @dataclass(frozen=True)
