@@ -26,7 +26,13 @@ from tests.pg_cluster import PgCluster, PgMissing
 
 # -- environment -----------------------------------------------------------------------------
 
-_OUR_ENV_PREFIXES = ("SLACK_", "TOKENCOST_", "DATABASE_URL")
+_OUR_ENV_PREFIXES = (
+    "SLACK_",
+    "TOKENCOST_",
+    "DATABASE_URL",
+    "OPENAI_ADMIN_KEY",
+    "ANTHROPIC_ADMIN_KEY",
+)
 
 
 @pytest.fixture(autouse=True)

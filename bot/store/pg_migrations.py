@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.store.billing_schema import M006_PG
 from bot.store.pg import PgDatabase
 
 __all__ = ["MIGRATION_LOCK", "PG_MIGRATIONS", "apply"]
@@ -250,6 +251,7 @@ PG_MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("m004_scope_rows_by_workspace", ()),  # m001 already scopes every row
     ("m005_add_delivery_state", _M005),
     ("p001_create_oauth_tables", _P001),
+    ("m006_add_billing", M006_PG),  # bot.store.billing_schema keeps both dialects
 )
 """Every PostgreSQL migration, in order: (name, statements)."""
 
