@@ -9,8 +9,11 @@ migration keeps its PostgreSQL statements beside it (a ``PG_DDL`` tuple) for thi
 Types: ids are ``BIGINT`` identity columns (``RETURNING id`` gives them back); money in
 nano-USD and token counts are ``BIGINT`` (one $5 row is 5e9 nano-USD, past ``INTEGER``);
 money for display stays exact decimal text, as on SQLite. Timestamps stay fixed-width
-ISO 8601 UTC text (``bot.store.db.format_utc``), collated ``"C"`` so that text order is time
-order whatever the server's locale, and so the store's code is the same on both backends.
+ISO 8601 UTC text (``bot.store.db.format_utc``), so the store's code is the same on both
+backends. They take the database's own collation: every value of a column has the same
+layout (digits in the same places, the same punctuation), so any collation orders them as
+time, and a column never meets a differently collated text (a ``COLLATE "C"`` column compared
+with a ``VALUES`` list, as the daily-spend query does, fails on a non-C server).
 
 :func:`apply` runs at start from every process; it takes ``pg_advisory_xact_lock`` first, so
 ``web`` and ``clock`` starting together migrate once; the pending migrations and their records
@@ -30,7 +33,7 @@ __all__ = ["MIGRATION_LOCK", "PG_MIGRATIONS", "apply"]
 MIGRATION_LOCK = 0x6D696772  # "migr"
 """The advisory lock key held while migrating."""
 
-_T = 'TEXT COLLATE "C"'  # timestamps and days: text order is time order
+_T = "TEXT"  # timestamps and days: fixed-width ISO 8601, so text order is time order
 
 _M001 = (
     f"""
