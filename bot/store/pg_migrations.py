@@ -26,6 +26,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.store.billing_schema import M006_PG
+from bot.store.migrate_faq_learning import M007_PG
 from bot.store.pg import PgDatabase
 
 __all__ = ["MIGRATION_LOCK", "PG_MIGRATIONS", "apply"]
@@ -255,6 +256,7 @@ PG_MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("m005_add_delivery_state", _M005),
     ("p001_create_oauth_tables", _P001),
     ("m006_add_billing", M006_PG),  # bot.store.billing_schema keeps both dialects
+    ("m007_create_faq_learning", M007_PG),  # so does bot.store.migrate_faq_learning
 )
 """Every PostgreSQL migration, in order: (name, statements)."""
 
