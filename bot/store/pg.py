@@ -27,17 +27,12 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from bot.store.database import Params
 
-__all__ = ["IMMEDIATE_LOCK", "PgDatabase", "is_pg_url", "to_pyformat"]
+__all__ = ["IMMEDIATE_LOCK", "PgDatabase", "is_pg_busy", "to_pyformat"]
 
 IMMEDIATE_LOCK = 0x746F6B65  # "toke": the advisory lock key of immediate() blocks
 """Advisory lock key that serialises ``immediate()`` blocks across every process."""
 
 _TOKEN = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|::|\?|:([A-Za-z_]\w*)|%")
-
-
-def is_pg_url(target: object) -> bool:
-    """Whether a database target is a PostgreSQL URL rather than a SQLite path."""
-    return isinstance(target, str) and target.startswith(("postgres://", "postgresql://"))
 
 
 @functools.lru_cache(maxsize=1024)
