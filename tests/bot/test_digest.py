@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
 from slack_sdk.models.blocks import Block
 
 from bot.digest.build import build_digest
@@ -15,6 +16,8 @@ from bot.ledger.pricing import record_events
 from bot.store.db import Database
 from bot.store.queries import record_faq_miss
 from tests.bot.ledger_support import NOW, WS, ledger_catalog, seed_ledger
+
+pytestmark = pytest.mark.both_backends
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY = date(2026, 11, 2)
