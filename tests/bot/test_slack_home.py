@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from slack_bolt import App
 
 from bot.billing import BilledCost
@@ -37,6 +38,8 @@ from tests.bot.slack_requests import (
     view_submission_body,
 )
 from tests.fake_slack import FakeSlack
+
+pytestmark = pytest.mark.both_backends  # the Home tab reads the store: SQLite and PostgreSQL
 
 WS = Workspace("T123")
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
