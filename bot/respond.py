@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +21,8 @@ from bot.language import commands as c
 from bot.language.errors import ParseError
 from bot.language.parse import COUNT_WORDS, parse_command
 from bot.ledger.commands import run_budget, run_digest, run_log
-from bot.render.replies import render_blocks, render_json, render_text
+from bot.render.replies import render_blocks, render_json, render_text, slack_parts
+from bot.render.style import Parts
 from bot.reply import Asker, Reply
 from bot.runtime import Runtime
 from bot.store.db import text_fingerprint
@@ -40,15 +41,22 @@ class _ResultRenderings:
     """A priced result rendered by `bot.render.replies`, on demand."""
 
     result: AnyResult
+    _slack: list[Parts] = field(default_factory=list, compare=False, repr=False)
+    """The Slack-style parts, built once for both the fallback text and the blocks."""
+
+    def _slack_parts(self) -> Parts:
+        if not self._slack:
+            self._slack.append(slack_parts(self.result))
+        return self._slack[0]
 
     def text(self) -> str:
         return render_text(self.result)
 
     def mrkdwn(self) -> str:
-        return render_text(self.result, slack=True)
+        return render_text(self.result, slack=True, parts=self._slack_parts())
 
     def blocks(self) -> list[dict[str, Any]]:
-        return render_blocks(self.result)
+        return render_blocks(self.result, self._slack_parts())
 
     def data(self) -> dict[str, Any]:
         return render_json(self.result)

@@ -38,15 +38,24 @@ __all__ = [
     "render_blocks",
     "render_json",
     "render_text",
+    "slack_parts",
 ]
 
 _SECTION_BUDGET = MAX_SECTION_CHARS - 100  # room for the code fence and a "cut" marker
 
 
-def render_text(result: AnyResult, *, slack: bool = False) -> str:
-    """The reply as text: plain for a terminal, or escaped mrkdwn for Slack's fallback."""
+def slack_parts(result: AnyResult) -> Parts:
+    """The reply's parts in Slack's style: pass them to `render_text(..., slack=True)` and
+    `render_blocks` so a Slack reply builds its text once, not twice."""
+    return parts_of(result, SLACK)
+
+
+def render_text(result: AnyResult, *, slack: bool = False, parts: Parts | None = None) -> str:
+    """The reply as text: plain for a terminal, or escaped mrkdwn for Slack's fallback.
+
+    `parts`: the result's parts in the same style, when the caller has them already."""
     style = SLACK if slack else PLAIN
-    parts = parts_of(result, style)
+    parts = parts or parts_of(result, style)
     lines: list[str] = []
     if parts.title:
         lines.append(style.bold(style.esc(parts.title)))
@@ -114,16 +123,17 @@ def blocks_of(parts: Parts) -> list[Block]:
     return blocks[:MAX_BLOCKS]
 
 
-def render_blocks(result: AnyResult) -> list[dict[str, Any]]:
+def render_blocks(result: AnyResult, parts: Parts | None = None) -> list[dict[str, Any]]:
     """The reply as Block Kit dicts, within Slack's limits.
 
     A reply with rows (compare, cheapest, models) shows them as a `table` block in place of
     its monospace table (or, for model lists, of the body lines the table repeats); the
     monospace text stays in the message's `text` fallback (`render_text(..., slack=True)`).
+    `parts`: the result's `slack_parts`, when the caller has them already.
     """
     if isinstance(result, DigestResult) and result.preview_blocks:
         return list(result.preview_blocks)  # the digest as it would be posted
-    parts = parts_of(result, SLACK)
+    parts = parts or parts_of(result, SLACK)
     table = table_of(result)
     if table is None:
         return blocks_of(parts)
