@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .compiled import cached
 from .errors import CatalogError, UnknownModel
 from .models import Model
 from .price_docs import apply_overrides, read_price_docs
@@ -259,9 +260,18 @@ def load_catalog(
     """Load and validate every provider file plus overrides; refuse a catalog with any error.
 
     `overrides` is an extra overrides file (an organisation's contract prices), applied
-    after the bundled `overrides.yaml`.
+    after the bundled `overrides.yaml`. The bundled data's result is reused from
+    `prices.compiled` while none of its inputs changed.
     """
-    folder = data_dir or DATA_DIR
+    if data_dir is None and registry is None and (overrides is None or overrides.exists()):
+        inputs = [*sorted(DATA_DIR.glob("*.yaml")), *([overrides] if overrides else [])]
+        name = "catalog" if overrides is None else "catalog-overrides"
+        return cached(name, inputs, lambda: _load(DATA_DIR, overrides, None))
+    return _load(data_dir or DATA_DIR, overrides, registry)
+
+
+def _load(folder: Path, overrides: Path | None, registry: ProviderRegistry | None) -> Catalog:
+    """Read and validate the YAML (see `load_catalog`)."""
     docs = read_price_docs(folder)
     extra = [folder / OVERRIDES_FILE] if (folder / OVERRIDES_FILE).exists() else []
     if overrides is not None:
