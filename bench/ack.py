@@ -365,8 +365,9 @@ def main(argv: list[str] | None = None) -> int:
                 paced = measure(
                     ours, bare, args.paced_requests, args.concurrency, hook, args.paced_rate
                 )
-                missed += report(f"paced: {args.paced_requests} requests each at "
-                                 f"{args.paced_rate:.0f} req/s (below saturation)", *paced)  # fmt: skip
+                title = (f"paced: {args.paced_requests} requests each at "
+                         f"{args.paced_rate:.0f} req/s (below saturation)")  # fmt: skip
+                missed += report(title, *paced)
                 served += args.paced_requests
             missed += report_memory(ours, bare, served)
         finally:

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import faq
 from bot.answers import evaluate
 from bot.answers.ledger_results import AnyResult
 from bot.answers.results import ErrorResult, FaqMissResult, FaqResult
@@ -64,6 +63,8 @@ class _ResultRenderings:
 
 def _faq_by_id(runtime: Runtime, question: str, share: bool) -> FaqResult | None:
     """`faq <entry-id>` (the related-question buttons) answers that entry directly."""
+    import faq  # questions only: `faq` is not imported by other answers
+
     wanted = question.strip().lower()
     for entry in faq.list_entries():
         if entry.id == wanted:

@@ -13,11 +13,10 @@ from typing import Any
 from .compiled import cached
 from .errors import CatalogError, UnknownModel
 from .models import Model
-from .price_docs import apply_overrides, read_price_docs
+from .price_docs import apply_overrides, read_price_docs, read_yaml
 from .providers import PROVIDERS_FILE, Provider, ProviderRegistry
 from .providers import registry as default_registry
 from .schema import parse_provider
-from .yaml_io import read_yaml
 
 __all__ = [
     "DATA_DIR", "Catalog", "default_catalog", "load_catalog", "normalize_name", "read_yaml",

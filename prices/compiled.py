@@ -65,7 +65,7 @@ def cached(name: str, inputs: Iterable[Path], build: Callable[[], T]) -> T:
     try:
         with path.open("rb") as fh:
             if fh.read(_HEADER_BYTES) == key:
-                value: T = pickle.load(fh)  # noqa: S301 - our own cache file, keyed by content
+                value: T = pickle.load(fh)  # our own cache file, keyed by its content
                 return value
     except Exception:  # absent, truncated, or from another version: rebuild it
         pass

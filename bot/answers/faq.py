@@ -8,13 +8,16 @@ from __future__ import annotations
 import logging
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from bot.answers.results import FaqMissResult, FaqResult
-from faq.errors import FaqError
-from faq.matcher import Match, match
-from faq.render import RenderedAnswer, render
-from faq.store import get_entry
 from prices import Catalog
+
+if TYPE_CHECKING:
+    from faq.render import RenderedAnswer
+
+# `faq` (its index and vocabulary) is imported by the first question, not by every answer:
+# `tokencost ask gpt-4o 1000 500` starts faster without it (issue 15).
 
 __all__ = ["answer_question"]
 
@@ -26,6 +29,9 @@ def _render(entry_id: str, catalog: Catalog, day: date) -> RenderedAnswer:
     """A rendered answer, cached per catalog and UTC day (live figures change with prices,
     which change by date; `day` in the key expires the cache at midnight)."""
     del day
+    from faq.render import render
+    from faq.store import get_entry
+
     return render(get_entry(entry_id), catalog)
 
 
@@ -33,6 +39,9 @@ def answer_question(
     question: str, catalog: Catalog, *, share: bool = False
 ) -> FaqResult | FaqMissResult:
     """Match `question` against the stored FAQ: an answer, or the closest questions."""
+    from faq.errors import FaqError
+    from faq.matcher import Match, match
+
     found = match(question)
     if not isinstance(found, Match):
         return FaqMissResult(question, found.suggestions, found.off_topic, share=share)
