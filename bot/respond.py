@@ -19,7 +19,6 @@ from bot.answers.results import ErrorResult, FaqMissResult, FaqResult
 from bot.language import commands as c
 from bot.language.errors import ParseError
 from bot.language.parse import COUNT_WORDS, parse_command
-from bot.ledger.commands import run_budget, run_digest, run_log
 from bot.render.replies import render_blocks, render_json, render_text, slack_parts
 from bot.render.style import Parts
 from bot.reply import Asker, Reply
@@ -81,6 +80,10 @@ def _evaluate(
     resolve: ChannelResolver | None,
     check: ChannelResolver | None = None,
 ) -> AnyResult:
+    if isinstance(command, c.Log | c.Budget | c.Digest):
+        # The ledger (and its digest) is imported by the ledger's own commands only: an
+        # estimate in the CLI starts without it (issue 15).
+        from bot.ledger.commands import run_budget, run_digest, run_log
     match command:
         case c.Log():
             source = "cli" if asker.surface == "cli" else "slack"

@@ -15,6 +15,7 @@ reading or writing it falls back to the YAML, silently: a cache never fails a co
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -22,7 +23,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 __all__ = ["cache_dir", "cache_key", "cached"]
 
@@ -81,10 +82,28 @@ def _write(path: Path, key: bytes, value: object) -> None:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(key)
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                _Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
     except Exception:  # read-only home, full disk: the YAML path still works
         return
+
+
+class _Pickler(pickle.Pickler):
+    """Dataclasses pickled as a call of their class with their fields, in order.
+
+    Frozen slotted dataclasses unpickle through `dataclasses`' generic `__setstate__` by
+    default (~29 ms for the catalog); calling the class is ~9 ms, and runs its checks again.
+    Classes with a field that `__init__` does not take (or takes by keyword only) keep the
+    default."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        cls = type(obj)
+        if not dataclasses.is_dataclass(cls) or isinstance(obj, type):
+            return NotImplemented
+        fields = dataclasses.fields(cls)
+        if any(not f.init or f.kw_only for f in fields):
+            return NotImplemented
+        return cls, tuple(getattr(obj, f.name) for f in fields)
