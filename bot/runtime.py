@@ -66,7 +66,7 @@ class Runtime:
         else:
             catalog = prices.default_catalog()
         if encodings:  # a long-running bot: pay every one-time cost now, not in a reply
-            prices.load_encodings()
+            prices.defer_encodings()  # cached tokenizers load at their first count
             _warm_faq()
         open_db(settings.db_path).close()
         return cls(settings=settings, catalog=catalog, clock=clock)

@@ -12,6 +12,8 @@ and `Matcher.with_entries` build a workspace's matcher, `faq.drafts` validates a
 own entry, and `faq.review` lists entries due for review and answers voted down.
 """
 
+import sys
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -49,6 +51,19 @@ _HOMES = {
     **dict.fromkeys(("MAX_ANSWER_CHARS", "Entry", "get_entry", "list_entries", "load_entries",
                      "read_entries"), "faq.store"),
 }  # fmt: skip
+
+
+class _Faq(ModuleType):
+    """The package: `faq.render` stays the function when the submodule `faq.render` loads
+    (importlib binds a loaded submodule on its package, which eager imports used to undo)."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if isinstance(value, ModuleType) and _HOMES.get(name) == value.__name__:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Faq
 
 
 def __getattr__(name: str) -> object:

@@ -77,12 +77,17 @@ def _print_reply(reply: Reply, as_json: bool, out: TextIO) -> int:
     return 1 if reply.is_error else 0
 
 
-def _needs_encodings(text: str, catalog: prices.Catalog) -> bool:
-    """Only `count` and FAQ answers count tokens; tiktoken costs ~0.7 s an estimate doesn't need."""
+def _prepare_encodings(text: str, catalog: prices.Catalog) -> None:
+    """tiktoken costs ~0.7 s an estimate doesn't need: `count` loads the encodings now; a
+    question loads one only if its answer counts tokens (an FAQ example), from the file cache."""
     try:
-        return isinstance(parse_command(text, catalog), Count | Faq)
+        command = parse_command(text, catalog)
     except ParseError:
-        return False
+        return
+    if isinstance(command, Count):
+        prices.load_encodings()  # once, before answering; never per request
+    elif isinstance(command, Faq):
+        prices.defer_encodings()
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -96,8 +101,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     runtime = _runtime(encodings=False)
     try:
         asker = Asker(surface="cli", workspace=cli_workspace(runtime, args.team), user_id="cli")
-        if _needs_encodings(text, runtime.catalog):
-            prices.load_encodings()  # once, before answering; never per request
+        _prepare_encodings(text, runtime.catalog)
         reply = answer(runtime, text, asker)
         log_reply(runtime, reply)
         return _print_reply(reply, args.json, sys.stdout)
