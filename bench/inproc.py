@@ -23,8 +23,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from bench.bare_bolt import build as build_bare  # noqa: E402
+from bare_bolt import build as build_bare  # noqa: E402
+
 from bot.config import Settings  # noqa: E402
 from bot.runtime import Runtime  # noqa: E402
 from bot.slack.serve import build_wsgi  # noqa: E402
