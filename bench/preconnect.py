@@ -137,7 +137,7 @@ def main() -> int:
     args = parser.parse_args()
     threads = http_threads(Settings(web_workers=2))
     print(f"/tokencost {TEXT}: {args.concurrency} connections, {args.requests} requests a run;"
-          f" pre-connected: {SILENCE_S:.0f} s of silence first, {args.idle} idle connections")  # fmt: skip
+          f" pre-connected: {SILENCE_S:.0f} s silent first, {args.idle} idle")  # fmt: skip
     missed: list[str] = []
     with FakeSlack() as fake, tempfile.TemporaryDirectory(prefix="bench-pre-") as tmp_dir:
         tmp = Path(tmp_dir)
