@@ -80,9 +80,10 @@ def _evaluate(
     resolve: ChannelResolver | None,
     check: ChannelResolver | None = None,
 ) -> AnyResult:
-    if isinstance(command, c.Log | c.Budget | c.Digest):
+    if isinstance(command, c.Log | c.Budget | c.Digest | c.Billing):
         # The ledger (and its digest) is imported by the ledger's own commands only: an
         # estimate in the CLI starts without it (issue 15).
+        from bot.ledger.billing import run_billing
         from bot.ledger.commands import run_budget, run_digest, run_log
     match command:
         case c.Log():
@@ -91,6 +92,8 @@ def _evaluate(
                            source=source)  # fmt: skip
         case c.Budget():
             return run_budget(command, runtime, asker.workspace, asker.user_id)
+        case c.Billing():
+            return run_billing(runtime, asker.workspace, command.share)
         case c.Digest():
             return run_digest(command, runtime, asker.workspace, asker.channel_id,
                               asker.user_id, resolve_channel=resolve,

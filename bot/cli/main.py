@@ -435,6 +435,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         if only == "prices":
             _add_prices(sub)
         return parser
+    from bot.cli.billing import add_billing_subcommand
     from bot.cli.faq import add_faq_subcommand
     from bot.cli.ledger import add_subcommands as add_ledger_subcommands
     from bot.cli.queries import add_queries_subcommand
@@ -457,7 +458,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     add_faq_subcommand(sub)
     add_ledger_subcommands(sub)
     add_workspace_subcommands(sub)
-    for name in ("usage", "digest", "clock", "workspace", "ingest-token"):
+    add_billing_subcommand(sub)
+    for name in ("usage", "digest", "clock", "workspace", "ingest-token", "billing"):
         sub.choices[name].set_defaults(func=cmd_runtime)
     return parser
 
