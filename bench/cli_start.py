@@ -4,9 +4,9 @@
 
 Target (issue 15): every `tokencost ask` except `count`, and `tokencost prices show`, finishes
 as a whole process faster than importing genai-prices, measured in the same run. Uses
-hyperfine when it is on PATH (`-N`, warm-up runs first), else repeated `subprocess` runs;
-either way the minimum and the median wall time are printed, and the verdict uses the
-minimum (the least disturbed run on a shared machine) and the median both.
+hyperfine when it is on PATH (`-N`), else `subprocess`; either way in interleaved rounds (every
+command once a round, after a warm-up round), printing the minimum and the median wall time.
+The verdict uses both.
 
 "Cold" means a new interpreter each time; the compiled catalog (`prices.compiled`) and the
 `.pyc` files exist after the warm-up runs, as they do for any user after their first command.
@@ -43,14 +43,22 @@ COMMANDS = [
 
 
 def _hyperfine(runs: int, commands: list[list[str]], env: dict[str, str]) -> list[list[float]]:
+    """`runs` rounds, each one hyperfine call timing every command once, so that bursts of
+    load on a shared machine hit all the commands alike (one long run per command did not)."""
+    times: list[list[float]] = [[] for _ in commands]
+    shell = [" ".join(_quote(a) for a in command) for command in commands]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "h.json"
-        argv = ["hyperfine", "-N", "--warmup", "2", "--runs", str(runs), "--style", "none",
-                "--export-json", str(out)]  # fmt: skip
-        argv += [" ".join(_quote(a) for a in command) for command in commands]
-        subprocess.run(argv, check=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-        data = json.loads(out.read_text())
-    return [list(result["times"]) for result in data["results"]]
+        for round_ in range(runs + 1):
+            argv = ["hyperfine", "-N", "--runs", "1", "--style", "none", "--export-json",
+                    str(out), *shell]  # fmt: skip
+            subprocess.run(argv, check=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)  # fmt: skip
+            if round_ == 0:
+                continue  # warm-up: .pyc files and the compiled catalog
+            for i, result in enumerate(json.loads(out.read_text())["results"]):
+                times[i].extend(result["times"])
+    return times
 
 
 def _quote(arg: str) -> str:
