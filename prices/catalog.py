@@ -265,7 +265,12 @@ def load_catalog(
     if data_dir is None and registry is None and (overrides is None or overrides.exists()):
         inputs = [*sorted(DATA_DIR.glob("*.yaml")), *([overrides] if overrides else [])]
         name = "catalog" if overrides is None else "catalog-overrides"
-        return cached(name, inputs, lambda: _load(DATA_DIR, overrides, None))
+        catalog = cached(name, inputs, lambda: _load(DATA_DIR, overrides, None))
+        # Unpickled, it holds an equal copy of the registry (both come from the same
+        # providers.yaml, which is part of the key); share the process's one.
+        reg = default_registry()
+        catalog.registry, catalog._prefixes, catalog._fallback = reg, reg.prefixes, reg.fallbacks()
+        return catalog
     return _load(data_dir or DATA_DIR, overrides, registry)
 
 
