@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.answers import evaluate
+from bot.answers.faq import answer_question
 from bot.answers.ledger_results import AnyResult
 from bot.answers.results import ErrorResult, FaqMissResult, FaqResult
 from bot.language import commands as c
@@ -60,14 +61,15 @@ class _ResultRenderings:
         return render_json(self.result)
 
 
-def _faq_by_id(runtime: Runtime, question: str, share: bool) -> FaqResult | None:
+def _faq_by_id(matcher: faq.Matcher, runtime: Runtime, question: str,
+               share: bool) -> FaqResult | None:  # fmt: skip
     """`faq <entry-id>` (the related-question buttons) answers that entry directly."""
     import faq  # questions only: `faq` is not imported by other answers
 
     wanted = question.strip().lower()
-    for entry in faq.list_entries():
+    for entry in matcher.entries:
         if entry.id == wanted:
-            rendered = faq.render(entry, runtime.catalog)
+            rendered = faq.render(entry, runtime.catalog, entries=matcher.entries)
             return FaqResult(rendered.id, rendered.question, rendered.text, asked=question,
                              related=rendered.related, share=share)  # fmt: skip
     return None
@@ -99,9 +101,13 @@ def _evaluate(
                               asker.user_id, resolve_channel=resolve,
                               check_channel=check)  # fmt: skip
         case c.Faq():
-            direct = _faq_by_id(runtime, command.question, command.share)
+            # The asker's workspace's matcher: what it was taught answers there only.
+            matcher = runtime.faq_matcher(asker.workspace)
+            direct = _faq_by_id(matcher, runtime, command.question, command.share)
             if direct is not None:
                 return direct
+            return answer_question(command.question, runtime.catalog, matcher=matcher,
+                                   share=command.share)  # fmt: skip
     return evaluate(command, runtime.catalog, at=runtime.clock())
 
 

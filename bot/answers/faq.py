@@ -14,7 +14,9 @@ from bot.answers.results import FaqMissResult, FaqResult
 from prices import Catalog
 
 if TYPE_CHECKING:
+    from faq.matcher import Matcher
     from faq.render import RenderedAnswer
+    from faq.store import Entry
 
 # `faq` (its index and vocabulary) is imported by the first question, not by every answer:
 # `tokencost ask gpt-4o 1000 500` starts faster without it (issue 15).
@@ -25,28 +27,39 @@ log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=256)
-def _render(entry_id: str, catalog: Catalog, day: date) -> RenderedAnswer:
-    """A rendered answer, cached per catalog and UTC day (live figures change with prices,
-    which change by date; `day` in the key expires the cache at midnight)."""
+def _render(
+    entry: Entry, related: tuple[Entry, ...], catalog: Catalog, day: date
+) -> RenderedAnswer:
+    """A rendered answer, cached per entry, catalog and UTC day (live figures change with
+    prices, which change by date; `day` in the key expires the cache at midnight).
+
+    Keyed by the `Entry` itself, not its id: a workspace's own entries are not bundled, and
+    an edited one is a different key. `related` are the entries its related ids name."""
     del day
     from faq.render import render
-    from faq.store import get_entry
 
-    return render(get_entry(entry_id), catalog)
+    return render(entry, catalog, entries=related)
 
 
 def answer_question(
-    question: str, catalog: Catalog, *, share: bool = False
+    question: str, catalog: Catalog, *, matcher: Matcher | None = None, share: bool = False
 ) -> FaqResult | FaqMissResult:
-    """Match `question` against the stored FAQ: an answer, or the closest questions."""
-    from faq.errors import FaqError
-    from faq.matcher import Match, match
+    """Match `question` against the FAQ: an answer, or the closest questions.
 
-    found = match(question)
+    `matcher` is the asking workspace's (bundled entries, its own entries and the phrasings
+    it was taught; `Runtime.faq_matcher`); the default is the bundled one.
+    """
+    from faq.errors import FaqError
+    from faq.matcher import Match, default_matcher
+
+    matcher = matcher if matcher is not None else default_matcher()
+    found = matcher.match(question)
     if not isinstance(found, Match):
         return FaqMissResult(question, found.suggestions, found.off_topic, share=share)
+    by_id = {entry.id: entry for entry in matcher.entries}
+    related = tuple(by_id[rid] for rid in found.entry.related if rid in by_id)
     try:
-        rendered = _render(found.entry.id, catalog, datetime.now(UTC).date())
+        rendered = _render(found.entry, related, catalog, datetime.now(UTC).date())
     except FaqError:
         # A live figure could not be filled (a model left the catalog): offer the entry
         # rather than show half an answer. The FAQ's own tests catch this in CI.
