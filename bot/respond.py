@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.answers import evaluate
 from bot.answers.faq import answer_question
@@ -26,6 +26,9 @@ from bot.reply import Asker, Reply
 from bot.runtime import Runtime
 from bot.store.db import text_fingerprint
 from bot.store.queries import QueryRecord, record_faq_miss
+
+if TYPE_CHECKING:
+    import faq
 
 __all__ = ["ChannelResolver", "is_count", "respond_to"]
 
