@@ -25,7 +25,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from bot.answers import ask
@@ -171,6 +170,25 @@ def test_the_set_is_the_committed_fifty_one() -> None:
 
 
 def test_second_independent_questions_read_right() -> None:
-    """Scored once, on the committed set with no question or expectation edited."""
+    """Scored once (main at bbc570d, no question or expectation edited): 96.1%, 49 of 51,
+    over the bar. Not tuned afterwards, so this is a held-out figure until the reader is
+    fixed for the misses below; after that it guards against regressions only.
+
+    The two misses, with a judgement (probed with variants, not by editing the set):
+    - `gpt-5.4-mini with a cached system prompt: 6k tokens in (5k cached), 400 out, ...` ->
+      error "You gave the input count twice (again at `5k`)". Reader bug: `cached` in prose
+      (`a cached system prompt`) is taken for a label; without that phrase the same sentence
+      reads. The message is also wrong about what was given twice. Related probes: `6k tokens
+      in, 5k cached, 400 out` after prose says "cached count twice (again at `400`)", and
+      `we use a cached system prompt: gpt-4o 2k in 500 out` says "I couldn't read `system`".
+    - `cost of 400 output tokens on gpt-5.1 at 1000 calls per hour` -> an estimate at 0 input
+      tokens ($2,880/month). Reader gap: the "output without input is missing" rule fires for
+      `how much is 400 output tokens on gpt-5.1 ...` but not when the sentence opens with
+      `cost of` / `price of` or with the number; those go to the terse grammar, where a lone
+      output count means 0 input (the reply does show "0 input tokens", so it is not hidden).
+    FAQ: 8 of 8 routed to the FAQ (7 stored answers, `how many tokens is a page of english
+    text` a FAQ miss). Off-topic: 0 of 4 answered (all four are FAQ misses, including `how
+    much does a flight to new york cost in march?`).
+    """
     share, failures = score(load_cases())
     assert share >= TARGET, "\n".join(failures)
