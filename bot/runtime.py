@@ -83,7 +83,7 @@ class Runtime:
         else:
             catalog = prices.default_catalog()
         if encodings:  # a long-running bot: pay every one-time cost now, not in a reply
-            prices.load_encodings()
+            prices.defer_encodings()  # cached tokenizers load at their first count
             _warm_faq()
         migrated = open_db(settings.database)
         if settings.database_url is None:
