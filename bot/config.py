@@ -13,6 +13,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import BotError
+from prices.live import RefreshSettings, parse_interval
+from prices.upstream import DEFAULT_URL as DEFAULT_PRICES_URL
 
 __all__ = ["ConfigError", "Settings"]
 
@@ -46,6 +48,12 @@ class Settings:
     """`PORT` for HTTP mode."""
     prices_overrides: Path | None = None
     """`TOKENCOST_PRICES_OVERRIDES`: an extra overrides YAML (contract prices)."""
+    prices_url: str = DEFAULT_PRICES_URL
+    """`TOKENCOST_PRICES_URL`: where `serve`, `clock` and `tokencost prices refresh` fetch
+    prices (default: genai-prices' published data)."""
+    prices_refresh_s: float | None = 6 * 3600.0
+    """`TOKENCOST_PRICES_REFRESH` (`6h`, `30m`, `1d` or `off`): seconds between background
+    refreshes in `serve` and `clock`; None (`off`) keeps the bundled prices."""
     ingest_token: str | None = field(default=None, repr=False)
     """`TOKENCOST_INGEST_TOKEN`: bearer token for `POST /usage`; ingestion is off without it."""
     timezone: str = "UTC"
@@ -76,6 +84,13 @@ class Settings:
         if self.client_id and self.client_secret and self.signing_secret:
             return "http"
         return "console"
+
+    @property
+    def prices_refresh(self) -> RefreshSettings:
+        """What `prices.live.LiveCatalog` needs: source URL, interval, operator's overrides."""
+        return RefreshSettings(
+            url=self.prices_url, interval=self.prices_refresh_s, overrides=self.prices_overrides
+        )
 
     @property
     def oauth(self) -> bool:
@@ -117,6 +132,9 @@ class Settings:
         overrides = get("TOKENCOST_PRICES_OVERRIDES")
         if overrides and not Path(overrides).is_file():
             problems.append(f"TOKENCOST_PRICES_OVERRIDES: no file at {overrides}")
+        prices_url, refresh_s = _prices_refresh(
+            get("TOKENCOST_PRICES_URL"), get("TOKENCOST_PRICES_REFRESH"), problems
+        )
         timezone = get("TOKENCOST_TIMEZONE") or "UTC"
         try:
             ZoneInfo(timezone)
@@ -145,6 +163,8 @@ class Settings:
             slack_api_url=api_url,
             port=port,
             prices_overrides=Path(overrides) if overrides else None,
+            prices_url=prices_url,
+            prices_refresh_s=refresh_s,
             ingest_token=get("TOKENCOST_INGEST_TOKEN"),
             timezone=timezone,
             log_level=level,
@@ -154,6 +174,20 @@ class Settings:
             db_busy_timeout_ms=busy_ms,
             digest_faq_misses=faq_misses == "on",
         )
+
+
+def _prices_refresh(
+    url: str | None, every: str | None, problems: list[str]
+) -> tuple[str, float | None]:
+    """`TOKENCOST_PRICES_URL` and `TOKENCOST_PRICES_REFRESH` (seconds, None for `off`)."""
+    url = url or DEFAULT_PRICES_URL
+    if not re.match(r"^(https?|file)://\S+$", url):
+        problems.append("TOKENCOST_PRICES_URL must be an http(s) or file URL")
+    try:
+        return url, parse_interval(every or "6h")
+    except ValueError as exc:
+        problems.append(str(exc))
+        return url, 6 * 3600.0
 
 
 def _int(raw: str | None, default: int, name: str, low: int, high: int, problems: list[str]) -> int:

@@ -26,6 +26,7 @@ from bot.reply import Asker, Reply
 from bot.runtime import Runtime
 from bot.store.db import text_fingerprint
 from bot.store.queries import QueryRecord, record_faq_miss
+from prices import Catalog
 
 __all__ = ["ChannelResolver", "is_count", "respond_to"]
 
@@ -54,12 +55,12 @@ class _ResultRenderings:
         return render_json(self.result)
 
 
-def _faq_by_id(runtime: Runtime, question: str, share: bool) -> FaqResult | None:
+def _faq_by_id(catalog: Catalog, question: str, share: bool) -> FaqResult | None:
     """`faq <entry-id>` (the related-question buttons) answers that entry directly."""
     wanted = question.strip().lower()
     for entry in faq.list_entries():
         if entry.id == wanted:
-            rendered = faq.render(entry, runtime.catalog)
+            rendered = faq.render(entry, catalog)
             return FaqResult(rendered.id, rendered.question, rendered.text, asked=question,
                              related=rendered.related, share=share)  # fmt: skip
     return None
@@ -67,6 +68,7 @@ def _faq_by_id(runtime: Runtime, question: str, share: bool) -> FaqResult | None
 
 def _evaluate(
     runtime: Runtime,
+    catalog: Catalog,
     command: c.Command,
     asker: Asker,
     resolve: ChannelResolver | None,
@@ -84,10 +86,10 @@ def _evaluate(
                               asker.user_id, resolve_channel=resolve,
                               check_channel=check)  # fmt: skip
         case c.Faq():
-            direct = _faq_by_id(runtime, command.question, command.share)
+            direct = _faq_by_id(catalog, command.question, command.share)
             if direct is not None:
                 return direct
-    return evaluate(command, runtime.catalog, at=runtime.clock())
+    return evaluate(command, catalog, at=runtime.clock())
 
 
 def _record(runtime: Runtime, asker: Asker, text: str, kind: str, fields: dict[str, Any],
@@ -139,9 +141,10 @@ def respond_to(
     """Answer `text`; user mistakes become `error` replies, never exceptions."""
     command: c.Command | None = None
     outcome: AnyResult
+    catalog = runtime.catalog  # one snapshot per request: a price refresh may swap it any time
     try:
-        command = parse_command(text, runtime.catalog)
-        outcome = _evaluate(runtime, command, asker, resolve_channel, check_channel)
+        command = parse_command(text, catalog)
+        outcome = _evaluate(runtime, catalog, command, asker, resolve_channel, check_channel)
     except ParseError as exc:
         outcome = ErrorResult(exc.message, exc.suggestions)
     if (isinstance(outcome, FaqMissResult) and not outcome.off_topic

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime
-from functools import lru_cache
 
 from bot.answers.results import FaqMissResult, FaqResult
+from bot.language.catalog_cache import per_catalog
 from faq.errors import FaqError
 from faq.matcher import Match, match
 from faq.render import RenderedAnswer, render
@@ -21,10 +21,11 @@ __all__ = ["answer_question"]
 log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=256)
-def _render(entry_id: str, catalog: Catalog, day: date) -> RenderedAnswer:
+@per_catalog(maxsize=256)
+def _render(catalog: Catalog, entry_id: str, day: date) -> RenderedAnswer:
     """A rendered answer, cached per catalog and UTC day (live figures change with prices,
-    which change by date; `day` in the key expires the cache at midnight)."""
+    which change by date and by refresh; `day` in the key expires the cache at midnight, and
+    a refreshed catalog gets a memo of its own while the old one is freed)."""
     del day
     return render(get_entry(entry_id), catalog)
 
@@ -37,7 +38,7 @@ def answer_question(
     if not isinstance(found, Match):
         return FaqMissResult(question, found.suggestions, found.off_topic, share=share)
     try:
-        rendered = _render(found.entry.id, catalog, datetime.now(UTC).date())
+        rendered = _render(catalog, found.entry.id, datetime.now(UTC).date())
     except FaqError:
         # A live figure could not be filled (a model left the catalog): offer the entry
         # rather than show half an answer. The FAQ's own tests catch this in CI.

@@ -26,6 +26,7 @@ from bot.answers.evaluate import HELP_TEXT
 from bot.answers.results import ErrorResult, HelpResult, ModelsResult, Result
 from bot.cli.faq import add_faq_subcommand
 from bot.cli.ledger import add_subcommands as add_ledger_subcommands
+from bot.cli.prices_live import add_prices_live_subcommands
 from bot.cli.queries import add_queries_subcommand
 from bot.cli.workspaces import add_team_option, add_workspace_subcommands, cli_workspace
 from bot.config import ConfigError, Settings
@@ -212,9 +213,11 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 
 def _catalog() -> prices.Catalog:
-    """The catalog with the operator's overrides file, if one is configured."""
-    overrides = _settings().prices_overrides
-    return prices.load_catalog(overrides=overrides) if overrides else prices.default_catalog()
+    """The catalog the bot uses: bundled, the operator's overrides file if one is configured,
+    and the price changes refreshes recorded (nothing is fetched)."""
+    from bot.pricefeed import open_live
+
+    return open_live(_settings()).catalog
 
 
 def _prices_list(args: argparse.Namespace) -> int:
@@ -222,7 +225,7 @@ def _prices_list(args: argparse.Namespace) -> int:
     if args.provider:
         models = catalog.by_provider(args.provider)
         if not models:
-            known = ", ".join(catalog.providers())
+            known = ", ".join(p for p in catalog.provider_order if catalog.by_provider(p))
             error = ErrorResult(
                 f"I don't know the provider `{args.provider}`; try one of: {known}."
             )
@@ -230,7 +233,8 @@ def _prices_list(args: argparse.Namespace) -> int:
         groups = ((models[0].provider, models),)
         result = ModelsResult(models[0].provider, groups)
     else:
-        result = ModelsResult(None, tuple((p, catalog.by_provider(p)) for p in catalog.providers()))
+        order = [p for p in catalog.provider_order if catalog.by_provider(p)]
+        result = ModelsResult(None, tuple((p, catalog.by_provider(p)) for p in order))
     if args.json:
         return _emit(result, True, sys.stdout)
     rows = [("model", "provider", "input/M", "cached/M", "output/M", "context")]
@@ -407,7 +411,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_console.set_defaults(func=cmd_console)
 
     p_prices = sub.add_parser("prices", help="the price catalog")
-    prices_sub = p_prices.add_subparsers(dest="prices_command", metavar="list|show", required=True)
+    prices_sub = p_prices.add_subparsers(
+        dest="prices_command", metavar="list|show|refresh|status", required=True
+    )
     p_list = prices_sub.add_parser("list", help="every model with its prices")
     p_list.add_argument("--provider", help="only this provider (openai, anthropic, ...)")
     _add_json(p_list)
@@ -416,6 +422,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_show.add_argument("model", nargs="+", metavar="MODEL")
     _add_json(p_show)
     p_show.set_defaults(func=cmd_prices, prices_func=_prices_show)
+    add_prices_live_subcommands(prices_sub)
 
     p_serve = sub.add_parser("serve", help="run the Slack bot (or the console without credentials)")
     p_serve.set_defaults(func=cmd_serve)

@@ -207,6 +207,7 @@ def _parse_cheapest(usage: Usage) -> c.Cheapest:
         batch=usage.batch,
         volume=usage.volume,
         share=usage.share,
+        widen=usage.widen,
     )
 
 
@@ -239,6 +240,8 @@ def _from_usage(
         )
     if usage.tag is not None:
         raise ParseError("Tags (`#team`) go with `log` and `budget`, not with estimates.")
+    if usage.widen:
+        raise ParseError("`all` (any provider) only goes with `cheapest`: `cheapest 1000 500 all`.")
     if price_only and usage.numbers == 0 and not usage.batch:
         return c.Price(usage.models[0], share=usage.share, others=tuple(usage.models[1:]))
     if len(usage.models) > 1 or usage.versus:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.answers import results as r
+from bot.answers.changes import PriceStep
 from bot.render.style import Parts, Style, count_text, rate_text, window_text
 from prices import Model, format_usd
 
@@ -54,14 +55,35 @@ def price_parts(res: r.PriceResult, s: Style) -> Parts:
     body.append(f"Context window: {window}{limit}")
     if res.lineage is not None:
         body.append(s.esc(res.lineage))
+    elif model.retires_on is not None:
+        instead = f"; replacement: {model.replacement}" if model.replacement else ""
+        body.append(s.esc(f"Retires on {model.retires_on.isoformat()}{instead}."))
     elif model.deprecated:
         body.append("Deprecated: the provider is retiring this model.")
+    for step in res.changes:
+        body.append(f"• {_step(step)}")
     notes = []
     if model.aliases:
         shown = ", ".join(model.aliases[:8]) + (" …" if len(model.aliases) > 8 else "")
         notes.append(f"Also known as: {s.esc(shown)}")
     notes.append(f"Prices as of {model.checked.isoformat()}; source: {s.esc(model.source)}")
     return Parts(f"{model.name} ({model.id}) prices", body, None, notes)
+
+
+def _step(step: PriceStep) -> str:
+    """`price change 2026-12-06: input $1.00 → $1.50, output $2.00 → $2.50` (unchanged rates
+    left out)."""
+    pairs = [
+        ("input", step.before.input_per_mtok, step.after.input_per_mtok),
+        ("output", step.before.output_per_mtok, step.after.output_per_mtok),
+        ("cached input", step.before.cached_input_per_mtok, step.after.cached_input_per_mtok),
+    ]
+    moved = [
+        f"{name} {_rate(old).removesuffix('/M')} → {_rate(new).removesuffix('/M')}"
+        for name, old, new in pairs
+        if old != new
+    ]
+    return f"price change {step.day.isoformat()}: " + (", ".join(moved) or "other rates changed")
 
 
 def prices_parts(res: r.PricesResult, s: Style) -> Parts:
