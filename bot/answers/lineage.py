@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from bot.language.catalog_cache import per_catalog
+from bot.language.lexing import canonical_name
 from prices import Catalog, Model
 
 __all__ = ["deprecation_sentence", "lineage_warning", "successors"]
@@ -54,7 +55,7 @@ def _family(
         version = _version(other.id)
         if version is None or (newer_than is not None and version <= newer_than):
             continue
-        found.append(("preview" in other.id, -version, other.id))
+        found.append(("preview" in other.id, -version, canonical_name(catalog, other)))
     return tuple(model_id for _, _, model_id in sorted(found)[:_SUGGESTED])
 
 
@@ -69,7 +70,8 @@ def _old(model: Model, on: date) -> bool:
 
 def successors(catalog: Catalog, model: Model, on: date | None = None) -> tuple[str, ...]:
     """Current models to suggest instead of `model` on day `on` (default today UTC), best
-    first; empty for a current model. Never a deprecated, retired or retiring model."""
+    first, by the name that means them (`vertex/claude-sonnet-4` when the bare id is another
+    provider's); empty for a current model. Never a deprecated, retired or retiring model."""
     return _successors(catalog, model, on or _today())
 
 
@@ -82,7 +84,7 @@ def _successors(catalog: Catalog, model: Model, on: date) -> tuple[str, ...]:
         if named is not None:
             replacement = catalog.find(named)
             if replacement is not None and replacement.suggestable(on):
-                return (replacement.id,)
+                return (canonical_name(catalog, replacement),)
         return _family(catalog, model, _version(model.id) or _version(model.name), on)
     if any(ch.isdigit() for ch in model.id):
         return ()

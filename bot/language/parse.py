@@ -240,8 +240,6 @@ def _from_usage(
         )
     if usage.tag is not None:
         raise ParseError("Tags (`#team`) go with `log` and `budget`, not with estimates.")
-    if usage.widen:
-        raise ParseError("`all` (any provider) only goes with `cheapest`: `cheapest 1000 500 all`.")
     if price_only and usage.numbers == 0 and not usage.batch:
         return c.Price(usage.models[0], share=usage.share, others=tuple(usage.models[1:]))
     if len(usage.models) > 1 or usage.versus:

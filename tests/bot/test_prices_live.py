@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ import prices
 from bot.cli.main import main
 from bot.config import ConfigError, Settings
 from bot.pipeline import Asker, answer
-from bot.pricefeed import STATUS_FILE, Refresher, open_live, read_status
+from bot.pricefeed import STATUS_FILE, Refresher, open_live, read_status, status_json
 from bot.runtime import Runtime
 from bot.store.workspace import Workspace
 from prices.live import LiveCatalog
@@ -111,8 +111,8 @@ def test_a_refresh_reaches_the_next_request_and_never_the_one_in_flight(
         source.serve(repriced(raw))
         assert runtime.refresh_prices_in_background()
         deadline = time.monotonic() + 20
-        while runtime.live.status().outcome == "never" and time.monotonic() < deadline:
-            time.sleep(0.02)
+        while read_status(runtime.settings) is None and time.monotonic() < deadline:
+            time.sleep(0.02)  # the status file is written right after the swap
         assert runtime.live.status().outcome == "updated"
         assert runtime.catalog is not held
         assert held.get(MODEL).current.input_per_mtok == Decimal("0.4")
@@ -125,7 +125,7 @@ def test_a_refresh_reaches_the_next_request_and_never_the_one_in_flight(
         assert step["day"] == today
         assert Decimal(step["before"]["input_per_mtok"]) == Decimal("0.4")
         assert Decimal(step["after"]["input_per_mtok"]) == Decimal("0.2")
-        assert read_status(runtime.settings) is not None  # `prices status` can read it
+        assert read_status(runtime.settings) == status_json(runtime.live.status())
     finally:
         runtime.close()
     assert runtime._refresher is None  # close stops the thread
@@ -155,7 +155,7 @@ def test_the_refresher_keeps_going_after_an_unreachable_source_and_stops_on_requ
     refresher = Refresher(live, settings)
     assert refresher.start()
     deadline = time.monotonic() + 10
-    while live.status().outcome == "never" and time.monotonic() < deadline:
+    while not (tmp_path / STATUS_FILE).exists() and time.monotonic() < deadline:
         time.sleep(0.02)
     bundled = live.catalog
     refresher.stop()
@@ -291,3 +291,124 @@ def test_caches_keyed_by_catalog_release_old_catalogs(
     assert old() is None  # nothing cached keeps a swapped-out catalog alive
     assert _candidates.catalogs() <= 2 and _successors.catalogs() <= 2
     del asked
+
+
+# --- price changes in the digest ----------------------------------------------------------
+
+
+def test_the_digest_reports_a_refresh_price_change_for_a_model_in_use(
+    tmp_path: Path, source: FakePriceSource, raw: list[dict[str, Any]]
+) -> None:
+    from bot.digest.build import build_digest
+    from bot.digest.render import render_digest
+    from bot.ledger.fields import UsageEvent
+    from bot.ledger.pricing import record_events
+    from bot.store.db import open_db
+    from bot.store.workspaces import record_workspace
+
+    now = datetime.now(UTC)
+    ws = Workspace("T1")
+    db = open_db(tmp_path / "t.db")
+    record_workspace(db, ws, now)
+    live = LiveCatalog(replace(settings_for(tmp_path, source.url).prices_refresh, interval=None))
+    used = UsageEvent(MODEL, now.replace(hour=0, minute=1), 1_000_000, 1_000_000)
+    record_events(db, ws, live.catalog, [used], "http", now)
+    source.serve(repriced(raw))
+    assert live.refresh().outcome == "updated"
+    digest = build_digest(db, ws, live.catalog, now.date(), UTC, now)
+    assert digest is not None
+    (change,) = digest.price_changes
+    assert (change.model, change.starts) == (MODEL, now.date())
+    assert (change.before.input_per_mtok, change.after.input_per_mtok) == (
+        Decimal("0.4"),
+        Decimal("0.2"),
+    )
+    text, _blocks = render_digest(digest)
+    assert f"Price changes: {MODEL}" in text
+    # Usage recorded before the change keeps its price: the ledger row is not repriced.
+    assert digest.spend.cost_usd == Decimal(2)
+
+
+# --- cheapest and suggestions -----------------------------------------------------------
+
+
+def test_cheapest_stays_first_party_and_all_widens_it() -> None:
+    from bot.answers.evaluate import ask
+    from bot.answers.results import CompareResult
+
+    catalog = prices.default_catalog()
+    today = datetime.now(UTC).date()
+    plain = ask("cheapest 1000 500", catalog)
+    wide = ask("cheapest 1000 500 all", catalog)
+    sentence = ask("what is the cheapest model from any provider for 1000 in 500 out?", catalog)
+    assert isinstance(plain, CompareResult) and isinstance(wide, CompareResult)
+    assert isinstance(sentence, CompareResult)
+    assert all(r.model.first_party for r in plain.rows)
+    assert not all(r.model.first_party for r in wide.rows)
+    assert wide.title == "Cheapest, any provider or host"
+    assert [r.model.key for r in sentence.rows] == [r.model.key for r in wide.rows]
+    assert wide.rows[0].estimate.total <= plain.rows[0].estimate.total
+    for result in (plain, wide):
+        assert all(r.model.suggestable(today) for r in result.rows)
+    one = ask("gpt-4o 1000 500 all", catalog)  # `all` means nothing to one model's estimate
+    assert one.kind == "estimate"
+
+
+def test_retired_and_retiring_models_are_never_suggested() -> None:
+    from bot.answers.alternatives import cheaper_alternative
+    from bot.answers.lineage import successors
+
+    catalog = prices.default_catalog()
+    now = datetime.now(UTC)
+    today = now.date()
+    retired = catalog.retired(today)
+    assert {"o1", "claude-sonnet-4", "grok-3"} <= {m.id for m in retired}
+    for model in catalog.models:
+        for name in successors(catalog, model, today):
+            assert catalog.get(name).suggestable(today), (model.key, name)
+        if model.kind != "chat":
+            continue
+        est = prices.estimate(model, 10_000, 1_000, strict=False)
+        alt = cheaper_alternative(catalog, est, False, now, None)
+        assert alt is None or alt.model.suggestable(today), (model.key, alt)
+    for provider in catalog.provider_order:
+        result = __import__("bot.answers.evaluate", fromlist=["ask"]).ask(
+            f"cheapest 1000 500 {provider}", catalog
+        )
+        for row in getattr(result, "rows", ()):
+            assert row.model.suggestable(today), (provider, row.model.key)
+
+
+def test_the_card_says_when_a_model_retires_or_was_retired() -> None:
+    from bot.answers.evaluate import ask
+    from bot.answers.results import PriceResult
+    from bot.render.replies import render_json, render_text
+
+    catalog = prices.default_catalog()
+    old = ask("price o1", catalog)
+    data = render_json(old)
+    assert (data["lifecycle"], data["retires_on"]) == ("retired", "2026-10-23")
+    assert "o1 was retired by its provider on 2026-10-23" in render_text(old)
+    # An announced shutdown more than 90 days away: no warning yet, but the card says so.
+    gpt5 = catalog.get("gpt-5.4")
+    far = replace(gpt5, deprecated=False, retires_on=date(2031, 1, 1), replacement="gpt-6")
+    card = PriceResult(far, far.current)
+    assert "Retires on 2031-01-01; replacement: gpt-6." in render_text(card)
+    fields = render_json(card)
+    assert (fields["lifecycle"], fields["retires_on"], fields["replacement"]) == (
+        "scheduled",
+        "2031-01-01",
+        "gpt-6",
+    )
+
+
+def test_provider_words_come_from_the_registry() -> None:
+    from bot.answers.evaluate import ask
+    from bot.answers.results import CompareResult
+
+    catalog = prices.default_catalog()
+    for word, provider in (("claude", "anthropic"), ("aws", "bedrock"), ("anthropic", "anthropic")):
+        assert catalog.resolve_provider(word) == provider
+        result = ask(f"cheapest 1000 500 {word}", catalog)
+        assert isinstance(result, CompareResult), word
+        assert {r.model.provider for r in result.rows} == {provider}
