@@ -10,11 +10,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import BotError
-from prices.live import RefreshSettings, parse_interval
-from prices.upstream import DEFAULT_URL as DEFAULT_PRICES_URL
+
+if TYPE_CHECKING:  # the prices package loads only where prices are used (CLI cold start)
+    from prices.live import RefreshSettings
 
 __all__ = ["ConfigError", "Settings"]
 
@@ -48,9 +50,9 @@ class Settings:
     """`PORT` for HTTP mode."""
     prices_overrides: Path | None = None
     """`TOKENCOST_PRICES_OVERRIDES`: an extra overrides YAML (contract prices)."""
-    prices_url: str = DEFAULT_PRICES_URL
+    prices_url: str | None = None
     """`TOKENCOST_PRICES_URL`: where `serve`, `clock` and `tokencost prices refresh` fetch
-    prices (default: genai-prices' published data)."""
+    prices (None: genai-prices' published data, `prices.upstream.DEFAULT_URL`)."""
     prices_refresh_s: float | None = 6 * 3600.0
     """`TOKENCOST_PRICES_REFRESH` (`6h`, `30m`, `1d` or `off`): seconds between background
     refreshes in `serve` and `clock`; None (`off`) keeps the bundled prices."""
@@ -88,8 +90,13 @@ class Settings:
     @property
     def prices_refresh(self) -> RefreshSettings:
         """What `prices.live.LiveCatalog` needs: source URL, interval, operator's overrides."""
+        from prices.live import RefreshSettings
+        from prices.upstream import DEFAULT_URL
+
         return RefreshSettings(
-            url=self.prices_url, interval=self.prices_refresh_s, overrides=self.prices_overrides
+            url=self.prices_url or DEFAULT_URL,
+            interval=self.prices_refresh_s,
+            overrides=self.prices_overrides,
         )
 
     @property
@@ -176,18 +183,27 @@ class Settings:
         )
 
 
+#: `TOKENCOST_PRICES_REFRESH`: the same spellings `prices.live.parse_interval` reads (checked
+#: here without importing the prices package, which not every command needs).
+_INTERVAL = re.compile(r"^(\d+)([smhd])$")
+_INTERVAL_OFF = frozenset({"off", "0", "never", "no", "false"})
+_INTERVAL_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
 def _prices_refresh(
     url: str | None, every: str | None, problems: list[str]
-) -> tuple[str, float | None]:
+) -> tuple[str | None, float | None]:
     """`TOKENCOST_PRICES_URL` and `TOKENCOST_PRICES_REFRESH` (seconds, None for `off`)."""
-    url = url or DEFAULT_PRICES_URL
-    if not re.match(r"^(https?|file)://\S+$", url):
+    if url is not None and not re.match(r"^(https?|file)://\S+$", url):
         problems.append("TOKENCOST_PRICES_URL must be an http(s) or file URL")
-    try:
-        return url, parse_interval(every or "6h")
-    except ValueError as exc:
-        problems.append(str(exc))
+    low = (every or "6h").lower().replace(" ", "")
+    if low in _INTERVAL_OFF:
+        return url, None
+    found = _INTERVAL.match(low)
+    if not found or int(found.group(1)) == 0:
+        problems.append(f"TOKENCOST_PRICES_REFRESH must look like 6h, 30m or off, not {every!r}")
         return url, 6 * 3600.0
+    return url, float(int(found.group(1)) * _INTERVAL_UNIT[found.group(2)])
 
 
 def _int(raw: str | None, default: int, name: str, low: int, high: int, problems: list[str]) -> int:

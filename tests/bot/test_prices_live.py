@@ -25,8 +25,8 @@ from bot.pipeline import Asker, answer
 from bot.pricefeed import STATUS_FILE, Refresher, open_live, read_status, status_json
 from bot.runtime import Runtime
 from bot.store.workspace import Workspace
-from prices.live import LiveCatalog
-from prices.upstream import dump_json
+from prices.live import LiveCatalog, parse_interval
+from prices.upstream import DEFAULT_URL, dump_json
 from tests.prices.fake_prices import FakePriceSource
 
 sync = pytest.importorskip("prices.sync")
@@ -83,7 +83,8 @@ def settings_for(data: Path, url: str, refresh: float | None = 3600.0) -> Settin
 
 def test_refresh_settings_are_read_in_config() -> None:
     default = Settings.from_env({})
-    assert default.prices_refresh_s == 6 * 3600 and default.prices_url.startswith("https://")
+    assert default.prices_refresh_s == 6 * 3600 and default.prices_url is None
+    assert default.prices_refresh.url == DEFAULT_URL
     off = Settings.from_env(
         {"TOKENCOST_PRICES_REFRESH": "off", "TOKENCOST_PRICES_URL": "http://127.0.0.1:9/d.json"}
     )
@@ -94,6 +95,23 @@ def test_refresh_settings_are_read_in_config() -> None:
         Settings.from_env({"TOKENCOST_PRICES_REFRESH": "hourly", "TOKENCOST_PRICES_URL": "ftp:x"})
     assert "TOKENCOST_PRICES_REFRESH must look like 6h, 30m or off" in str(caught.value)
     assert "TOKENCOST_PRICES_URL must be" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "text", ["6h", " 30m ", "1d", "90s", "6 h", "OFF", "0", "never", "2w", "x"]
+)
+def test_config_reads_the_interval_as_prices_does(text: str) -> None:
+    try:
+        expected: float | str | None = parse_interval(text)
+    except ValueError:
+        expected = "bad"
+    try:
+        got: float | str | None = Settings.from_env(
+            {"TOKENCOST_PRICES_REFRESH": text}
+        ).prices_refresh_s
+    except ConfigError:
+        got = "bad"
+    assert got == expected
 
 
 # --- the runtime and the background refresh ---------------------------------------------
