@@ -36,6 +36,16 @@ def interval_text(seconds: float | None) -> str:
     return f"{whole}s"
 
 
+def _when(text: str | None) -> str:
+    """`2026-12-06 21:18 UTC` from an ISO 8601 instant (as recorded), or `?`."""
+    from datetime import UTC, datetime
+
+    try:
+        return datetime.fromisoformat(text or "").astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return "?"
+
+
 def _change_line(change: PriceChange) -> str:
     """`openai/gpt-4o from 2026-12-06: input $2.50 → $2.00, output $10.00 → $8.00`."""
     from prices import format_usd
@@ -126,10 +136,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     if data["outcome"] == "never":
         print("Last refresh: none recorded.")
     else:
-        when = data["last_attempt"] or "?"
-        print(f"Last refresh: {data['outcome']} at {when}. {data['message']}")
+        print(
+            f"Last refresh: {data['outcome']} at {_when(data['last_attempt'])}. {data['message']}"
+        )
         if data["last_success"] and data["last_success"] != data["last_attempt"]:
-            print(f"Last successful refresh: {data['last_success']}.")
+            print(f"Last successful refresh: {_when(data['last_success'])}.")
     if changes:
         print("Price changes found by refreshes:")
         for change in changes:
