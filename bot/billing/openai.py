@@ -9,19 +9,19 @@ in Unix seconds (end exclusive), ``bucket_width=1d``, ``group_by`` of ``project_
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
+from bot.billing.connector import Connector
 from bot.billing.days import is_provisional, unix_midnight, utc_day
 from bot.billing.errors import AuthError, BadResponse
 from bot.billing.models import BilledCost, CostReport, Provider
 from bot.billing.money import clean_amount
 from bot.billing.pages import Bucket, check_range, collect, error_message, merge_rows
-from bot.billing.transport import RetryPolicy, Sleep, check_base_url, get_json
+from bot.billing.transport import get_json
 
 __all__ = ["OPENAI_API_URL", "OpenAICosts", "check_openai_admin_key"]
 
@@ -71,26 +71,14 @@ def _auth_error(status: int, api_key: str) -> AuthError:
 
 
 @dataclass(frozen=True)
-class OpenAICosts:
+class OpenAICosts(Connector):
     """Daily billed cost of one OpenAI organisation, grouped by project and line item."""
 
-    api_key: str = field(repr=False)
-    """The organisation's admin key (``sk-admin-...``); never logged or shown."""
+    url_setting: ClassVar[str] = "TOKENCOST_OPENAI_API_URL"
+    max_page_limit: ClassVar[int] = _MAX_LIMIT
+
     base_url: str = OPENAI_API_URL
     """``TOKENCOST_OPENAI_API_URL``: the API root including ``/v1``."""
-    policy: RetryPolicy = field(default_factory=RetryPolicy)
-    """Retries, waits and timeouts for each page."""
-    page_limit: int = 31
-    """Buckets (days) asked for per page, 1-180."""
-    sleep: Sleep = field(default=time.sleep, repr=False, compare=False)
-    """How to wait between retries."""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "base_url", check_base_url(self.base_url, "TOKENCOST_OPENAI_API_URL")
-        )
-        if not 1 <= self.page_limit <= _MAX_LIMIT:
-            raise ValueError(f"page_limit must be 1-{_MAX_LIMIT}")
 
     @property
     def provider(self) -> Provider:
