@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Concatenate, Generic, ParamSpec, TypeVar
 
@@ -25,31 +24,44 @@ R = TypeVar("R")
 
 
 class PerCatalog(Generic[P, R]):
-    """`func(catalog, *args)`, remembered per catalog (at most `maxsize` results each)."""
+    """`func(catalog, *args)`, remembered per catalog (at most `maxsize` results each, the
+    oldest forgotten first)."""
 
     def __init__(self, func: Callable[Concatenate[Catalog, P], R], maxsize: int) -> None:
         self.__wrapped__ = func
         self.__doc__ = func.__doc__
         self._maxsize = maxsize
-        self._memos: weakref.WeakKeyDictionary[Catalog, OrderedDict[Hashable, R]] = (
+        self._memos: weakref.WeakKeyDictionary[Catalog, dict[Hashable, R]] = (
             weakref.WeakKeyDictionary()
         )
+        # The catalog asked last and its memo, read as one tuple: the fast path takes no lock
+        # (nearly every call is for the catalog in use now).
+        self._last: tuple[weakref.ref[Catalog], dict[Hashable, R]] | None = None
         self._lock = threading.Lock()
 
-    def __call__(self, catalog: Catalog, *args: P.args, **kwargs: P.kwargs) -> R:
-        key: Hashable = (args, tuple(sorted(kwargs.items())))
+    def _memo(self, catalog: Catalog) -> dict[Hashable, R]:
+        last = self._last
+        if last is not None and last[0]() is catalog:
+            return last[1]
         with self._lock:
             memo = self._memos.get(catalog)
             if memo is None:
-                memo = self._memos[catalog] = OrderedDict()
-            elif key in memo:
-                memo.move_to_end(key)
-                return memo[key]
+                memo = self._memos[catalog] = {}
+            self._last = (weakref.ref(catalog), memo)
+            return memo
+
+    def __call__(self, catalog: Catalog, *args: P.args, **kwargs: P.kwargs) -> R:
+        key: Hashable = (args, tuple(sorted(kwargs.items()))) if kwargs else args
+        memo = self._memo(catalog)
+        try:
+            return memo[key]
+        except KeyError:
+            pass
         value = self.__wrapped__(catalog, *args, **kwargs)
         with self._lock:
             memo[key] = value
-            if len(memo) > self._maxsize:
-                memo.popitem(last=False)
+            while len(memo) > self._maxsize:
+                del memo[next(iter(memo))]
         return value
 
     def catalogs(self) -> int:
@@ -61,6 +73,7 @@ class PerCatalog(Generic[P, R]):
         """Forget everything."""
         with self._lock:
             self._memos.clear()
+            self._last = None
 
 
 def per_catalog(
