@@ -17,7 +17,7 @@ from bot.language.catalog_cache import per_catalog
 from bot.language.lexing import canonical_name
 from prices import Catalog, Model
 
-__all__ = ["deprecation_sentence", "lineage_warning", "successors"]
+__all__ = ["deprecation_sentence", "lineage_warning", "old_label", "successors"]
 
 _REPLACEMENT = re.compile(r"replacement:\s*([\w/-]+(?:\.\w[\w-]*)*)")
 _VERSION = re.compile(r"(?<![\w.])v?(\d{1,2}(?:\.\d)?)(?![\d])")
@@ -66,6 +66,15 @@ def _today() -> date:
 def _old(model: Model, on: date) -> bool:
     """Deprecated, retired, or retiring soon on `on`: the cases that get a warning."""
     return model.deprecated or model.retiring(on)
+
+
+def old_label(model: Model, on: date | None = None) -> str:
+    """`retired`, `deprecated` (flagged, or shutting down within 90 days) or `` (current): the
+    word model lists show, from the dates, so a shutdown that passes after the sync counts."""
+    day = on or _today()
+    if model.retired(day):
+        return "retired"
+    return "deprecated" if _old(model, day) else ""
 
 
 def successors(catalog: Catalog, model: Model, on: date | None = None) -> tuple[str, ...]:

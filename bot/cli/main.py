@@ -23,6 +23,7 @@ from typing import TextIO
 import prices
 from bot.answers import evaluate
 from bot.answers.evaluate import HELP_TEXT
+from bot.answers.lineage import old_label
 from bot.answers.results import ErrorResult, HelpResult, ModelsResult, Result
 from bot.cli.faq import add_faq_subcommand
 from bot.cli.ledger import add_subcommands as add_ledger_subcommands
@@ -245,7 +246,7 @@ def _prices_list(args: argparse.Namespace) -> int:
             window = f"{m.context_window:,}" if m.context_window else "-"
             rows.append(
                 (
-                    m.id + (" (deprecated)" if m.deprecated else ""),
+                    m.id + (f" ({old_label(m)})" if old_label(m) else ""),
                     m.provider,
                     prices.format_usd(p.input_per_mtok),
                     cached,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.answers import results as r
 from bot.answers.changes import PriceStep
+from bot.answers.lineage import old_label
 from bot.render.style import Parts, Style, count_text, rate_text, window_text
 from prices import Model, format_usd
 
@@ -112,7 +113,7 @@ def models_parts(res: r.ModelsResult, s: Style) -> Parts:
     if res.provider is not None:
         _, models = res.groups[0]
         for m in models[:MODELS_ONE_PROVIDER]:
-            old = " (deprecated)" if m.deprecated else ""
+            old = f" ({label})" if (label := old_label(m)) else ""
             body.append(
                 f"• {s.esc(m.id)}: {format_usd(m.current.input_per_mtok)} in / "
                 f"{format_usd(m.current.output_per_mtok)} out per 1M{old}"
@@ -126,7 +127,7 @@ def models_parts(res: r.ModelsResult, s: Style) -> Parts:
             ["Type `price MODEL` for a model's card."],
         )
     for provider, models in res.groups:
-        current = [m for m in models if not m.deprecated]
+        current = [m for m in models if not old_label(m)]
         ids = ", ".join(s.esc(m.id) for m in current[:MODELS_PER_PROVIDER])
         more = len(current) - MODELS_PER_PROVIDER
         tail = f" +{more} more" if more > 0 else ""
@@ -146,6 +147,6 @@ def models_parts(res: r.ModelsResult, s: Style) -> Parts:
 def _counts(models: tuple[Model, ...]) -> str:
     """`19 current, 8 deprecated`, or `19` when none is deprecated: the same figures in the
     list of providers and in one provider's list."""
-    old = sum(1 for m in models if m.deprecated)
+    old = sum(1 for m in models if old_label(m))
     current = len(models) - old
     return f"{current} current, {old} deprecated" if old else f"{current}"

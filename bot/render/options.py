@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from bot.answers.lineage import old_label
 from prices import Catalog, Model, normalize_name
 
 __all__ = [
@@ -83,7 +84,8 @@ def _rank(entry: _Entry, query: str) -> int | None:
 
 def model_option(model: Model) -> dict[str, Any]:
     """The option for one model: text `id · provider` (cut to 75), value `provider/id`."""
-    label = f"{model.id} · {model.provider}" + (" (deprecated)" if model.deprecated else "")
+    old = old_label(model)
+    label = f"{model.id} · {model.provider}" + (f" ({old})" if old else "")
     if len(label) > MAX_OPTION_TEXT_CHARS:
         label = label[: MAX_OPTION_TEXT_CHARS - 1] + "…"
     return {"text": {"type": "plain_text", "text": label, "emoji": False}, "value": model.key}
@@ -104,7 +106,7 @@ def model_options(
         rank = _rank(entry, wanted)
         if rank is not None:
             m = entry.model
-            ranked.append((rank, m.deprecated, m.id, m.provider, m))
+            ranked.append((rank, bool(old_label(m)), m.id, m.provider, m))
     ranked.sort(key=lambda t: t[:4])
     return [model_option(t[4]) for t in ranked[: min(limit, MAX_OPTIONS)]]
 

@@ -430,3 +430,25 @@ def test_provider_words_come_from_the_registry() -> None:
         result = ask(f"cheapest 1000 500 {word}", catalog)
         assert isinstance(result, CompareResult), word
         assert {r.model.provider for r in result.rows} == {provider}
+
+
+def test_a_shutdown_that_passes_after_the_sync_counts_without_the_flag() -> None:
+    """The bundled flags are set at sync time; lists and suggestions read the dates."""
+    from bot.answers.lineage import old_label, successors
+    from bot.render.options import model_option
+
+    catalog = prices.default_catalog()
+    model = catalog.get("gpt-5.4")
+    gone = replace(model, deprecated=False, retires_on=date(2026, 1, 1))
+    soon = replace(model, deprecated=False, retires_on=date(2026, 12, 31))
+    later = replace(model, deprecated=False, retires_on=date(2031, 1, 1))
+    on = date(2026, 12, 6)
+    assert [old_label(m, on) for m in (gone, soon, later, model)] == [
+        "retired",
+        "deprecated",
+        "",
+        "",
+    ]
+    assert model_option(gone)["text"]["text"] == "gpt-5.4 · openai (retired)"
+    assert not gone.suggestable(on) and not soon.suggestable(on) and later.suggestable(on)
+    assert successors(catalog, model, on) == ()  # a current model has none to offer
