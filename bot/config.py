@@ -7,12 +7,14 @@ kept out of `repr()` so they never reach a log line.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.billing import DEFAULT_API_URLS, PROVIDERS, BillingError, Vault, check_admin_key
+from bot.billing.transport import check_base_url
 from bot.errors import BotError
 
 if TYPE_CHECKING:  # the prices package loads only where prices are used (CLI cold start)
@@ -75,6 +77,24 @@ class Settings:
     digest_faq_misses: bool = True
     """`TOKENCOST_DIGEST_FAQ_MISSES`: `off` keeps unanswered questions out of the store and the
     digest (they are kept word for word otherwise)."""
+    openai_admin_key: str | None = field(default=None, repr=False)
+    """`OPENAI_ADMIN_KEY` (sk-admin-...): billed spend for a single-workspace deployment."""
+    anthropic_admin_key: str | None = field(default=None, repr=False)
+    """`ANTHROPIC_ADMIN_KEY` (sk-ant-admin...): billed spend for a single-workspace deployment."""
+    openai_api_url: str = DEFAULT_API_URLS["openai"]
+    """`TOKENCOST_OPENAI_API_URL`: the OpenAI API root, `/v1` included (proxies, tests)."""
+    anthropic_api_url: str = DEFAULT_API_URLS["anthropic"]
+    """`TOKENCOST_ANTHROPIC_API_URL`: the Anthropic API root, without `/v1`."""
+    secret_key: str | None = field(default=None, repr=False)
+    """`TOKENCOST_SECRET_KEY`: Fernet key(s) encrypting admin keys stored by `billing connect`."""
+
+    def admin_key(self, provider: str) -> str | None:
+        """The admin key set in the environment for `provider`, if any."""
+        return self.openai_admin_key if provider == "openai" else self.anthropic_admin_key
+
+    def billing_api_url(self, provider: str) -> str:
+        """The API root to read `provider`'s billed cost from."""
+        return self.openai_api_url if provider == "openai" else self.anthropic_api_url
 
     @property
     def mode(self) -> str:
@@ -158,6 +178,7 @@ class Settings:
                        0, 600_000, problems)  # fmt: skip
         faq_misses = _choice(get("TOKENCOST_DIGEST_FAQ_MISSES"), "TOKENCOST_DIGEST_FAQ_MISSES",
                              ("on", "off"), problems)  # fmt: skip
+        billing = _billing(get, problems)
         if problems:
             raise ConfigError("Cannot start: " + "; ".join(problems) + ".")
         return cls(
@@ -180,6 +201,7 @@ class Settings:
             http_timeout_s=http_timeout,
             db_busy_timeout_ms=busy_ms,
             digest_faq_misses=faq_misses == "on",
+            **billing,
         )
 
 
@@ -204,6 +226,34 @@ def _prices_refresh(
         problems.append(f"TOKENCOST_PRICES_REFRESH must look like 6h, 30m or off, not {every!r}")
         return url, 6 * 3600.0
     return url, float(int(found.group(1)) * _INTERVAL_UNIT[found.group(2)])
+
+
+def _billing(get: Callable[[str], str | None], problems: list[str]) -> dict[str, Any]:
+    """The billed-spend settings (issue 16); a key's problem never quotes the key."""
+    found: dict[str, Any] = {}
+    for provider in PROVIDERS:
+        variable = f"{provider.upper()}_ADMIN_KEY"
+        key = get(variable)
+        if key is not None:
+            try:
+                check_admin_key(provider, key)
+            except BillingError as exc:
+                problems.append(f"{variable}: {str(exc).rstrip('.')}")
+        found[f"{provider}_admin_key"] = key
+        url_variable = f"TOKENCOST_{provider.upper()}_API_URL"
+        url = get(url_variable) or DEFAULT_API_URLS[provider]
+        try:
+            found[f"{provider}_api_url"] = check_base_url(url, url_variable)
+        except BillingError as exc:
+            problems.append(str(exc).rstrip("."))
+    secret = get("TOKENCOST_SECRET_KEY")
+    if secret is not None:
+        try:
+            Vault.from_secret(secret)
+        except BillingError as exc:
+            problems.append(str(exc).split(";")[0])
+    found["secret_key"] = secret
+    return found
 
 
 def _int(raw: str | None, default: int, name: str, low: int, high: int, problems: list[str]) -> int:

@@ -20,6 +20,7 @@ from bot.answers.results import ErrorResult, FaqMissResult, FaqResult
 from bot.language import commands as c
 from bot.language.errors import ParseError
 from bot.language.parse import COUNT_WORDS, parse_command
+from bot.ledger.billing import run_billing
 from bot.ledger.commands import run_budget, run_digest, run_log
 from bot.render.replies import render_blocks, render_json, render_text
 from bot.reply import Asker, Reply
@@ -81,6 +82,8 @@ def _evaluate(
                            source=source)  # fmt: skip
         case c.Budget():
             return run_budget(command, runtime, asker.workspace, asker.user_id)
+        case c.Billing():
+            return run_billing(runtime, asker.workspace, command.share)
         case c.Digest():
             return run_digest(command, runtime, asker.workspace, asker.channel_id,
                               asker.user_id, resolve_channel=resolve,

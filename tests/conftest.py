@@ -21,7 +21,7 @@ from tests.fake_slack import FakeSlack
 
 # -- environment -----------------------------------------------------------------------------
 
-_OUR_ENV_PREFIXES = ("SLACK_", "TOKENCOST_")
+_OUR_ENV_PREFIXES = ("SLACK_", "TOKENCOST_", "OPENAI_ADMIN_KEY", "ANTHROPIC_ADMIN_KEY")
 
 
 @pytest.fixture(autouse=True)

@@ -50,6 +50,7 @@ Estimate what an LLM API call costs. Examples:
 • `count gpt-4o <pasted text>`: tokens in a text
 • `price gpt-4o [more models]`: price cards; `models [provider]`: what I know
 • `log gpt-4o 120k 30k #team`, `budget 500/month #team`, `digest on #channel at 09:00`
+• `billing`: what OpenAI and Anthropic billed (admin keys); `budget 5000/month billed`
 Or ask in a sentence:
 • `what will 50k requests a day on gpt-4o cost with 2k in and 1k out?`
 • `is gpt-4o or claude-sonnet-4 cheaper for 1k in 1k out?`
@@ -108,7 +109,7 @@ def _evaluate(command: c.Command, catalog: Catalog, at: datetime | None) -> Resu
             return HelpResult(HELP_TEXT, share=command.share)
         case c.Faq():
             return answer_question(command.question, catalog, share=command.share)
-        case c.Log() | c.Budget() | c.Digest():
+        case c.Log() | c.Budget() | c.Digest() | c.Billing():
             name = type(command).__name__.lower()
             return ErrorResult(_NOT_YET.format(name), share=command.share)
 

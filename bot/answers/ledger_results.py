@@ -12,10 +12,13 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from bot.answers.results import Result, _fields
+from bot.billing import Figure
 
 __all__ = [
     "LEDGER_RESULTS",
     "AnyResult",
+    "BillingProvider",
+    "BillingResult",
     "BudgetLine",
     "BudgetResult",
     "DigestResult",
@@ -34,6 +37,10 @@ class BudgetLine:
     period: str
     """`day`, `week` or `month`."""
     spent_usd: Decimal
+    basis: str = "reported"
+    """`reported` (the ledger) or `billed` (the providers' figures, UTC month to date)."""
+    unavailable: str | None = None
+    """For a billed budget without a billed figure: why (`spent_usd` is then 0)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +111,48 @@ class DigestResult:
         return _fields(self.kind)
 
 
-LedgerResult = LoggedResult | BudgetResult | DigestResult
+@dataclass(frozen=True, slots=True)
+class BillingProvider:
+    """One provider in `billing`: its key (as a fingerprint), last sync, billed figures."""
+
+    provider: str
+    """`openai` or `anthropic`."""
+    fingerprint: str | None
+    """`sk-admin-…1a2b3c4d`; None when no key is connected any more."""
+    source: str | None
+    """`stored` (`billing connect`) or `environment` (`OPENAI_ADMIN_KEY`); None: no key."""
+    last_sync_utc: datetime | None
+    last_sync_ok: bool | None
+    last_sync_message: str | None
+    """What the last sync fetched, or why it failed."""
+    day_usd: Figure | None
+    """Billed on `BillingResult.day`; None before the first sync."""
+    month_to_date_usd: Figure | None
+    provisional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BillingResult:
+    """`billing`: connected providers, their last sync and outcome, yesterday's and the
+    month's billed spend (UTC days)."""
+
+    kind: ClassVar[str] = "billing"
+    day: date
+    """Yesterday, as a UTC day."""
+    providers: tuple[BillingProvider, ...]
+    total_day_usd: Figure | None = None
+    total_month_to_date_usd: Figure | None = None
+    share: bool = False
+
+    def log_fields(self) -> dict[str, Any]:
+        """Query-log columns."""
+        return _fields(self.kind)
+
+
+LedgerResult = LoggedResult | BudgetResult | DigestResult | BillingResult
 """Any result of a ledger command."""
 
-LEDGER_RESULTS = (LoggedResult, BudgetResult, DigestResult)
+LEDGER_RESULTS = (LoggedResult, BudgetResult, DigestResult, BillingResult)
 """The ledger result classes, for `isinstance`."""
 
 AnyResult = Result | LedgerResult

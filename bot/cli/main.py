@@ -25,6 +25,7 @@ from bot.answers import evaluate
 from bot.answers.evaluate import HELP_TEXT
 from bot.answers.lineage import old_label
 from bot.answers.results import ErrorResult, HelpResult, ModelsResult, Result
+from bot.cli.billing import add_billing_subcommand
 from bot.cli.faq import add_faq_subcommand
 from bot.cli.ledger import add_subcommands as add_ledger_subcommands
 from bot.cli.prices_live import add_prices_live_subcommands
@@ -436,7 +437,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_faq_subcommand(sub)
     add_ledger_subcommands(sub)
     add_workspace_subcommands(sub)
-    for name in ("usage", "digest", "clock", "workspace", "ingest-token"):
+    add_billing_subcommand(sub)
+    for name in ("usage", "digest", "clock", "workspace", "ingest-token", "billing"):
         sub.choices[name].set_defaults(func=cmd_runtime)
     return parser
 

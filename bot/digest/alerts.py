@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 import prices
+from bot.digest.billed import billed_summary
 from bot.render.slack import escape
 from bot.runtime import Runtime
 from bot.store.budgets import (
@@ -73,11 +74,23 @@ def alert_text(budget: Budget, spent_usd: Decimal, threshold_pct: int, period_st
     ratio = spent_usd / budget.amount_usd
     verb = "is over" if threshold_pct >= 100 else "has used"
     amount = prices.format_usd(budget.amount_usd)
+    billed = budget.basis == "billed"
     return (
         f"Budget alert: {who} {verb} {prices.format_percent(ratio)} of its {amount}/"
-        f"{budget.period} budget: {prices.format_usd(spent_usd)} since "
-        f"{period_start.day} {period_start:%b}. Costs are estimates at list prices."
-    )
+        f"{budget.period} {'billed ' if billed else ''}budget: {prices.format_usd(spent_usd)} "
+        f"{'billed ' if billed else ''}since {period_start.day} {period_start:%b}"
+        + (" (UTC days, the providers' own figures)." if billed
+           else ". Costs are estimates at list prices.")
+    )  # fmt: skip
+
+
+def _billed_month(runtime: Runtime, ws: Workspace, now: datetime) -> tuple[date, Decimal] | None:
+    """Billed month to date through yesterday (UTC), or None when a figure is missing."""
+    today = now.astimezone(UTC).date()
+    yesterday = today - timedelta(days=1)
+    summary = billed_summary(runtime.db(), ws, yesterday, today)
+    figure = summary.total_month_to_date_usd if summary else None
+    return (yesterday.replace(day=1), figure) if isinstance(figure, Decimal) else None
 
 
 def _post(
@@ -116,7 +129,14 @@ def post_budget_alerts(
         client: WebClient | None = None
         for budget in list_budgets(db, ws):
             start, end = period_window(budget.period, now, tz)
-            spent = spend_total(db, ws, start, end, budget.tag).cost_usd
+            first = start.astimezone(tz).date()
+            if budget.basis == "billed":
+                billed = _billed_month(runtime, ws, now)
+                if billed is None:
+                    continue  # no billed figure: the digest says why; no alert on a guess
+                first, spent = billed
+            else:
+                spent = spend_total(db, ws, start, end, budget.tag).cost_usd
             reached = [t for t in THRESHOLDS_PCT if spent * 100 >= budget.amount_usd * t]
             if not reached:
                 continue
@@ -124,7 +144,6 @@ def post_budget_alerts(
             if client is None:
                 break  # uninstalled or no token: ``clients`` logged it; the claim stays open
             top = reached[-1]
-            first = start.astimezone(tz).date()
             if not claim_budget_alert(db, ws, budget.id, first, top, now):
                 continue  # already sent this period
             for lower in reached[:-1]:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from sqlite_utils import Database
 
 import prices
+from bot.billing import BilledSummary, Unavailable
+from bot.digest.billed import billed_summary
 from bot.store.budgets import Budget, list_budgets, period_window
 from bot.store.queries import QueryActivity, query_activity, recent_faq_misses
 from bot.store.usage import (
@@ -59,7 +61,10 @@ class BudgetStatus:
     budget: Budget
     period_start: date
     spent_usd: Decimal
-    """Spend from the period start to the end of the digest day, USD."""
+    """Spend from the period start to the end of the digest day, USD (billed spend for a
+    ``billed`` budget)."""
+    unavailable: str | None = None
+    """For a ``billed`` budget without a billed figure: why (``spent_usd`` is then 0)."""
 
     @property
     def ratio(self) -> Decimal:
@@ -109,6 +114,8 @@ class Digest:
     """Questions the FAQ could not answer on ``day``, newest first, at most ``TOP``."""
     more_faq_misses: int
     price_changes: tuple[PriceChange, ...]
+    billed: BilledSummary | None = None
+    """What the providers billed on ``day`` taken as a UTC day (None: no provider connected)."""
 
     @property
     def change_ratio(self) -> Decimal | None:
@@ -140,11 +147,20 @@ def price_changes(
 
 
 def _budget_statuses(
-    db: Database, ws: Workspace, day: date, tz: tzinfo, daily: dict[date, Decimal]
-) -> list[BudgetStatus]:
+    db: Database, ws: Workspace, day: date, tz: tzinfo, daily: dict[date, Decimal],
+    billed: BilledSummary | None,
+) -> list[BudgetStatus]:  # fmt: skip
     day_end = local_midnight(day + timedelta(days=1), tz)
     statuses = []
     for budget in list_budgets(db, ws):
+        if budget.basis == "billed":  # the UTC month to date, as the providers bill it
+            figure = billed.total_month_to_date_usd if billed else Unavailable("not connected")
+            if isinstance(figure, Unavailable):
+                statuses.append(BudgetStatus(budget, day.replace(day=1), Decimal(0),
+                                             figure.reason))  # fmt: skip
+            else:
+                statuses.append(BudgetStatus(budget, day.replace(day=1), figure))
+            continue
         start, end = period_window(budget.period, day_end - timedelta(hours=12), tz)
         first = start.astimezone(tz).date()
         if not budget.tag and first in daily:  # reuse the day sums already read
@@ -182,7 +198,8 @@ def build_digest(
     changes = price_changes(
         catalog, in_use, day - timedelta(days=PRICE_CHANGE_DAYS - 1), day + timedelta(days=1)
     )
-    if spend.rows == 0 and activity.queries == 0 and not misses and not changes:
+    billed = billed_summary(db, ws, day, now.astimezone(UTC).date())
+    if spend.rows == 0 and activity.queries == 0 and not misses and not changes and not billed:
         return None
     models = spend_by_model(db, ws, start, end, limit=100)
     tags = spend_by_tag(db, ws, start, end, limit=100)
@@ -202,10 +219,11 @@ def build_digest(
         average_usd=sum(week, Decimal(0)) / AVERAGE_DAYS,
         month_to_date_usd=month_to_date,
         forecast_usd=month_to_date / day.day * month_days,
-        budgets=tuple(_budget_statuses(db, ws, day, tz, by_day)),
+        budgets=tuple(_budget_statuses(db, ws, day, tz, by_day, billed)),
         daily=tuple(d for d in days if d.day > day - timedelta(days=SPARK_DAYS)),
         activity=activity,
         faq_misses=tuple(misses[:TOP]),
         more_faq_misses=max(0, len(misses) - TOP),
         price_changes=tuple(changes),
+        billed=billed,
     )

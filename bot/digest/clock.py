@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.digest.alerts import AlertOutcome, post_budget_alerts
+from bot.digest.billing_sync import SyncOutcome, sync_before_digests
 from bot.digest.post import (
     Clients,
     PostOutcome,
@@ -40,6 +41,8 @@ class TickReport:
 
     digests: tuple[PostOutcome, ...]
     alerts: tuple[AlertOutcome, ...]
+    billing: tuple[SyncOutcome, ...] = ()
+    """Billed-spend syncs run before the digests (a failure is shown in the digest, not here)."""
 
     @property
     def failed(self) -> bool:
@@ -68,16 +71,18 @@ def forget_expired(runtime: Runtime) -> list[str]:
 def run_tick(
     runtime: Runtime, clients: Clients, clock_id: str, sleep: Sleep = time.sleep
 ) -> TickReport:
-    """One tick at ``runtime.clock()``: due digests, then budget alerts (each workspace's with
-    its own token), then the data of long-uninstalled workspaces goes."""
+    """One tick at ``runtime.clock()``: billed spend synced for the workspaces with a digest due
+    (never fatal), due digests, then budget alerts (each workspace's with its own token), then
+    the data of long-uninstalled workspaces goes."""
     now = runtime.clock()
+    billing = sync_before_digests(runtime, now, sleep)
     digests = post_due_digests(runtime, clients, now, clock_id, sleep)
     alerts = post_budget_alerts(runtime, clients, now)
     forget_expired(runtime)
     for outcome in digests:
         log.info("digest %s %s: %s %s", outcome.channel_id, outcome.day, outcome.status,
                  outcome.error or "")  # fmt: skip
-    return TickReport(tuple(digests), tuple(alerts))
+    return TickReport(tuple(digests), tuple(alerts), tuple(billing))
 
 
 def run_clock(

@@ -14,7 +14,9 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 import prices
+from bot.digest.billed import billed_lines
 from bot.digest.build import BudgetStatus, Digest, PriceChange
+from bot.render.billing import cents
 from bot.render.slack import context, escape, header, section
 from bot.store.usage import SpendGroup
 
@@ -75,6 +77,11 @@ def _groups(groups: tuple[SpendGroup, ...], more: int, total: Decimal, tags: boo
 def _budget(status: BudgetStatus) -> str:
     budget = status.budget
     who = "#" + budget.tag if budget.tag else "workspace"
+    if budget.basis == "billed":
+        figure = (f"billing data unavailable ({status.unavailable})" if status.unavailable
+                  else f"{cents(status.spent_usd)} ({prices.format_percent(status.ratio)}"
+                  f"{', over budget' if status.ratio >= 1 else ''})")  # fmt: skip
+        return f"billed {prices.format_usd(budget.amount_usd)}/{budget.period}: {figure}"
     mark = ", over budget" if status.ratio >= 1 else ", over 80%" if status.ratio >= 0.8 else ""
     return (
         f"{who} {prices.format_usd(budget.amount_usd)}/{budget.period}: "
@@ -155,9 +162,12 @@ def render_digest(digest: Digest) -> tuple[str, list[dict[str, Any]]]:
     ``bot.digest.post`` escapes it for the message's fallback."""
     title = f"LLM spend digest for {_day(digest.day)} ({digest.timezone})"
     lines = _lines(digest)
-    text = "\n".join([title, *lines.values(), DISCLAIMER])
-    blocks: list[dict[str, Any]] = [
-        header(title),
+    billed = billed_lines(digest.billed) if digest.billed else {}
+    text = "\n".join([title, *billed.values(), *lines.values(), DISCLAIMER])
+    blocks: list[dict[str, Any]] = [header(title)]
+    if billed:  # the providers' own figures lead; the ledger's estimates follow
+        blocks.append(section("\n".join(_bold_label(line) for line in billed.values())))
+    blocks += [
         section(_bold_label(lines["spend"])),
         section("\n".join(_bold_label(lines[k]) for k in ("models", "tags"))),
         section("\n".join(_bold_label(lines[k]) for k in ("month", "budgets") if k in lines)),

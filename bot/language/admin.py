@@ -16,7 +16,7 @@ from bot.language.lexing import Word, lex
 from bot.language.lookup import unknown_words_error
 from prices import Catalog
 
-__all__ = ["parse_budget", "parse_digest", "parse_log"]
+__all__ = ["parse_billing", "parse_budget", "parse_digest", "parse_log"]
 
 _LOG_EXAMPLE = "log gpt-4o 120k 30k #search-team"
 _CHANNEL = re.compile(
@@ -65,7 +65,9 @@ def parse_log(catalog: Catalog, words: list[Word]) -> c.Log:
 
 
 def parse_budget(catalog: Catalog, words: list[Word]) -> c.Budget:
-    """`budget [$]AMOUNT/PERIOD [#tag]` sets a budget; `budget [#tag]` shows it."""
+    """`budget [$]AMOUNT/PERIOD [#tag] [billed]` sets a budget; `budget [#tag]` shows it."""
+    billed = any(w.text.lower() == "billed" for w in words)
+    words = [w for w in words if w.text.lower() != "billed"]
     items = lex(catalog, words)
     for item in items:
         if item.kind == "num" and item.num is not None:  # `budget 500/month`: no $ needed
@@ -74,7 +76,23 @@ def parse_budget(catalog: Catalog, words: list[Word]) -> c.Budget:
     if usage.unknown or usage.models or usage.input_tokens is not None:
         bad = usage.unknown[0] if usage.unknown else "that"
         raise ParseError(f"I didn't understand `{bad}`; write `budget $500/month #search-team`.")
-    return c.Budget(amount=usage.budget, tag=usage.tag, share=usage.share)
+    if billed and usage.tag:
+        raise ParseError("Billed spend has no tags; a billed budget is for the whole "
+                         "workspace: `budget 5000/month billed`.")  # fmt: skip
+    if billed and usage.budget is not None and usage.budget.period != "month":
+        raise ParseError("Providers bill by the month, so a billed budget is monthly: "
+                         "`budget 5000/month billed`.")  # fmt: skip
+    return c.Budget(amount=usage.budget, tag=usage.tag, billed=billed, share=usage.share)
+
+
+def parse_billing(catalog: Catalog, words: list[Word]) -> c.Billing:
+    """`billing [share]`: the billed spend and the connected providers."""
+    del catalog  # billing names no models
+    rest = [w.text.lower() for w in words]
+    if rest not in ([], ["share"]):
+        raise ParseError("`billing` takes no more words; it shows the connected providers and "
+                         "what they billed yesterday and this month.")  # fmt: skip
+    return c.Billing(share=bool(rest))
 
 
 def _channel(text: str) -> str | None:

@@ -13,6 +13,7 @@ from typing import Literal
 
 __all__ = [
     "PERIODS",
+    "Billing",
     "Budget",
     "Cheapest",
     "Command",
@@ -174,6 +175,16 @@ class Budget:
 
     amount: Money | None = None
     tag: str | None = None
+    billed: bool = False
+    """`budget 5000/month billed`: count what the providers billed, not the ledger."""
+    share: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Billing:
+    """`billing`: connected providers, the last sync, and yesterday's and the month's billed
+    spend."""
+
     share: bool = False
 
 
@@ -192,6 +203,17 @@ class Digest:
 
 
 Command = (
-    Estimate | Compare | Cheapest | Count | Price | Models | Help | Faq | Log | Budget | Digest
+    Estimate
+    | Compare
+    | Cheapest
+    | Count
+    | Price
+    | Models
+    | Help
+    | Faq
+    | Log
+    | Budget
+    | Digest
+    | Billing
 )
 """Any command the parser can return."""

@@ -70,7 +70,8 @@ def _team(command: c.Log | c.Budget | c.Digest) -> str:
             if command.amount is not None:
                 amount = f" ${usd_string(command.amount.usd)}/{command.amount.period}"
             tag = f" #{command.tag}" if command.tag else ""
-            return f"budget{amount}{tag}{share}"
+            billed = " billed" if command.billed else ""
+            return f"budget{amount}{tag}{billed}{share}"
         case c.Digest():
             parts = ["digest", command.action]
             if command.channel:
@@ -121,3 +122,5 @@ def format_command(command: c.Command) -> str:
             return f"faq {command.question}"
         case c.Log() | c.Budget() | c.Digest():
             return _team(command)
+        case c.Billing():
+            return "billing" + _flags(share=command.share)

@@ -10,10 +10,11 @@ Sentences (`how much would gpt-4o cost at 2k in 1k out?`) are read by
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from bot.language import commands as c
-from bot.language.admin import parse_budget, parse_digest, parse_log
+from bot.language.admin import parse_billing, parse_budget, parse_digest, parse_log
 from bot.language.errors import ParseError
 from bot.language.grammar import EXAMPLE, Usage, read_usage
 from bot.language.lexing import Word, lex, split_words
@@ -89,6 +90,15 @@ def clean_text(text: str) -> str:
     return _UNSAFE.sub("", text)
 
 
+_TEAM_PARSERS: dict[str, Callable[[Catalog, list[Word]], c.Command]] = {
+    "log": parse_log,
+    "budget": parse_budget,
+    "digest": parse_digest,
+    "billing": parse_billing,
+}
+"""The commands that act on the workspace's store, by their first word."""
+
+
 def parse_command(text: str, catalog: Catalog | None = None) -> c.Command:
     """Parse what a user typed after `/tokencost`; raises `ParseError` for anything else."""
     catalog = catalog or default_catalog()
@@ -110,12 +120,8 @@ def parse_command(text: str, catalog: Catalog | None = None) -> c.Command:
         return c.Help(share=_shared(words))
     if head == "faq":
         return c.Faq(text[words[1].start :].strip())
-    if head in ("log", "budget", "digest"):
-        if head == "log":
-            return parse_log(catalog, words[1:])
-        if head == "budget":
-            return parse_budget(catalog, words[1:])
-        return parse_digest(catalog, words[1:])
+    if head in _TEAM_PARSERS:
+        return _TEAM_PARSERS[head](catalog, words[1:])
     question = looks_like_question(text)
     reader_first = question and head not in _COMMAND_HEADS
     if reader_first and (read := read_question(catalog, text)) is not None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.answers.ledger_results import BudgetLine, BudgetResult, DigestResult, LoggedResult
 from bot.answers.results import ErrorResult
+from bot.billing import Unavailable
+from bot.digest.billed import billed_summary
 from bot.digest.build import build_digest
 from bot.digest.render import render_digest
 from bot.language.commands import Budget as BudgetCommand
@@ -45,7 +47,20 @@ def _error(message: str, suggestions: tuple[str, ...] = ()) -> ErrorResult:
     return ErrorResult(message, suggestions)
 
 
+def _billed_line(runtime: Runtime, budget: Budget) -> BudgetLine:
+    """A billed budget against the billed month to date through yesterday (UTC days)."""
+    today = runtime.clock().astimezone(UTC).date()
+    summary = billed_summary(runtime.db(), budget.workspace, today - timedelta(days=1), today)
+    figure = summary.total_month_to_date_usd if summary else Unavailable("no provider connected")
+    if isinstance(figure, Unavailable):
+        return BudgetLine(budget.tag, budget.amount_usd, budget.period, Decimal(0), "billed",
+                          figure.reason)  # fmt: skip
+    return BudgetLine(budget.tag, budget.amount_usd, budget.period, figure, "billed")
+
+
 def _budget_line(runtime: Runtime, budget: Budget) -> BudgetLine:
+    if budget.basis == "billed":
+        return _billed_line(runtime, budget)
     now = runtime.clock()
     start, end = period_window(budget.period, now, ZoneInfo(runtime.settings.timezone))
     spent = spend_total(runtime.db(), budget.workspace, start, end, budget.tag).cost_usd
@@ -98,7 +113,7 @@ def run_budget(
                           "try `budget 500/month`.")  # fmt: skip
         try:
             set_budget(runtime.db(), ws, cmd.tag, cmd.amount.usd, period, user_id,
-                       runtime.clock())  # fmt: skip
+                       runtime.clock(), "billed" if cmd.billed else "reported")  # fmt: skip
         except StoreError as exc:
             return _error(exc.message)
     budgets = list_budgets(runtime.db(), ws)

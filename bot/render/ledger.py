@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from bot.answers.ledger_results import (
+    BillingResult,
     BudgetLine,
     BudgetResult,
     DigestResult,
     LedgerResult,
     LoggedResult,
 )
+from bot.render.billing import billing_json, billing_parts
 from bot.render.style import Parts, Style
 from prices import format_percent, format_usd, usd_string
 
@@ -27,6 +29,15 @@ _ALERTS = "Alerts go to digest channels at 80% and 100%."
 def budget_line_text(line: BudgetLine) -> str:
     """`#search: $12.00 of $200.00/month (6%) this month`."""
     who = f"#{line.tag}" if line.tag else "Workspace"
+    if line.basis == "billed":
+        if line.unavailable is not None:
+            return (f"{who} (billed): billing data unavailable ({line.unavailable}) against "
+                    f"{format_usd(line.amount_usd)}/{line.period}")  # fmt: skip
+        return (
+            f"{who} (billed): {format_usd(line.spent_usd)} of {format_usd(line.amount_usd)}/"
+            f"{line.period} ({format_percent(line.spent_usd / line.amount_usd)}) billed this "
+            "month to yesterday (UTC)"
+        )
     ratio = line.spent_usd / line.amount_usd
     return (
         f"{who}: {format_usd(line.spent_usd)} of {format_usd(line.amount_usd)}/"
@@ -84,11 +95,15 @@ def ledger_parts(result: LedgerResult, s: Style) -> Parts:
             return Parts("", [s.esc(f"{head}{_budgets(result.budgets)} {_ALERTS}")])
         case DigestResult():
             return Parts("", [_digest(result, s)])
+        case BillingResult():
+            return billing_parts(result, s)
 
 
 def _budget_json(line: BudgetLine) -> dict[str, Any]:
+    spent = None if line.unavailable is not None else usd_string(line.spent_usd)
     return {"tag": line.tag or None, "amount_usd": usd_string(line.amount_usd),
-            "period": line.period, "spent_usd": usd_string(line.spent_usd)}  # fmt: skip
+            "period": line.period, "spent_usd": spent, "basis": line.basis,
+            "unavailable": line.unavailable}  # fmt: skip
 
 
 def ledger_json(result: LedgerResult) -> dict[str, Any]:
@@ -106,6 +121,8 @@ def ledger_json(result: LedgerResult) -> dict[str, Any]:
             }  # fmt: skip
         case BudgetResult():
             return {"kind": result.kind, "budgets": [_budget_json(b) for b in result.budgets]}
+        case BillingResult():
+            return billing_json(result)
         case DigestResult():
             data: dict[str, Any] = {"kind": result.kind, "action": result.action}
             if result.action == "preview":

@@ -18,6 +18,7 @@ from bot.store.db import StoreError, decimal_text, format_utc, parse_utc
 from bot.store.workspace import SCOPE, Workspace
 
 __all__ = [
+    "BASES",
     "PERIODS",
     "Budget",
     "claim_budget_alert",
@@ -31,6 +32,9 @@ __all__ = [
 
 PERIODS = ("day", "week", "month")
 """Budget periods. Weeks start on Monday; months are calendar months in the budget's timezone."""
+BASES = ("reported", "billed")
+"""What a budget counts: spend reported to the ledger, or what the providers billed (monthly,
+UTC calendar months, workspace-wide only: billed spend has no tags)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ class Budget:
     """One of ``PERIODS``."""
     created_by: str | None
     updated_utc: datetime
+    basis: str = "reported"
+    """One of ``BASES``."""
 
 
 def _budget_from_row(row: dict[str, Any]) -> Budget:
@@ -57,6 +63,7 @@ def _budget_from_row(row: dict[str, Any]) -> Budget:
         period=row["period"],
         created_by=row["created_by"],
         updated_utc=parse_utc(row["updated_utc"]),
+        basis=row.get("basis") or "reported",
     )
 
 
@@ -68,20 +75,28 @@ def set_budget(
     period: str,
     created_by: str | None,
     now: datetime,
+    basis: str = "reported",
 ) -> Budget:
-    """Create or replace ``ws``'s budget for (tag, period) and return it (its id is stable)."""
+    """Create or replace ``ws``'s budget for (tag, period) and return it (its id is stable).
+
+    A ``billed`` budget replaces a reported one of the same (tag, period), and back.
+    """
+    if basis not in BASES:
+        raise StoreError(f"A budget counts {' or '.join(BASES)} spend, not {basis!r}.")
+    if basis == "billed" and (tag or period != "month"):
+        raise StoreError("A billed budget is monthly and for the whole workspace.")
     if period not in PERIODS:
         raise StoreError(f"A budget period is one of {', '.join(PERIODS)}, not {period!r}.")
     if not amount_usd.is_finite() or amount_usd <= 0:
         raise StoreError("A budget needs a positive amount in USD.")
     db.execute(
         "INSERT INTO budgets (team_id, enterprise_id, tag, amount_usd, period, created_by,"
-        " updated_utc) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " updated_utc, basis) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (team_id, enterprise_id, tag, period) DO UPDATE SET"
         " amount_usd = excluded.amount_usd, created_by = excluded.created_by,"
-        " updated_utc = excluded.updated_utc",
+        " updated_utc = excluded.updated_utc, basis = excluded.basis",
         [*ws.params(), tag or "", decimal_text(amount_usd), period, created_by,
-         format_utc(now)],
+         format_utc(now), basis],
     )  # fmt: skip
     budget = get_budget(db, ws, tag, period)
     if budget is None:  # pragma: no cover - the row was just written

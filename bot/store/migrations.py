@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from bot.store.billing_schema import M006_SQLITE
 from bot.store.migrate_workspaces import M003_TABLES, scope_rows_by_workspace
 
 __all__ = ["MIGRATIONS", "apply"]
@@ -206,6 +207,12 @@ _M005_DELIVERY = (
 def m005_add_delivery_state(db: Database) -> None:
     """Add the retry gate of a digest and the pause reason of a subscription (issue 11)."""
     _run(db, _M005_DELIVERY)
+
+
+@MIGRATIONS()
+def m006_add_billing(db: Database) -> None:
+    """Add billed spend, billed days, admin keys, sync outcomes and billed budgets (issue 16)."""
+    _run(db, M006_SQLITE)
 
 
 def apply(db: Database, *, stop_before: str | None = None) -> list[str]:

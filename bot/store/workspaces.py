@@ -39,7 +39,8 @@ RETENTION = timedelta(days=30)
 
 OWNED_TABLES = ("budget_alerts", "budgets", "digests", "digest_subscriptions", "usage",
                 "queries", "faq_misses", "faq_votes", "seen_events",
-                "ingest_tokens")  # fmt: skip
+                "ingest_tokens", "billed_costs", "billed_days", "billing_keys",
+                "billing_syncs")  # fmt: skip
 """Every table whose rows belong to one workspace (children before parents)."""
 
 

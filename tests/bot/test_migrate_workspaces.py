@@ -114,6 +114,7 @@ def test_single_workspace_data_moves_to_its_team_without_loss(
     before = _counts(old)
     assert migrations.apply(old) == [
         "m003_create_workspaces", "m004_scope_rows_by_workspace", "m005_add_delivery_state",
+        "m006_add_billing",
     ]  # fmt: skip
     assert _counts(old) == before
     ws = Workspace("T123")

@@ -14,6 +14,7 @@ ALL = [
     "m003_create_workspaces",
     "m004_scope_rows_by_workspace",
     "m005_add_delivery_state",
+    "m006_add_billing",
 ]
 TABLES = {
     "queries",
@@ -27,6 +28,10 @@ TABLES = {
     "seen_events",
     "workspaces",
     "ingest_tokens",
+    "billed_costs",
+    "billed_days",
+    "billing_keys",
+    "billing_syncs",
 }
 
 

@@ -192,6 +192,10 @@ PHRASINGS: list[tuple[str, c.Command]] = [
         c.Budget(c.Money(Decimal(200), "month"), tag="search-team"),
     ),
     ("budget", c.Budget()),
+    ("budget 5000/month billed", c.Budget(c.Money(Decimal(5000), "month"), billed=True)),
+    ("budget billed $5,000 per month", c.Budget(c.Money(Decimal(5000), "month"), billed=True)),
+    ("billing", c.Billing()),
+    ("billing share", c.Billing(share=True)),
     (
         "digest on #llm-costs at 09:00 Europe/Berlin",
         c.Digest("on", "llm-costs", "09:00", "Europe/Berlin"),
@@ -263,6 +267,9 @@ MISTAKES: list[tuple[str, str]] = [
     ("gtp-4o 1 2", "I don't know the model `gtp-4o`. Did you mean `gpt-4o`"),
     ("claude sonet 4 1 2", "I don't know the model `claude sonet 4`. Did you mean"),
     ("digest on Mars/Olympus", "time zone"),
+    ("budget 5000/month #search billed", "Billed spend has no tags"),
+    ("budget 100/day billed", "a billed budget is monthly"),
+    ("billing openai now", "`billing` takes no more words"),
 ]
 
 

@@ -154,6 +154,12 @@ team_commands = st.one_of(
         c.Budget, st.none() | st.builds(c.Money, st.integers(1, 10**6).map(Decimal), periods)
     ),
     st.builds(c.Digest, st.sampled_from(["off", "preview", "status"])),
+    st.builds(c.Billing, share=st.booleans()),
+    st.builds(
+        c.Budget,
+        st.builds(c.Money, st.integers(1, 10**6).map(Decimal), st.just("month")),
+        billed=st.just(True),
+    ),
     st.builds(c.Count, models, st.text(min_size=1).filter(lambda t: t.strip() == t and t)),
 )
 
