@@ -15,6 +15,7 @@ from typing import Any
 
 import faq
 from bot.answers import evaluate
+from bot.answers.faq import answer_question
 from bot.answers.ledger_results import AnyResult
 from bot.answers.results import ErrorResult, FaqMissResult, FaqResult
 from bot.language import commands as c
@@ -56,12 +57,13 @@ class _ResultRenderings:
         return render_json(self.result)
 
 
-def _faq_by_id(catalog: Catalog, question: str, share: bool) -> FaqResult | None:
+def _faq_by_id(matcher: faq.Matcher, catalog: Catalog, question: str,
+               share: bool) -> FaqResult | None:  # fmt: skip
     """`faq <entry-id>` (the related-question buttons) answers that entry directly."""
     wanted = question.strip().lower()
-    for entry in faq.list_entries():
+    for entry in matcher.entries:
         if entry.id == wanted:
-            rendered = faq.render(entry, catalog)
+            rendered = faq.render(entry, catalog, entries=matcher.entries)
             return FaqResult(rendered.id, rendered.question, rendered.text, asked=question,
                              related=rendered.related, share=share)  # fmt: skip
     return None
@@ -89,9 +91,13 @@ def _evaluate(
                               asker.user_id, resolve_channel=resolve,
                               check_channel=check)  # fmt: skip
         case c.Faq():
-            direct = _faq_by_id(catalog, command.question, command.share)
+            # The asker's workspace's matcher: what it was taught answers there only.
+            matcher = runtime.faq_matcher(asker.workspace)
+            direct = _faq_by_id(matcher, catalog, command.question, command.share)
             if direct is not None:
                 return direct
+            return answer_question(command.question, catalog, matcher=matcher,
+                                   share=command.share)  # fmt: skip
     return evaluate(command, catalog, at=runtime.clock())
 
 

@@ -11,17 +11,24 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import prices
 from bot.config import Settings
 from bot.pricefeed import Refresher, open_live
 from bot.store.db import Database, open_db
+from bot.store.faq_learning import active_alternates, active_drafts, learning_version
 from bot.store.queries import QueryRecord
 from bot.store.query_writer import QueryLogWriter
+from bot.store.workspace import Workspace
 from prices.live import LiveCatalog
+
+if TYPE_CHECKING:
+    from faq.matcher import Matcher
 
 __all__ = ["Runtime", "utc_now"]
 
@@ -57,6 +64,12 @@ class Runtime:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _writer: QueryLogWriter | None = field(default=None, repr=False)
     _refresher: Refresher | None = field(default=None, repr=False)
+    _matchers: OrderedDict[Workspace, tuple[str, Matcher]] = field(
+        default_factory=OrderedDict, repr=False
+    )
+
+    MATCHERS_KEPT = 64
+    """Workspace matchers kept built (least recently used dropped first)."""
 
     @property
     def catalog(self) -> prices.Catalog:
@@ -109,6 +122,44 @@ class Runtime:
             with self._lock:
                 self._opened.append((threading.current_thread(), db))
         return db
+
+    def faq_matcher(self, ws: Workspace) -> Matcher:
+        """The FAQ matcher of `ws`: bundled entries, its own entries, the phrasings it was taught.
+
+        Cached per workspace and rebuilt when its learning rows change (`learning_version`);
+        a workspace that taught nothing shares the bundled matcher. Raises what `faq` raises
+        when the bundled entries are broken (the answer path reports it).
+        """
+        import faq
+
+        db = self.db()
+        version = learning_version(db, ws)
+        with self._lock:
+            cached = self._matchers.get(ws)
+            if cached is not None and cached[0] == version:
+                self._matchers.move_to_end(ws)
+                return cached[1]
+        built = faq.default_matcher()
+        bundled = {entry.id for entry in built.entries}
+        drafts = []
+        for entry in active_drafts(db, ws):
+            if entry.id in bundled:  # a bundled entry took the id since: the bundled one wins
+                logging.getLogger("tokencost").warning(
+                    "workspace %s: its FAQ entry %s is hidden by a bundled one", ws, entry.id
+                )
+            else:
+                drafts.append(entry)
+        if drafts:
+            built = built.with_entries(drafts)
+        alternates = active_alternates(db, ws)
+        if alternates:
+            built = built.with_alternates(alternates)
+        with self._lock:
+            self._matchers[ws] = (version, built)
+            self._matchers.move_to_end(ws)
+            while len(self._matchers) > self.MATCHERS_KEPT:
+                self._matchers.popitem(last=False)
+        return built
 
     def log_query(self, record: QueryRecord) -> None:
         """Queue a query-log row for the background writer; returns at once."""

@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime
 from bot.answers.results import FaqMissResult, FaqResult
 from bot.language.catalog_cache import per_catalog
 from faq.errors import FaqError
-from faq.matcher import Match, match
+from faq.matcher import Match, Matcher, default_matcher
 from faq.render import RenderedAnswer, render
-from faq.store import get_entry
+from faq.store import Entry
 from prices import Catalog
 
 __all__ = ["answer_question"]
@@ -22,23 +22,35 @@ log = logging.getLogger(__name__)
 
 
 @per_catalog(maxsize=256)
-def _render(catalog: Catalog, entry_id: str, day: date) -> RenderedAnswer:
-    """A rendered answer, cached per catalog and UTC day (live figures change with prices,
-    which change by date and by refresh; `day` in the key expires the cache at midnight, and
-    a refreshed catalog gets a memo of its own while the old one is freed)."""
+def _render(
+    catalog: Catalog, entry: Entry, related: tuple[Entry, ...], day: date
+) -> RenderedAnswer:
+    """A rendered answer, cached per catalog, entry and UTC day (live figures change with
+    prices, which change by date and by refresh; `day` in the key expires the cache at
+    midnight, and a refreshed catalog gets a memo of its own while the old one is freed).
+
+    Keyed by the `Entry` itself, not its id: a workspace's own entries are not bundled, and
+    an edited one is a different key. `related` are the entries its related ids name."""
     del day
-    return render(get_entry(entry_id), catalog)
+    return render(entry, catalog, entries=related)
 
 
 def answer_question(
-    question: str, catalog: Catalog, *, share: bool = False
+    question: str, catalog: Catalog, *, matcher: Matcher | None = None, share: bool = False
 ) -> FaqResult | FaqMissResult:
-    """Match `question` against the stored FAQ: an answer, or the closest questions."""
-    found = match(question)
+    """Match `question` against the FAQ: an answer, or the closest questions.
+
+    `matcher` is the asking workspace's (bundled entries, its own entries and the phrasings
+    it was taught; `Runtime.faq_matcher`); the default is the bundled one.
+    """
+    matcher = matcher if matcher is not None else default_matcher()
+    found = matcher.match(question)
     if not isinstance(found, Match):
         return FaqMissResult(question, found.suggestions, found.off_topic, share=share)
+    by_id = {entry.id: entry for entry in matcher.entries}
+    related = tuple(by_id[rid] for rid in found.entry.related if rid in by_id)
     try:
-        rendered = _render(catalog, found.entry.id, datetime.now(UTC).date())
+        rendered = _render(catalog, found.entry, related, datetime.now(UTC).date())
     except FaqError:
         # A live figure could not be filled (a model left the catalog): offer the entry
         # rather than show half an answer. The FAQ's own tests catch this in CI.

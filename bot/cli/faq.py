@@ -1,9 +1,10 @@
 """`tokencost faq`: the stored questions, and the loop of learning from what people asked.
 
 * `faq list [--json]`: every entry with its reviewed date and whether it is due for review.
-* `faq misses [--since ...] [--limit N] [--json]`: questions the FAQ could not answer, newest
-  first, with the entries that were offered instead. A maintainer reads these and writes the
-  missing entry, or adds a phrasing to the entry that should have matched (issue 5).
+* `faq misses [--since ...] [--limit N] [--json] [--raw]`: questions the FAQ could not answer,
+  grouped by meaning with the closest entry (`--raw`: one per question asked, newest first).
+  A person teaches a group to an entry (`faq teach`) or marks it not ours (`faq dismiss`);
+  those commands are in `bot.cli.faq_teach` (issue 18).
 * `faq votes [--json]`: "Was this helpful?" tallies per entry, least helpful first.
 
 Only `misses` and `votes` open the database (through `Runtime.start`, as `tokencost queries`
@@ -20,6 +21,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 
+from bot.cli.faq_teach import add_learning_subcommands, run_grouped
 from bot.cli.queries import parse_since
 from bot.cli.workspaces import add_team_option, cli_workspace
 from bot.config import Settings
@@ -32,7 +34,11 @@ __all__ = ["add_faq_subcommand", "cmd_faq"]
 def add_faq_subcommand(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `tokencost faq list|misses|votes`."""
     p_faq = sub.add_parser("faq", help="the stored FAQ: entries, unanswered questions, votes")
-    faq_sub = p_faq.add_subparsers(dest="faq_command", metavar="list|misses|votes", required=True)
+    faq_sub = p_faq.add_subparsers(
+        dest="faq_command",
+        metavar="list|misses|votes|teach|unteach|taught|dismiss|undismiss|review|drafts|withdraw",
+        required=True,
+    )
 
     p_list = faq_sub.add_parser("list", help="every entry: id, reviewed date, question")
     p_list.add_argument("--json", action="store_true", help="print a JSON list")
@@ -42,6 +48,7 @@ def add_faq_subcommand(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     p_misses.add_argument("--since", help="a date (2026-11-01) or a duration back (24h, 7d)")
     p_misses.add_argument("--limit", type=int, default=50, help="at most this many (50)")
     p_misses.add_argument("--json", action="store_true", help="print a JSON list")
+    p_misses.add_argument("--raw", action="store_true", help="one line per question asked")
     add_team_option(p_misses)
     p_misses.set_defaults(func=cmd_faq, faq_func=_faq_misses)
 
@@ -49,6 +56,7 @@ def add_faq_subcommand(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     p_votes.add_argument("--json", action="store_true", help="print a JSON list")
     add_team_option(p_votes)
     p_votes.set_defaults(func=cmd_faq, faq_func=_faq_votes)
+    add_learning_subcommands(faq_sub, cmd_faq)
 
 
 def cmd_faq(args: argparse.Namespace) -> int:
@@ -108,7 +116,10 @@ def _miss_json(miss: FaqMiss) -> dict[str, object]:
 
 
 def _faq_misses(args: argparse.Namespace) -> int:
-    """Recorded misses, newest first, with the entry ids that were suggested instead."""
+    """Misses grouped by meaning (`bot.cli.faq_teach`); with `--raw`, every recorded miss,
+    newest first, with the entry ids that were suggested instead."""
+    if not args.raw:
+        return run_grouped(args)
     runtime = _open_runtime()
     try:
         since = parse_since(args.since, runtime.clock()) if args.since else None

@@ -36,6 +36,7 @@ from bot.store.usage import (
     spend_total,
 )
 from bot.store.workspace import Workspace
+from bot.teaching.lists import ReviewLists, workspace_review
 
 __all__ = [
     "BudgetStatus",
@@ -116,6 +117,9 @@ class Digest:
     price_changes: tuple[PriceChange, ...]
     billed: BilledSummary | None = None
     """What the providers billed on ``day`` taken as a UTC day (None: no provider connected)."""
+    faq_review: ReviewLists | None = None
+    """The workspace's own FAQ entries past review (flagged to their owner) and the answers
+    its people voted down (issue 18); None when there are none."""
 
     @property
     def change_ratio(self) -> Decimal | None:
@@ -201,6 +205,7 @@ def build_digest(
     billed = billed_summary(db, ws, day, now.astimezone(UTC).date())
     if spend.rows == 0 and activity.queries == 0 and not misses and not changes and not billed:
         return None
+    review = workspace_review(db, ws, day)
     models = spend_by_model(db, ws, start, end, limit=100)
     tags = spend_by_tag(db, ws, start, end, limit=100)
     week = [by_day.get(day - timedelta(days=n), Decimal(0)) for n in range(1, AVERAGE_DAYS + 1)]
@@ -226,4 +231,5 @@ def build_digest(
         more_faq_misses=max(0, len(misses) - TOP),
         price_changes=tuple(changes),
         billed=billed,
+        faq_review=review if review.due or review.voted_down else None,
     )

@@ -9,6 +9,7 @@ estimates at list prices.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
@@ -19,6 +20,7 @@ from bot.digest.build import BudgetStatus, Digest, PriceChange
 from bot.render.billing import cents
 from bot.render.slack import context, escape, header, section
 from bot.store.usage import SpendGroup
+from bot.teaching.lists import ReviewLists
 
 __all__ = ["DISCLAIMER", "render_digest", "sparkline"]
 
@@ -142,9 +144,34 @@ def _lines(digest: Digest) -> dict[str, str]:
         lines["faq"] = "Questions the FAQ could not answer: " + "; ".join(
             f'"{q}"' for q in shown
         ) + more  # fmt: skip
+    if digest.faq_review is not None:
+        lines.update(_review_lines(digest.faq_review))
     if digest.price_changes:
         lines["prices"] = "Price changes: " + "; ".join(map(_change, digest.price_changes)) + "."
     return lines
+
+
+def _review_lines(review: ReviewLists) -> dict[str, str]:
+    """The FAQ's review lines: own entries past review by owner, answers voted down."""
+    lines: dict[str, str] = {}
+    owners: dict[str, list[str]] = {}
+    for item in review.due:
+        owners.setdefault(item.entry.owner, []).append(f"{item.entry.id} ({item.days_overdue}d)")
+    if owners:
+        lines["faq_due"] = "FAQ entries due for review: " + "; ".join(
+            f"{owner}: {', '.join(ids)}" for owner, ids in sorted(owners.items())
+        )  # fmt: skip
+    if review.voted_down:
+        lines["faq_down"] = "FAQ answers voted down: " + "; ".join(
+            f"{a.entry_id} ({a.not_helpful} of {a.helpful + a.not_helpful} unhelpful)"
+            for a in review.voted_down
+        )  # fmt: skip
+    return lines
+
+
+def _mention_owners(line: str) -> str:
+    """`_bold_label`, with Slack user ids (an entry's owner) as mentions so they are notified."""
+    return re.sub(r"(?<![\w<@])([UW][A-Z0-9]{6,})(?=:)", r"<@\1>", _bold_label(line))
 
 
 def _shorten(text: str) -> str:
@@ -176,8 +203,8 @@ def render_digest(digest: Digest) -> tuple[str, list[dict[str, Any]]]:
     bars, _, caption = spark_rest.partition(" ")
     blocks.append(section(f"*{spark_label}:* `{bars}` {escape(caption)}"))
     blocks.append(section(_bold_label(lines["activity"])))
-    for key in ("faq", "prices"):
+    for key in ("faq", "faq_due", "faq_down", "prices"):
         if key in lines:
-            blocks.append(section(_bold_label(lines[key])))
+            blocks.append(section(_mention_owners(lines[key])))
     blocks.append(context(DISCLAIMER))
     return text, blocks

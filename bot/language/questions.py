@@ -92,10 +92,15 @@ def read_question(catalog: Catalog, text: str) -> c.Command | None:
         items = lex(catalog, words)
     except ParseError:
         return None  # an unreadable number: the terse grammar says so
+    items = _prose_labels(items)
     dropped = [it for it in items if it.kind == "word"]
     lowered = {it.text.lower().strip("'\u2019") for it in items}
-    question = words[0].text.lower().replace("'", "") in QUESTION_WORDS or "?" in text
-    sentence = question or any(it.text.lower() in SENTENCE_WORDS for it in dropped)
+    first = words[0].text.lower().replace("'", "")
+    question = first in QUESTION_WORDS or _typo_of(first, QUESTION_WORDS) or "?" in text
+    sentence = question or any(
+        w.text.lower() in SENTENCE_WORDS or _typo_of(w.text.lower(), SENTENCE_WORDS)
+        for w in words[1:]
+    )
     if dropped and not sentence:
         return None
     models = list(dict.fromkeys(it.word for it in items if it.kind == "model"))
@@ -104,6 +109,8 @@ def read_question(catalog: Catalog, text: str) -> c.Command | None:
     if not models:
         if counted(items) and lowered & _CHEAPEST:
             return _cheapest(items, sentence)
+        if sentence and counted(items) and _volume_or_budget(items):
+            _no_model(items)
         return None  # `does getting to tier 5 make tokens cheaper`: no counts to price
     if not numbers:
         if per_million:  # `is gpt-4o cheaper than claude-sonnet-4 per million tokens?`
@@ -151,6 +158,59 @@ def _check_model_like(
     name = " ".join(suspects)
     sentence_words = [Word(w, 0, 0) for w in name.split()] + words
     raise unknown_words_error(catalog, [suspects[-1]], sentence_words, suggest_command(models))
+
+
+def _typo_of(word: str, vocabulary: frozenset[str]) -> bool:
+    """Whether `word` is a vocabulary word typed with two neighbouring letters swapped
+    (`hwo`, `wuold`, `waht`): the commonest typo of fast typists in chat."""
+    if len(word) < 3 or not word.isalpha():
+        return False
+    return any(
+        word[:k] + word[k + 1] + word[k] + word[k + 2 :] in vocabulary
+        for k in range(len(word) - 1)
+        if word[k] != word[k + 1]
+    )
+
+
+#: Labels that, in prose, may be plain words (`our system prompt is cached`).
+_PROSE_LABELS = frozenset({"prompt", "input", "output", "cached", "completion"})
+
+
+def _prose_labels(items: list[Item]) -> list[Item]:
+    """A label with no count on either side is a word of the sentence, not a count's label:
+    `our system prompt is cached: ... 20k prompt tokens with 18k cached`."""
+    out = list(items)
+    for k, item in enumerate(items):
+        if item.kind != "label" or item.text.lower() not in _PROSE_LABELS:
+            continue
+        near = [items[j] for j in (k - 1, k + 1) if 0 <= j < len(items)]
+        skip_one = k + 2 < len(items) and items[k + 1].kind in ("filler", "word")
+        if skip_one:  # `prompt tokens 1500`
+            near.append(items[k + 2])
+        if not any(it.kind in ("num", "pair", "bound") for it in near):
+            out[k] = Item("word", item.text)
+    return out
+
+
+def _no_model(items: list[Item]) -> None:
+    """`how much for 2k in 500 out at 1000 requests a day?`: a priced request (counts and a
+    volume or a budget) without its model; say so rather than answer with the FAQ's worked
+    example. Returns when the sentence is no priced request after all."""
+    kept = [it for it in items if it.kind not in ("word", "vs", "budget")]
+    try:
+        budget, kept = read_budget(kept)
+        usage = read_usage(plain_items(kept))
+    except ParseError:
+        return
+    if usage.volume is None and budget is None:
+        return  # `is a 3k-token prompt billed on each call`: a question about billing
+    usage.budget = budget
+    raise missing_error(usage, "estimate")
+
+
+def _volume_or_budget(items: list[Item]) -> bool:
+    """A request rate (`1000 requests a day`) or a dollar amount: the sentence prices usage."""
+    return any(it.kind in ("usd", "req", "period", "times") for it in items)
 
 
 @per_catalog(maxsize=1)
@@ -222,6 +282,8 @@ def _estimate(catalog: Catalog, usage: Usage, sentence: bool, per_million: bool)
     no_output = usage.output_tokens is None and usage.reasoning_tokens is None
     if sentence and no_output and not embedding:
         raise missing_error(usage, "estimate")
+    if sentence and usage.input_tokens is None and not embedding:
+        raise missing_error(usage, "estimate")  # `at 500 output tokens per call`: input?
     if usage.volume is not None and usage.budget is not None:
         raise ParseError(
             f"I read both a volume and a budget ({describe(usage)}); give one of them."

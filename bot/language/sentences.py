@@ -86,12 +86,19 @@ def plain_words(words: list[Word]) -> list[Word]:
             continue
         if lower == "back" and out and out[-1].text.lower() in ("output", "answer", "reply"):
             continue  # `a 1k token answer back`: `back` repeats the output label
-        if lower in _REQUEST_NOUNS:
+        if lower in _REQUEST_NOUNS and (lower.endswith("s") or _numeric(out)):
+            # A singular noun counts requests only after a number (`1 chat`): elsewhere it
+            # may be part of a model's name (`deepseek chat`).
             w = Word("requests", w.start, w.end)
         elif lower in OUTPUT_NOUNS:
             w = Word("output", w.start, w.end)
         out.append(w)
     return out
+
+
+def _numeric(words: list[Word]) -> bool:
+    """Whether the last word kept is a count (`1`, `2k`, `1,000`)."""
+    return bool(words) and words[-1].text[:1].isdigit()
 
 
 def _prune(items: list[Item]) -> list[Item]:

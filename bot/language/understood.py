@@ -74,6 +74,16 @@ def suggest_command(models: list[str], usage: Usage | None = None, kind: str = "
 
 def missing_error(usage: Usage, kind: str) -> ParseError:
     """The error for a sentence that asks for a price but leaves out a count."""
+    if not usage.models and kind != "cheapest":
+        missing = "which model"
+        command = "gpt-4o " + suggest_command(["gpt-4o"], usage, kind).removeprefix("gpt-4o ")
+        cheapest = suggest_command([], usage, "cheapest")
+        # `cheapest` takes counts and a volume, not a budget: offer it only without one.
+        also = f", or ask for `{cheapest}`" if usage.budget is None else ""
+        return ParseError(
+            f"I read {describe(usage)}, but not {missing}. Name it, like `{command}`{also}.",
+            (command,),
+        )
     if usage.input_tokens is None and usage.output_tokens is None:
         missing = "how many tokens a request has"
     elif usage.output_tokens is None:

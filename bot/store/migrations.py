@@ -18,6 +18,7 @@ from __future__ import annotations
 from sqlite_utils import Database, Migrations
 
 from bot.store.billing_schema import M006_SQLITE
+from bot.store.migrate_faq_learning import M007_SQLITE
 from bot.store.migrate_workspaces import M003_TABLES, scope_rows_by_workspace
 
 __all__ = ["MIGRATIONS", "apply"]
@@ -213,6 +214,12 @@ def m005_add_delivery_state(db: Database) -> None:
 def m006_add_billing(db: Database) -> None:
     """Add billed spend, billed days, admin keys, sync outcomes and billed budgets (issue 16)."""
     _run(db, M006_SQLITE)
+
+
+@MIGRATIONS()
+def m007_create_faq_learning(db: Database) -> None:
+    """Add what a workspace teaches its FAQ: phrasings, own entries, dismissed misses (issue 18)."""
+    _run(db, M007_SQLITE)
 
 
 def apply(db: Database, *, stop_before: str | None = None) -> list[str]:

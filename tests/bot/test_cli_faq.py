@@ -131,14 +131,14 @@ def test_faq_misses_lists_what_people_asked_and_what_was_offered(
     offered = run_json(capsys, "ask", UNANSWERABLE, "--json")
     assert isinstance(offered, dict)
     run_json(capsys, "ask", "what's the weather in Paris?", "--json")  # off-topic: not a miss
-    misses = run_json(capsys, "faq", "misses", "--json")
+    misses = run_json(capsys, "faq", "misses", "--raw", "--json")
     assert isinstance(misses, list)
     assert [m["question"] for m in misses] == [UNANSWERABLE]
     assert misses[0]["user_id"] == "cli"
     assert misses[0]["suggestions"] == offered["suggestions"]
     datetime.fromisoformat(misses[0]["created_utc"])
 
-    assert main(["faq", "misses"]) == 0
+    assert main(["faq", "misses", "--raw"]) == 0
     captured = capsys.readouterr()
     assert UNANSWERABLE in captured.out
     assert offered["suggestions"][0]["id"] in captured.out

@@ -115,6 +115,7 @@ def test_single_workspace_data_moves_to_its_team_without_loss(
     assert migrations.apply(old) == [
         "m003_create_workspaces", "m004_scope_rows_by_workspace", "m005_add_delivery_state",
         "m006_add_billing",
+        "m007_create_faq_learning",
     ]  # fmt: skip
     assert _counts(old) == before
     ws = Workspace("T123")

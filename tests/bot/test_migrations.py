@@ -15,6 +15,7 @@ ALL = [
     "m004_scope_rows_by_workspace",
     "m005_add_delivery_state",
     "m006_add_billing",
+    "m007_create_faq_learning",
 ]
 TABLES = {
     "queries",
@@ -32,6 +33,9 @@ TABLES = {
     "billed_days",
     "billing_keys",
     "billing_syncs",
+    "faq_alternates",
+    "faq_drafts",
+    "faq_miss_dismissals",
 }
 
 

@@ -33,20 +33,15 @@ def _value(body: dict[str, Any]) -> str:
     return str(actions[0].get("value") or "")
 
 
-def _vote(value: str) -> tuple[str, bool] | None:
+def _vote(value: str, known: set[str]) -> tuple[str, bool] | None:
     """The (entry id, helpful) a vote button carries; None for a value we never send.
 
     Button values come back from the client, so an empty, unknown or garbled one is
-    refused rather than stored as a "not helpful" vote on a made-up id.
+    refused rather than stored as a "not helpful" vote on a made-up id. `known` holds the
+    workspace's entry ids (bundled and its own).
     """
-    import faq
-
     faq_id, _, verdict = value.partition(":")
-    if verdict not in ("yes", "no"):
-        return None
-    try:
-        faq.get_entry(faq_id)
-    except KeyError:
+    if verdict not in ("yes", "no") or faq_id not in known:
         return None
     return faq_id, verdict == "yes"
 
@@ -93,9 +88,11 @@ def register(app: App, runtime: Runtime) -> None:
         """Store a helpful / not helpful vote (one per person and entry; a new vote replaces)."""
         user = (body.get("user") or {}).get("id") or "unknown"
         try:
-            vote = _vote(_value(body))
+            ws = workspace_of(context)
+            known = {entry.id for entry in runtime.faq_matcher(ws).entries}
+            vote = _vote(_value(body), known)
             if vote is not None:
-                record_faq_vote(runtime.db(), workspace_of(context), vote[0], user, vote[1],
+                record_faq_vote(runtime.db(), ws, vote[0], user, vote[1],
                                 runtime.clock())  # fmt: skip
         except Exception as exc:
             text = apology(log_incident("faq_vote", exc))

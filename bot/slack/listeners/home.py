@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 import prices
 from bot.render.slack import escape
 from bot.runtime import Runtime
+from bot.slack.listeners.faq_teach import admin_section
 from bot.slack.listeners.guard import log_incident, send_safely
 from bot.slack.listeners.workspaces import workspace_of
 from bot.store.digests import list_subscriptions
@@ -135,7 +136,9 @@ def register(app: App, runtime: Runtime) -> None:
             return
         user_id = str(event.get("user") or "")
         try:
-            view = build_home_view(runtime, user_id, workspace_of(context))
+            ws = workspace_of(context)
+            view = build_home_view(runtime, user_id, ws)
+            view["blocks"] += admin_section(runtime, client, user_id, ws)  # admins only
         except Exception as exc:
             log_incident("app_home", exc)
             return
