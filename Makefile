@@ -11,7 +11,7 @@ export TIKTOKEN_CACHE_DIR := $(SHARED_CACHE)
 endif
 endif
 
-.PHONY: install run test check lint types bench sync-prices clean
+.PHONY: install postgres-server requirements run test check lint types bench sync-prices clean
 
 $(BIN)/tokencost: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -24,7 +24,20 @@ install: $(BIN)/tokencost
 run: install  ## run the bot on its embedded default: console, SQLite file, bundled prices
 	$(BIN)/tokencost serve
 
-test: install  ## the whole test suite
+# The store and HTTP tests also run on a throwaway PostgreSQL server (tests/pg_cluster.py),
+# which needs Debian's server binaries (initdb, pg_ctl). A fresh machine gets them here when
+# we are root (CI is); otherwise the target says how, and stops.
+postgres-server:
+	@if [ -z "$$TOKENCOST_PG_BINDIR" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing the PostgreSQL server for the tests (apt-get install postgresql)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else \
+	    echo "PostgreSQL server binaries missing: run 'sudo apt-get install postgresql'"; exit 1; \
+	  fi; \
+	fi
+
+test: install postgres-server  ## the whole test suite (SQLite, plus PostgreSQL where marked)
 	$(BIN)/pytest -q
 
 lint: install
@@ -38,7 +51,7 @@ types: install
 
 check: lint types test
 
-BENCHES := estimate ask faq_match ack ledger
+BENCHES := estimate ask faq_match ack ledger store_backends
 
 # Every script runs whatever an earlier one measured; the target fails at the end, naming
 # the scripts that missed a target, so no figure is silently left out.
@@ -47,6 +60,14 @@ bench: install
 	  echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || failed="$$failed $$b"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "missed a target:$$failed"; exit 1; fi
+
+requirements:  ## regenerate requirements.txt (pinned runtime dependencies) from pyproject.toml
+	rm -rf .req-venv && $(PY) -m venv .req-venv && .req-venv/bin/pip install --quiet .
+	{ printf '%s\n' "# Pinned runtime dependencies for platforms that install from requirements.txt (Heroku's" \
+	    "# Python buildpack detects the app by this file). Generated from pyproject.toml by" \
+	    "# \`make requirements\`; tests/test_packaging.py keeps the two in step."; \
+	  .req-venv/bin/pip freeze --exclude tokencost-bot; } > requirements.txt
+	rm -rf .req-venv
 
 sync-prices: install  ## regenerate prices/data/*.yaml from genai-prices
 	$(BIN)/python -m prices.sync

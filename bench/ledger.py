@@ -34,7 +34,7 @@ from bot.digest.build import build_digest  # noqa: E402
 from bot.digest.render import render_digest  # noqa: E402
 from bot.ledger.fields import event_from_fields  # noqa: E402
 from bot.ledger.pricing import price_events  # noqa: E402
-from bot.store.db import format_utc, open_db  # noqa: E402
+from bot.store.db import format_utc, open_sqlite  # noqa: E402
 from bot.store.usage import _INSERT_USAGE, _usage_params  # noqa: E402
 from bot.store.workspace import Workspace  # noqa: E402
 
@@ -131,7 +131,7 @@ def bench_bare(events: list[dict[str, object]], workdir: Path) -> float:
         "occurred_utc", "recorded_utc",
     ]  # fmt: skip
     records = [dict(zip(columns, _usage_params(WS, r, format_utc(NOW)), strict=True)) for r in rows]
-    db = open_db(workdir / "bare.db")
+    db = open_sqlite(workdir / "bare.db")
     started = time.perf_counter()
     for start in range(0, len(records), BATCH):
         db.table("usage").insert_all(records[start : start + BATCH], batch_size=BATCH)
@@ -142,7 +142,7 @@ def bench_bare(events: list[dict[str, object]], workdir: Path) -> float:
 
 def bench_digest(rows: int, workdir: Path) -> tuple[float, float, float]:
     """Seconds to fill ``rows`` synthetic rows, then to build+render the digest cold and warm."""
-    db = open_db(workdir / "digest.db")
+    db = open_sqlite(workdir / "digest.db")
     rng = random.Random(11)
     span_s = 90 * 86_400
     recorded = format_utc(NOW)

@@ -77,6 +77,17 @@ class Settings:
     digest_faq_misses: bool = True
     """`TOKENCOST_DIGEST_FAQ_MISSES`: `off` keeps unanswered questions out of the store and the
     digest (they are kept word for word otherwise)."""
+    database_url: str | None = field(default=None, repr=False)
+    """`DATABASE_URL` (`postgresql://...`): PostgreSQL instead of the SQLite file. Kept out
+    of `repr()`: it usually carries a password."""
+    clock_in_web: bool = False
+    """`TOKENCOST_CLOCK_IN_WEB=1`: `serve` also runs the digest clock (one-instance hosts)."""
+
+    @property
+    def database(self) -> str | Path:
+        """What the store opens: the PostgreSQL URL when set, else the SQLite file."""
+        return self.database_url or self.db_path
+
     openai_admin_key: str | None = field(default=None, repr=False)
     """`OPENAI_ADMIN_KEY` (sk-admin-...): billed spend for a single-workspace deployment."""
     anthropic_admin_key: str | None = field(default=None, repr=False)
@@ -178,6 +189,11 @@ class Settings:
                        0, 600_000, problems)  # fmt: skip
         faq_misses = _choice(get("TOKENCOST_DIGEST_FAQ_MISSES"), "TOKENCOST_DIGEST_FAQ_MISSES",
                              ("on", "off"), problems)  # fmt: skip
+        database_url = get("DATABASE_URL")
+        if database_url and not database_url.startswith(("postgres://", "postgresql://")):
+            problems.append("DATABASE_URL must be a postgresql:// URL")
+        clock_in_web = _choice(get("TOKENCOST_CLOCK_IN_WEB"), "TOKENCOST_CLOCK_IN_WEB",
+                               ("0", "1"), problems)  # fmt: skip
         billing = _billing(get, problems)
         if problems:
             raise ConfigError("Cannot start: " + "; ".join(problems) + ".")
@@ -201,6 +217,8 @@ class Settings:
             http_timeout_s=http_timeout,
             db_busy_timeout_ms=busy_ms,
             digest_faq_misses=faq_misses == "on",
+            database_url=database_url,
+            clock_in_web=clock_in_web == "1",
             **billing,
         )
 

@@ -1,7 +1,8 @@
 """Installations: where OAuth installs are kept, and the bot token that posts for a workspace.
 
-- ``installation_store(runtime)``: Bolt's SQLite installation store on the tokencost database,
-  which also enters each installing workspace in our registry (``bot.store.workspaces``).
+- ``installation_store(runtime)``: the installation store on the tokencost database (Bolt's
+  SQLite store on the SQLite file; ``bot.oauth_store`` on PostgreSQL), which also enters each
+  installing workspace in our registry (``bot.store.workspaces``).
 - ``WorkspaceClients``: the Web API client that posts a workspace's digests and budget alerts,
   with that workspace's own bot token. Scheduled posts have no request to take a token from,
   so the token is looked up by team and enterprise id (slack-facts §4 and §9). In
@@ -16,14 +17,20 @@ import threading
 from collections.abc import Callable
 
 from slack_sdk import WebClient
-from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store import Installation, InstallationStore
 from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 
+from bot.oauth_store import DatabaseInstallationStore
 from bot.runtime import Runtime
 from bot.store.workspace import Workspace
 from bot.store.workspaces import get_workspace, record_workspace
 
-__all__ = ["TokencostInstallationStore", "WorkspaceClients", "installation_store"]
+__all__ = [
+    "PgInstallationStore",
+    "TokencostInstallationStore",
+    "WorkspaceClients",
+    "installation_store",
+]
 
 log = logging.getLogger("tokencost.installations")
 
@@ -40,17 +47,36 @@ class TokencostInstallationStore(SQLite3InstallationStore):
     def save(self, installation: Installation) -> None:
         """Store the installation, then record the workspace as installed now."""
         super().save(installation)
-        ws = Workspace.from_ids(
-            installation.team_id,
-            installation.enterprise_id,
-            bool(installation.is_enterprise_install),
-        )
-        record_workspace(self.runtime.db(), ws, self.runtime.clock(), installed=True)
-        log.info("workspace %s installed the app", ws)
+        _installed(self.runtime, installation)
 
 
-def installation_store(runtime: Runtime) -> TokencostInstallationStore:
-    """The OAuth installation store on the tokencost database file."""
+class PgInstallationStore(DatabaseInstallationStore):
+    """The installation store on PostgreSQL, plus: an install enters the workspace."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(runtime.db, str(runtime.settings.client_id))
+        self.runtime = runtime
+
+    def save(self, installation: Installation) -> None:
+        """Store the installation, then record the workspace as installed now."""
+        super().save(installation)
+        _installed(self.runtime, installation)
+
+
+def _installed(runtime: Runtime, installation: Installation) -> None:
+    ws = Workspace.from_ids(
+        installation.team_id,
+        installation.enterprise_id,
+        bool(installation.is_enterprise_install),
+    )
+    record_workspace(runtime.db(), ws, runtime.clock(), installed=True)
+    log.info("workspace %s installed the app", ws)
+
+
+def installation_store(runtime: Runtime) -> InstallationStore:
+    """The OAuth installation store on the tokencost database, whichever backend."""
+    if runtime.settings.database_url is not None:
+        return PgInstallationStore(runtime)
     return TokencostInstallationStore(runtime)
 
 

@@ -3,7 +3,8 @@
 Built once at start-up (`Runtime.start`) and passed down; nothing here is a module global.
 `Runtime.catalog` is the live catalog's current snapshot (`bot.pricefeed`): take it once per
 request; `serve` and `clock` refresh it in the background (`refresh_prices_in_background`).
-SQLite connections are per thread (Bolt runs listeners in a thread pool).
+SQLite connections are per thread (Bolt runs listeners in a thread pool); with `DATABASE_URL`
+every thread shares one PostgreSQL connection pool (`bot.store.pg`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from typing import TYPE_CHECKING
 import prices
 from bot.config import Settings
 from bot.pricefeed import Refresher, open_live
-from bot.store.db import Database, open_db
+from bot.store.database import Database, SqliteDatabase
+from bot.store.db import open_db
 from bot.store.faq_learning import active_alternates, active_drafts, learning_version
 from bot.store.queries import QueryRecord
 from bot.store.query_writer import QueryLogWriter
@@ -64,6 +66,8 @@ class Runtime:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _writer: QueryLogWriter | None = field(default=None, repr=False)
     _refresher: Refresher | None = field(default=None, repr=False)
+    _shared: Database | None = field(default=None, repr=False)
+    """PostgreSQL: the one pool every thread uses (None on SQLite)."""
     _matchers: OrderedDict[Workspace, tuple[str, Matcher]] = field(
         default_factory=OrderedDict, repr=False
     )
@@ -98,15 +102,23 @@ class Runtime:
         if encodings:  # a long-running bot: pay every one-time cost now, not in a reply
             prices.load_encodings()
             _warm_faq()
-        open_db(settings.db_path).close()
-        return cls(settings=settings, live=live, clock=clock)
+        migrated = open_db(settings.database)
+        if settings.database_url is None:
+            migrated.close()
+            return cls(settings=settings, live=live, clock=clock)
+        return cls(settings=settings, live=live, clock=clock, _shared=migrated)
 
     def _connect(self) -> Database:
+        if self.settings.database_url is not None:
+            # The query log writer's own small pool (it closes it when it stops).
+            from bot.store.pg import PgDatabase
+
+            return PgDatabase(self.settings.database_url, min_size=1, max_size=2)
         # Used by one thread only; check_same_thread=False lets close() run elsewhere. A lock
         # held longer than the busy timeout raises "database is locked", answered 503.
         timeout = self.settings.db_busy_timeout_ms / 1000
         conn = sqlite3.connect(self.settings.db_path, timeout=timeout, check_same_thread=False)
-        db = Database(conn, execute_plugins=False)
+        db = SqliteDatabase(conn, execute_plugins=False)
         db.execute("PRAGMA foreign_keys = ON")
         # With WAL, NORMAL is durable against application crashes and skips an fsync per
         # commit (https://sqlite.org/pragma.html#pragma_synchronous).
@@ -115,6 +127,8 @@ class Runtime:
 
     def db(self) -> Database:
         """This thread's connection to the (already migrated) database."""
+        if self._shared is not None:
+            return self._shared
         db: Database | None = getattr(self._local, "db", None)
         if db is None:
             db = self._connect()
@@ -169,6 +183,16 @@ class Runtime:
             writer = self._writer
         writer.submit(record)
 
+    def flush_query_log(self, timeout: float = 10.0) -> bool:
+        """Wait until every query-log row queued so far is stored (a graceful shutdown)."""
+        with self._lock:
+            writer = self._writer
+        return True if writer is None else writer.flush(timeout)
+
+    def ping(self) -> None:
+        """Raise unless the database answers a query (``/readyz``)."""
+        next(self.db().query("SELECT 1 AS ok"))
+
     def close(self) -> None:
         """Close this runtime's connections that no other live thread may still be using.
 
@@ -192,4 +216,7 @@ class Runtime:
                 else:
                     kept.append((owner, db))
             self._opened = kept
+            shared, self._shared = self._shared, None
+        if shared is not None:  # a pool: in-flight statements finish before it closes
+            shared.close()
         self._local = threading.local()

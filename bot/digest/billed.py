@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlite_utils import Database
-
 from bot.billing import PROVIDERS, BilledSummary, Figure, ProviderBilling, Unavailable
 from bot.billing import summarise_billing as _summarise
 from bot.render.billing import NAMES, cents
@@ -25,6 +23,7 @@ from bot.store.billing import (
     list_billing_keys,
     reported_by_provider_day,
 )
+from bot.store.database import Database
 from bot.store.workspace import Workspace
 
 __all__ = ["billed_lines", "billed_summary", "figure_text"]

@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
-from sqlite_utils import Database
-
 import prices
 from bot.billing import BilledSummary, Unavailable
 from bot.digest.billed import billed_summary
 from bot.store.budgets import Budget, list_budgets, period_window
+from bot.store.database import Database
 from bot.store.queries import QueryActivity, query_activity, recent_faq_misses
 from bot.store.usage import (
     DaySpend,

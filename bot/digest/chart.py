@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 from decimal import Decimal
 
-from sqlite_utils import Database
-
 import prices
+from bot.store.database import Database
 from bot.store.usage import local_midnight, spend_by_model
 from bot.store.workspace import Workspace
 

@@ -19,9 +19,9 @@ from datetime import date, tzinfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlite_utils import Database
 
 from bot.digest.chart import alt_text, chart_data, draw_chart
+from bot.store.database import Database
 from bot.store.workspace import Workspace
 
 __all__ = ["CHART_FILENAME", "ChartOutcome", "post_digest_chart", "upload_chart"]

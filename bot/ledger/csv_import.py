@@ -26,12 +26,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, TextIO
 
-from sqlite_utils import Database
-
 import prices
 from bot.errors import BotError
 from bot.ledger.fields import FIELDS, EventProblems, UsageEvent, event_from_fields, plural
 from bot.ledger.pricing import UsageRefused, price_events
+from bot.store.database import Database
 from bot.store.usage import insert_usage
 from bot.store.workspace import Workspace
 

@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlite_utils import Database
-
 import prices
 from bot.errors import BotError
 from bot.ledger.fields import UsageEvent
+from bot.store.database import Database
 from bot.store.usage import InsertResult, UsageRow, insert_usage, row_limit_problem
 from bot.store.workspace import Workspace
 

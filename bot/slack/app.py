@@ -10,10 +10,12 @@ from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.middleware.request_verification import RequestVerification
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
+from slack_sdk.oauth.state_store import OAuthStateStore
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 from slack_sdk.signature import Clock, SignatureVerifier
 
 from bot.installations import installation_store
+from bot.oauth_store import DatabaseOAuthStateStore
 from bot.runtime import Runtime
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.guard import log_incident
@@ -96,13 +98,18 @@ def build_app(runtime: Runtime, client: WebClient | None = None) -> App:
         "process_before_response": True,
     }
     if settings.oauth:
-        db = str(settings.db_path)
+        state_store: OAuthStateStore
+        if settings.database_url is None:
+            state_store = SQLite3OAuthStateStore(database=str(settings.db_path),
+                                                 expiration_seconds=600)  # fmt: skip
+        else:
+            state_store = DatabaseOAuthStateStore(runtime.db, expiration_seconds=600)
         kwargs["oauth_settings"] = OAuthSettings(
             client_id=settings.client_id,
             client_secret=settings.client_secret,
             scopes=list(BOT_SCOPES),
             installation_store=installation_store(runtime),
-            state_store=SQLite3OAuthStateStore(database=db, expiration_seconds=600),
+            state_store=state_store,
         )
     else:
         kwargs["token"] = settings.bot_token

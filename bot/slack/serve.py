@@ -3,12 +3,20 @@
 Socket Mode when `SLACK_APP_TOKEN` is set (local, no public URL); HTTP mode behind uvicorn
 when `SLACK_BOT_TOKEN` + `SLACK_SIGNING_SECRET` (or OAuth credentials) are set; with neither,
 say so and return so the caller can start the console.
+
+HTTP mode stops on SIGTERM: uvicorn stops accepting, in-flight requests finish (10 s at most),
+then the query log is flushed before the process exits. With `TOKENCOST_CLOCK_IN_WEB=1` the
+digest clock runs in a thread of this process (hosts with one instance); digests and alerts
+stay exactly once because every post is claimed in the database first.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 from bot.config import Settings
@@ -35,6 +43,25 @@ def http_threads(settings: Settings) -> int:
     return max(4, settings.web_workers * 4)
 
 
+@contextmanager
+def clock_in_web(runtime: Runtime) -> Iterator[None]:
+    """Run the digest clock in a thread for the block when `TOKENCOST_CLOCK_IN_WEB=1`."""
+    if not runtime.settings.clock_in_web:
+        yield
+        return
+    from bot.digest.clock import run_clock
+
+    stop = threading.Event()
+    thread = threading.Thread(target=run_clock, args=(runtime, stop), name="clock", daemon=True)
+    thread.start()
+    log.info("digest clock running inside the web process (TOKENCOST_CLOCK_IN_WEB=1)")
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+
+
 def serve(runtime: Runtime, out: TextIO = sys.stderr) -> bool:
     """Run Slack-facing mode until stopped; returns False (at once) in console mode."""
     settings = runtime.settings
@@ -48,21 +75,26 @@ def serve(runtime: Runtime, out: TextIO = sys.stderr) -> bool:
 
         print("tokencost: Socket Mode (SLACK_APP_TOKEN set), connecting to Slack...", file=out)
         handler = SocketModeHandler(build_app(runtime), settings.app_token)
-        handler.start()  # type: ignore[no-untyped-call]  # slack_bolt leaves start() unannotated
+        with clock_in_web(runtime):
+            handler.start()  # type: ignore[no-untyped-call]  # slack_bolt: start() unannotated
         return True
     if settings.mode == "http":
         print(
             f"tokencost: HTTP mode on port {settings.port}: POST /slack/events, POST /usage, "
-            "GET /healthz" + (", GET /slack/install" if settings.oauth else ""),
+            "GET /healthz, GET /readyz" + (", GET /slack/install" if settings.oauth else ""),
             file=out,
         )
-        serve_http(
-            build_wsgi(runtime),
-            settings.port,
-            threads=http_threads(settings),
-            timeout_s=settings.http_timeout_s,
-            body_caps={"/usage": MAX_BODY_BYTES},
-        )
+        with clock_in_web(runtime):
+            serve_http(
+                build_wsgi(runtime),
+                settings.port,
+                threads=http_threads(settings),
+                timeout_s=settings.http_timeout_s,
+                body_caps={"/usage": MAX_BODY_BYTES},
+            )
+        # Stopped (SIGTERM): requests have drained; store every query-log row they queued.
+        if not runtime.flush_query_log(timeout=10):
+            log.warning("shutdown: the query log could not be flushed within 10 s")
         return True
     print(
         "tokencost: no Slack credentials (set SLACK_APP_TOKEN + SLACK_BOT_TOKEN for Socket Mode, "

@@ -96,15 +96,30 @@ def _slack_problem(environ: WSGIEnvironment) -> str | None:
 
 
 class TokencostWSGI:
-    """Route `/healthz` and our own routes; everything under `/slack/` goes to Bolt."""
+    """Route `/healthz`, `/readyz` and our own routes; everything under `/slack/` goes to Bolt.
+
+    `/healthz` is liveness (the process answers; it touches nothing); `/readyz` is readiness
+    (the database answers a query), for load balancers and orchestrators to route by."""
 
     def __init__(self, app: App, runtime: Runtime, routes: dict[tuple[str, str], Route]) -> None:
         self.bolt = SlackRequestHandler(app, path="/slack/events")
         self.runtime = runtime
-        self.routes = {("GET", "/healthz"): self._healthz, **routes}
+        self.routes = {("GET", "/healthz"): self._healthz, ("GET", "/readyz"): self._readyz,
+                       **routes}  # fmt: skip
 
     def _healthz(self, environ: WSGIEnvironment) -> tuple[int, list[tuple[str, str]], bytes]:
         return json_response(200, {"ok": True, "models": len(self.runtime.catalog)})
+
+    def _readyz(self, environ: WSGIEnvironment) -> tuple[int, list[tuple[str, str]], bytes]:
+        backend = "postgresql" if self.runtime.settings.database_url else "sqlite"
+        try:
+            self.runtime.ping()
+        except Exception as exc:  # any failure means "not ready"; the reason goes to the log
+            log.warning("readyz: the %s database did not answer: %s", backend,
+                        type(exc).__name__)  # fmt: skip
+            return json_response(503, {"ok": False, "database": backend,
+                                       "error": "the database did not answer"})  # fmt: skip
+        return json_response(200, {"ok": True, "database": backend})
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()

@@ -19,9 +19,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlite_utils import Database
-
 from bot.billing import PROVIDERS, BilledCost, Provider
+from bot.store.database import Database
 from bot.store.db import StoreError, decimal_text, format_utc, immediate_transaction, parse_utc
 from bot.store.workspace import SCOPE, Workspace
 

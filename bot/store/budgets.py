@@ -12,8 +12,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from sqlite_utils import Database
-
+from bot.store.database import Database
 from bot.store.db import StoreError, decimal_text, format_utc, parse_utc
 from bot.store.workspace import SCOPE, Workspace
 

@@ -1,7 +1,9 @@
-"""The SQLite store: opening the database, shared codecs, and Slack event dedupe.
+"""The store: opening the database, shared codecs, and Slack event dedupe.
 
-The store is SQLite through sqlite-utils (only ``bot/`` imports it). Its tables are created by
-``bot.store.migrations``; the typed reads and writes live next to their idea:
+The store is SQLite through sqlite-utils by default, or PostgreSQL (psycopg 3) when given a
+``postgresql://`` URL (``DATABASE_URL``); both behind ``bot.store.database.Database``. Its
+tables are created by ``bot.store.migrations`` (SQLite) and ``bot.store.pg_migrations``
+(PostgreSQL); the typed reads and writes live next to their idea:
 
 - ``bot.store.db`` (this module): ``open_db``, time and money codecs, ``seen_events``.
 - ``bot.store.queries``: the query log, FAQ misses and FAQ votes.
@@ -21,17 +23,18 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TypeVar
 
 from bot.errors import BotError
 from bot.store import migrations
+from bot.store.database import Database, SqliteDatabase
 from bot.store.workspace import Workspace
 
 __all__ = [
@@ -45,13 +48,18 @@ __all__ = [
     "from_nanousd",
     "immediate_transaction",
     "is_busy_error",
+    "is_constraint_error",
     "mark_event_seen",
     "open_db",
+    "open_sqlite",
     "parse_utc",
     "prune_seen_events",
+    "retry_deadlocks",
     "text_fingerprint",
     "to_nanousd",
 ]
+
+T = TypeVar("T")
 
 SEEN_EVENTS_TTL = timedelta(hours=1)
 """How long an event id is remembered; Slack's last retry comes about 5 minutes after the first."""
@@ -67,7 +75,7 @@ class StoreError(BotError):
         self.message = message
 
 
-def _enable_wal(db: Database, attempts: int = 50) -> None:
+def _enable_wal(db: SqliteDatabase, attempts: int = 50) -> None:
     """Switch a file to WAL. Changing the journal mode of a fresh file can fail with "database
     is locked" without waiting on the busy timeout when several processes open it at once, so
     it is retried briefly; a file already in WAL mode needs no lock at all."""
@@ -95,7 +103,7 @@ def _private_file(path: Path) -> None:
             path.chmod(0o600)
 
 
-def connect(path: str | Path) -> Database:
+def connect(path: str | Path) -> SqliteDatabase:
     """Open the SQLite file at ``path`` without migrating it (``open_db`` is the usual entry).
 
     Creates the file private (0600) in a private folder (0700) when they do not exist, turns
@@ -103,35 +111,56 @@ def connect(path: str | Path) -> Database:
     private in-memory database.
     """
     if str(path) == ":memory:":
-        db = Database(memory=True, execute_plugins=False)
+        db = SqliteDatabase(memory=True, execute_plugins=False)
     else:
         _private_file(Path(path))
-        db = Database(path, execute_plugins=False)
+        db = SqliteDatabase(path, execute_plugins=False)
         # WAL lets the web process read while the clock writes: https://sqlite.org/wal.html
         _enable_wal(db)
     db.execute("PRAGMA foreign_keys = ON")
     return db
 
 
-def open_db(path: str | Path) -> Database:
-    """Open (creating if needed) the database at ``path`` and apply pending migrations."""
+def open_db(target: str | Path) -> Database:
+    """Open the database at ``target`` and apply pending migrations: a SQLite file (created
+    if needed), or a PostgreSQL database when ``target`` is a ``postgresql://`` URL."""
+    if isinstance(target, str) and target.startswith(("postgres://", "postgresql://")):
+        from bot.store import pg, pg_migrations
+
+        pg_db = pg.PgDatabase(target)
+        try:
+            pg_migrations.apply(pg_db)
+        except BaseException:
+            pg_db.close()
+            raise
+        return pg_db
+    return open_sqlite(target)
+
+
+def open_sqlite(path: str | Path) -> SqliteDatabase:
+    """``open_db`` for a SQLite file, typed as such (tools and tests that use sqlite-utils)."""
     db = connect(path)
     migrations.apply(db)
     return db
 
 
-@contextmanager
-def immediate_transaction(db: Database) -> Iterator[Database]:
-    """Run a block in ``BEGIN IMMEDIATE``: the write lock is taken up front, so a
-    read-then-write decision cannot race another connection (it waits on the busy timeout).
-    """
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.rollback()
-        raise
-    db.conn.execute("COMMIT")
+def immediate_transaction(db: Database) -> AbstractContextManager[Database]:
+    """Run a block holding the write lock from its start, so a read-then-write decision
+    cannot race another connection (SQLite ``BEGIN IMMEDIATE``; a PostgreSQL advisory lock)."""
+    return db.immediate()
+
+
+def retry_deadlocks(db: Database, work: Callable[[], T], attempts: int = 5) -> T:
+    """Run a transaction (``work``) again when the database picked it as a deadlock victim
+    (PostgreSQL; never on SQLite). The last failure is raised."""
+    for attempt in range(attempts):
+        try:
+            return work()
+        except Exception as exc:
+            if attempt == attempts - 1 or not db.is_retryable(exc):
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def format_utc(moment: datetime) -> str:
@@ -208,7 +237,26 @@ def prune_seen_events(db: Database, now: datetime, ttl: timedelta = SEEN_EVENTS_
 
 
 def is_busy_error(exc: BaseException) -> bool:
-    """Whether ``exc`` is SQLite giving up on a lock ("database is locked" / "busy"), which a
-    caller should answer as "try again shortly" (HTTP 503), not as a bug."""
+    """Whether ``exc`` is SQLite giving up on a lock ("database is locked" / "busy"), or
+    PostgreSQL out of reach or out of pooled connections, which a caller should answer as
+    "try again shortly" (HTTP 503), not as a bug."""
     message = str(exc).lower()
-    return isinstance(exc, sqlite3.OperationalError) and ("locked" in message or "busy" in message)
+    if isinstance(exc, sqlite3.OperationalError):
+        return "locked" in message or "busy" in message
+    if "bot.store.pg" in sys.modules:  # only a PostgreSQL deployment can raise its errors
+        from bot.store.pg import is_pg_busy
+
+        return is_pg_busy(exc)
+    return False
+
+
+def is_constraint_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is a constraint refusing a row (a CHECK, a foreign key), on either
+    backend."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return True
+    if "psycopg" in sys.modules:
+        import psycopg
+
+        return isinstance(exc, psycopg.IntegrityError)
+    return False

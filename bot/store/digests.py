@@ -33,8 +33,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlite_utils import Database
-
+from bot.store.database import Database
 from bot.store.db import StoreError, format_utc, immediate_transaction, parse_utc
 from bot.store.workspace import SCOPE, Workspace
 
@@ -299,10 +298,11 @@ def claim_digest(
         "stale_before": format_utc(now - lease),
     }
     with immediate_transaction(db):
-        row = db.conn.execute(_CLAIM, params).fetchone()
-    if row is None:
+        rows = list(db.query(_CLAIM, params))
+    if not rows:
         return None
-    return DigestClaim(ws, channel_id, day, claimed_by, attempts=row[0], client_msg_id=row[1])
+    return DigestClaim(ws, channel_id, day, claimed_by, attempts=rows[0]["attempts"],
+                       client_msg_id=rows[0]["client_msg_id"])  # fmt: skip
 
 
 def _finish(db: Database, claim: DigestClaim, assignments: str, params: list[Any]) -> bool:

@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlite_utils import Database
-
-from bot.store.db import StoreError, format_utc, parse_utc
+from bot.store.database import Database
+from bot.store.db import StoreError, format_utc, is_constraint_error, parse_utc
 from bot.store.workspace import SCOPE, Workspace
 from faq.errors import EntryError
 from faq.store import Entry, parse_entry
@@ -77,14 +75,17 @@ def teach_alternate(
     phrasing is already taught in this workspace.
     """
     try:
-        cursor = db.execute(
+        rows = db.query(
             "INSERT INTO faq_alternates (team_id, enterprise_id, entry_id, phrasing, approved_by,"
-            " approved_utc, source_miss_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " approved_utc, source_miss_key) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             [*ws.params(), entry_id, phrasing, approved_by, format_utc(now), source_miss_key],
         )
-    except sqlite3.IntegrityError as exc:
+        row_id = int(next(rows)["id"])
+    except Exception as exc:
+        if not is_constraint_error(exc):
+            raise
         raise StoreError(f"“{phrasing}” is already taught in this workspace.") from exc
-    return int(cursor.lastrowid or 0)
+    return row_id
 
 
 def unteach_alternate(
@@ -144,10 +145,11 @@ def save_draft(db: Database, ws: Workspace, entry: Entry, by: str, now: datetime
     """
     stamp = format_utc(now)
     try:
-        cursor = db.execute(
+        rows = db.query(
             "INSERT INTO faq_drafts (team_id, enterprise_id, entry_id, question, answer,"
             " phrasings, keywords, related, owner, reviewed, review_every_days, created_by,"
-            " created_utc, updated_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_utc, updated_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING id",
             [
                 *ws.params(), entry.id, entry.question, entry.answer,
                 json.dumps(list(entry.phrasings)), json.dumps(list(entry.keywords)),
@@ -155,9 +157,12 @@ def save_draft(db: Database, ws: Workspace, entry: Entry, by: str, now: datetime
                 entry.review_every_days, by, stamp, stamp,
             ],
         )  # fmt: skip
-    except sqlite3.IntegrityError as exc:
+        row_id = int(next(rows)["id"])
+    except Exception as exc:
+        if not is_constraint_error(exc):
+            raise
         raise StoreError(f"This workspace already has an entry `{entry.id}`.") from exc
-    return int(cursor.lastrowid or 0)
+    return row_id
 
 
 def delete_draft(db: Database, ws: Workspace, entry_id: str, by: str, now: datetime) -> bool:
@@ -207,7 +212,9 @@ def dismiss_miss_group(db: Database, ws: Workspace, key: str, by: str, now: date
             " dismissed_utc) VALUES (?, ?, ?, ?, ?)",
             [*ws.params(), key, by, format_utc(now)],
         )
-    except sqlite3.IntegrityError:
+    except Exception as exc:
+        if not is_constraint_error(exc):
+            raise
         return False
     return True
 

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlite_utils import Database
-
+from bot.store.database import Database
 from bot.store.db import StoreError, format_utc, parse_utc
 from bot.store.workspace import SCOPE, Workspace
 
@@ -77,14 +76,13 @@ def create_ingest_token(
     """
     label = _label(label)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    cursor = db.execute(
+    rows = db.query(
         "INSERT INTO ingest_tokens (team_id, enterprise_id, label, token_sha256, token_hint,"
-        " created_utc) VALUES (?, ?, ?, ?, ?, ?)",
+        " created_utc) VALUES (?, ?, ?, ?, ?, ?) RETURNING *",
         [*ws.params(), label, _sha256(token), token[: len(TOKEN_PREFIX) + _HINT_CHARS],
          format_utc(now)],
     )  # fmt: skip
-    row = next(db.query("SELECT * FROM ingest_tokens WHERE id = ?", [cursor.lastrowid]))
-    return _token(row), token
+    return _token(next(rows)), token
 
 
 def list_ingest_tokens(db: Database, ws: Workspace) -> list[IngestToken]:

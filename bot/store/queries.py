@@ -17,8 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlite_utils import Database
-
+from bot.store.database import Database
 from bot.store.db import StoreError, decimal_text, format_utc, parse_utc
 from bot.store.workspace import SCOPE, Workspace
 
@@ -106,11 +105,11 @@ def record_query(db: Database, record: QueryRecord) -> int:
     """Store one query log row and return its id. Raises ``StoreError`` on an unknown enum."""
     _check_query(record)
     cost = None if record.cost_usd is None else decimal_text(record.cost_usd)
-    cursor = db.execute(
+    rows = db.query(
         "INSERT INTO queries (created_utc, team_id, enterprise_id, channel_id, user_id, surface,"
         " kind, model, input_tokens, output_tokens, requests, cost_usd, duration_ms, outcome,"
         " error, text_chars, text_sha256, count_tokens)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [
             format_utc(record.created_utc), *record.workspace.params(), record.channel_id,
             record.user_id, record.surface, record.kind, record.model,
@@ -119,7 +118,7 @@ def record_query(db: Database, record: QueryRecord) -> int:
             record.text_chars, record.text_sha256, record.count_tokens,
         ],
     )  # fmt: skip
-    return int(cursor.lastrowid or 0)
+    return int(next(rows)["id"])
 
 
 def _query_from_row(row: dict[str, Any]) -> QueryRecord:
@@ -234,12 +233,12 @@ def record_faq_miss(
     now: datetime,
 ) -> int:
     """Store ``ws``'s unanswered question with the FAQ ids suggested; return the row id."""
-    cursor = db.execute(
+    rows = db.query(
         "INSERT INTO faq_misses (team_id, enterprise_id, created_utc, question, user_id,"
-        " suggestions) VALUES (?, ?, ?, ?, ?, ?)",
+        " suggestions) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         [*ws.params(), format_utc(now), question, user_id, json.dumps(list(suggestions))],
     )
-    return int(cursor.lastrowid or 0)
+    return int(next(rows)["id"])
 
 
 def recent_faq_misses(
@@ -289,7 +288,9 @@ def faq_vote_tallies(db: Database, ws: Workspace) -> list[FaqVoteTally]:
     """Return ``ws``'s vote counts per FAQ entry, least helpful first (the ones to rewrite)."""
     rows = db.query(
         "SELECT faq_id, SUM(helpful) AS yes, SUM(1 - helpful) AS no FROM faq_votes"
-        f" WHERE {SCOPE} GROUP BY faq_id ORDER BY no - yes DESC, faq_id",
+        f" WHERE {SCOPE} GROUP BY faq_id"
+        # The expressions again: PostgreSQL cannot do arithmetic on output aliases.
+        " ORDER BY SUM(1 - helpful) - SUM(helpful) DESC, faq_id",
         ws.params(),
     )
-    return [FaqVoteTally(row["faq_id"], row["yes"], row["no"]) for row in rows]
+    return [FaqVoteTally(row["faq_id"], int(row["yes"]), int(row["no"])) for row in rows]

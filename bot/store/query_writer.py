@@ -119,11 +119,8 @@ class QueryLogWriter:
 
 
 def _store(db: Database, records: list[QueryRecord]) -> None:
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
+    with db.immediate() if db.backend == "sqlite" else db.atomic():
+        # SQLite: take the write lock up front (waits on the busy timeout). PostgreSQL: a
+        # plain transaction, as the inserts decide nothing and need no store-wide lock.
         for record in records:
             record_query(db, record)
-    except BaseException:
-        db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")

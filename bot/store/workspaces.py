@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlite_utils import Database
-
+from bot.store.database import Database
 from bot.store.db import StoreError, format_utc, immediate_transaction, parse_utc
 from bot.store.workspace import DEFAULT_WORKSPACE, SCOPE, Workspace
 

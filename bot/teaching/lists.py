@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlite_utils import Database
-
 from bot.runtime import Runtime
+from bot.store.database import Database
 from bot.store.faq_learning import active_drafts, dismissed_keys
 from bot.store.queries import faq_vote_tallies, recent_faq_misses
 from bot.store.workspace import Workspace

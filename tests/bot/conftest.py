@@ -37,10 +37,15 @@ def encodings() -> dict[str, str]:
 
 
 @pytest.fixture
-def runtime(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[Runtime]:
-    """A started runtime on a fresh SQLite file, its Web API pointed at the fake Slack."""
+def runtime(
+    tmp_path: Path, fake_slack: FakeSlack, backend: str, request: pytest.FixtureRequest
+) -> Iterator[Runtime]:
+    """A started runtime on a fresh database (a SQLite file, or PostgreSQL for tests marked
+    ``both_backends``), its Web API pointed at the fake Slack."""
+    url = None if backend == "sqlite" else str(request.getfixturevalue("database"))
     settings = Settings(
         db_path=tmp_path / "tokencost.db",
+        database_url=url,
         bot_token=BOT_TOKEN,
         signing_secret=SIGNING_SECRET,
         slack_api_url=fake_slack.url,

@@ -43,19 +43,25 @@ class Clock:
 
 
 def make_runtime(
-    db_path: Path, clock: Clock, slack_url: str | None = None, **settings: object
+    database: str | Path, clock: Clock, slack_url: str | None = None, **settings: object
 ) -> Runtime:
-    """A runtime on a migrated SQLite file with the frozen catalog and the given clock."""
-    open_db(db_path).close()
+    """A runtime on a migrated database (a SQLite file, or a PostgreSQL URL) with the frozen
+    catalog and the given clock."""
+    migrated = open_db(database)
+    shared = None if migrated.backend == "sqlite" else migrated
+    if shared is None:
+        migrated.close()
     values: dict[str, object] = {
-        "db_path": db_path,
+        "db_path": database if isinstance(database, Path) else Path("unused.db"),
+        "database_url": database if isinstance(database, str) else None,
         "bot_token": "xoxb-test",
         "slack_api_url": slack_url,
         "ingest_token": INGEST_TOKEN,
         **settings,
     }
     live = LiveCatalog(RefreshSettings(interval=None), catalog=ledger_catalog())
-    return Runtime(settings=Settings(**values), live=live, clock=clock)  # type: ignore[arg-type]
+    return Runtime(settings=Settings(**values), live=live, clock=clock,  # type: ignore[arg-type]
+                   _shared=shared)  # fmt: skip
 
 
 def seed_ledger(db: Database, catalog: prices.Catalog) -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.store.database import Database
 from bot.store.db import connect
 from bot.store.queries import QueryRecord, recent_queries
 from bot.store.workspace import Workspace
@@ -58,6 +59,16 @@ class Server:
     db_path: Path
     stdout_path: Path
     stderr_path: Path
+    database_url: str | None = None
+    """The PostgreSQL database the server uses (``DATABASE_URL``), else it uses ``db_path``."""
+
+    def open_db(self) -> Database:
+        """A connection to the server's database, whichever backend (the caller closes it)."""
+        if self.database_url is None:
+            return connect(self.db_path)
+        from bot.store.pg import PgDatabase
+
+        return PgDatabase(self.database_url, min_size=0, max_size=1)
 
     def request(
         self,
@@ -91,7 +102,7 @@ class Server:
         return socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
 
     def queries(self, user_id: str) -> list[QueryRecord]:
-        db = connect(self.db_path)
+        db = self.open_db()
         try:
             return recent_queries(db, WS, user_id=user_id, limit=50)
         finally:
@@ -132,7 +143,8 @@ def free_port() -> int:
 
 
 def server_env(fake: FakeSlack, port: int, db_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TOKENCOST_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SLACK_", "TOKENCOST_", "DATABASE_URL"))}  # fmt: skip
     env.update(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
@@ -174,9 +186,14 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def start_server(fake: FakeSlack, tmp: Path, **env: str) -> Iterator[Server]:
-    """Run `python -m bot serve` until the block ends; it must then exit cleanly (status 0)."""
+def start_server(
+    fake: FakeSlack, tmp: Path, database_url: str | None = None, **env: str
+) -> Iterator[Server]:
+    """Run `python -m bot serve` until the block ends; it must then exit cleanly (status 0).
+    With ``database_url`` it runs on that PostgreSQL database, else on a SQLite file."""
     port = free_port()
+    if database_url is not None:
+        env = {**env, "DATABASE_URL": database_url}
     db_path = tmp / "tokencost.db"
     stdout_path, stderr_path = tmp / "server.stdout", tmp / "server.stderr"
     with open(stderr_path, "wb") as err, open(stdout_path, "wb") as out:
@@ -189,7 +206,8 @@ def start_server(fake: FakeSlack, tmp: Path, **env: str) -> Iterator[Server]:
             stderr=err,
             start_new_session=True,
         )
-    running = Server(process, f"http://127.0.0.1:{port}", port, db_path, stdout_path, stderr_path)
+    running = Server(process, f"http://127.0.0.1:{port}", port, db_path, stdout_path, stderr_path,
+                     database_url)  # fmt: skip
     try:
         _wait_healthy(running)
         yield running

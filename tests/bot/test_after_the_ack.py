@@ -17,6 +17,7 @@ import pytest
 from bot.store.db import connect
 from tests.bot.live_server import INGEST_TOKEN, Server, start_server
 from tests.bot.slack_requests import command_body, event_body, sign
+from tests.db_support import count_rows
 from tests.fake_slack import FakeSlack
 
 FAST = 1.0
@@ -78,7 +79,7 @@ def test_digest_on_where_the_bot_is_not_a_member_says_so(server: Server, slack: 
     )
     db = connect(server.db_path)
     try:
-        assert db["digest_subscriptions"].count == 0
+        assert count_rows(db, "digest_subscriptions") == 0
     finally:
         db.close()
 

@@ -19,7 +19,7 @@ import pytest
 
 from bot.billing import exact_sum
 from bot.cli.main import main
-from bot.store.db import open_db
+from bot.store.db import open_db, open_sqlite
 from bot.store.digests import set_subscription
 from bot.store.workspace import Workspace
 from bot.store.workspaces import record_workspace
@@ -126,7 +126,7 @@ def _cents(amount: Decimal) -> str:
 
 
 def _billed_snapshot(path: Path) -> list[tuple[object, ...]]:
-    db = open_db(path)
+    db = open_sqlite(path)
     try:
         rows = db.execute(
             "SELECT provider, day, line_item, project, model, amount_usd, provisional, fetched_utc"

@@ -26,6 +26,8 @@ from bot.store.usage import UsageRow, insert_usage
 from bot.store.workspace import Workspace
 from bot.store.workspaces import forget
 
+pytestmark = pytest.mark.both_backends
+
 A = Workspace("TAAA1")
 B = Workspace("TBBB2")
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
@@ -39,7 +41,7 @@ def row(day: date, amount: str, line: str = "gpt-4o, input", project: str | None
 
 
 def _all(db: Database) -> list[tuple[object, ...]]:
-    return [tuple(r) for r in db.execute("SELECT * FROM billed_costs ORDER BY id").fetchall()]
+    return [tuple(r.values()) for r in db.query("SELECT * FROM billed_costs ORDER BY id")]
 
 
 def test_a_day_is_replaced_whole_and_a_same_refetch_changes_nothing(db: Database) -> None:

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.digest.build import build_digest
 from bot.digest.render import render_digest, sparkline
 from bot.ledger.fields import UsageEvent
@@ -13,6 +15,8 @@ from bot.ledger.pricing import record_events
 from bot.store.db import Database
 from bot.store.queries import record_faq_miss
 from tests.bot.ledger_support import NOW, WS, ledger_catalog, seed_ledger
+
+pytestmark = pytest.mark.both_backends
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY = date(2026, 11, 2)

@@ -23,6 +23,8 @@ from bot.store.db import Database
 from tests.bot.ledger_support import NOW, WS, ledger_catalog, seed_ledger
 from tests.fake_slack import FakeSlack
 
+pytestmark = pytest.mark.both_backends
+
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY = date(2026, 11, 2)
 CATALOG = ledger_catalog()

@@ -24,6 +24,8 @@ from bot.store.digests import get_digest, get_subscription, set_subscription
 from tests.bot.ledger_support import NOW, WS, Clock, make_runtime, seed_ledger
 from tests.fake_slack import FakeSlack
 
+pytestmark = pytest.mark.both_backends
+
 CHANNEL = "C0DIGEST"
 MONDAY = date(2026, 11, 2)
 
@@ -39,9 +41,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def runtime(tmp_path: Path, fake_slack: FakeSlack, clock: Clock) -> Iterator[Runtime]:
+def runtime(database: str | Path, fake_slack: FakeSlack, clock: Clock) -> Iterator[Runtime]:
     fake_slack.ts_base = int(NOW.timestamp())
-    rt = make_runtime(tmp_path / "t.db", clock, fake_slack.url, timezone="Europe/Berlin")
+    rt = make_runtime(database, clock, fake_slack.url, timezone="Europe/Berlin")
     set_subscription(rt.db(), WS, CHANNEL, "09:00", "Europe/Berlin", "U1", NOW)
     seed_ledger(rt.db(), rt.catalog)
     yield rt

@@ -26,6 +26,8 @@ from bot.store.digests import claim_digest, get_digest, set_subscription
 from tests.bot.ledger_support import NOW, WS, Clock, make_runtime, seed_ledger
 from tests.fake_slack import FakeSlack
 
+pytestmark = pytest.mark.both_backends
+
 CHANNEL = "C0DIGEST"
 MONDAY = date(2026, 11, 2)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -44,9 +46,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def runtime(tmp_path: Path, fake_slack: FakeSlack, clock: Clock) -> Iterator[Runtime]:
+def runtime(database: str | Path, fake_slack: FakeSlack, clock: Clock) -> Iterator[Runtime]:
     fake_slack.ts_base = int(NOW.timestamp())
-    rt = make_runtime(tmp_path / "t.db", clock, fake_slack.url, timezone="Europe/Berlin")
+    rt = make_runtime(database, clock, fake_slack.url, timezone="Europe/Berlin")
     set_subscription(rt.db(), WS, CHANNEL, "09:00", "Europe/Berlin", "U1", NOW)
     yield rt
     rt.close()
@@ -77,10 +79,10 @@ def test_a_digest_is_posted_once_per_channel_and_day(runtime: Runtime, fake_slac
     )
 
 
-def test_two_clocks_racing_post_once(tmp_path: Path, runtime: Runtime,
+def test_two_clocks_racing_post_once(database: str | Path, runtime: Runtime,
                                      fake_slack: FakeSlack) -> None:  # fmt: skip
     seed_ledger(runtime.db(), runtime.catalog)
-    other = make_runtime(tmp_path / "t.db", Clock(), fake_slack.url, timezone="Europe/Berlin")
+    other = make_runtime(database, Clock(), fake_slack.url, timezone="Europe/Berlin")
     start = threading.Barrier(2)
     outcomes: dict[str, list[str]] = {}
 

@@ -23,6 +23,8 @@ from bot.teaching.lists import miss_report
 from tests.bot.slack_requests import action_body, command_body, dispatch, event_body
 from tests.fake_slack import FakeSlack
 
+pytestmark = pytest.mark.both_backends
+
 QUESTION = "do we pay for failed requests?"
 """On topic, and a miss for the bundled FAQ (tests/faq/test_teaching.py)."""
 ENTRY = "rate-limits-vs-cost"
@@ -70,6 +72,8 @@ def test_taught_from_the_cli_answers_in_that_workspace_only_until_undone(
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     monkeypatch.setenv("TOKENCOST_DB", str(runtime.settings.db_path))
+    if runtime.settings.database_url:  # the CLI must open the same database
+        monkeypatch.setenv("DATABASE_URL", runtime.settings.database_url)
     assert not answered_with_entry(ask_slack(app, fake_slack))
     capsys.readouterr()
     assert main(["faq", "misses", "--team", "T123", "--json"]) == 0
@@ -102,6 +106,8 @@ def test_the_cli_refuses_to_teach_what_would_weaken_the_off_topic_gate(
     runtime: Runtime, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("TOKENCOST_DB", str(runtime.settings.db_path))
+    if runtime.settings.database_url:  # the CLI must open the same database
+        monkeypatch.setenv("DATABASE_URL", runtime.settings.database_url)
     assert main(["faq", "teach", "how do i reset my password", ENTRY]) == 2
     assert "never answers" in capsys.readouterr().err
     assert main(["faq", "teach", QUESTION, "no-such-entry"]) == 2
@@ -238,6 +244,8 @@ def test_own_entries_past_review_and_answers_voted_down_reach_their_owner(
 
     record_workspace(db, HERE, now)
     monkeypatch.setenv("TOKENCOST_DB", str(runtime.settings.db_path))
+    if runtime.settings.database_url:  # the CLI must open the same database
+        monkeypatch.setenv("DATABASE_URL", runtime.settings.database_url)
     assert main(["faq", "review", "--team", "T123", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["due"][0]["id"] == old.id and report["voted_down"][0]["id"] == ENTRY

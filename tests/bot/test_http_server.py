@@ -2,7 +2,8 @@
 
 One server subprocess per module, pointed at a module-scoped fake Slack Web API
 (`SLACK_API_URL`); requests are signed the way Slack signs them and sent with urllib. The
-query log is read afterwards from the server's SQLite file. OAuth install pages are checked
+query log is read afterwards from the server's database. Every test runs against a server on
+SQLite and again against one on PostgreSQL (``DATABASE_URL``). OAuth install pages are checked
 in-process through `TokencostWSGI` (no bot token: multi-workspace mode).
 """
 
@@ -12,6 +13,9 @@ import html
 import io
 import json
 import re
+import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,21 +30,38 @@ from bot.runtime import Runtime
 from bot.slack.serve import build_wsgi
 from tests.bot.live_server import FORM, INGEST_TOKEN, Response, Server, start_server
 from tests.bot.slack_requests import SIGNING_SECRET, action_body, command_body, event_body, sign
+from tests.db_support import count_rows
 from tests.fake_slack import FakeSlack
+from tests.pg_cluster import PgCluster
 
 ESTIMATE = "gpt-4o 1000 in 500 out x 10k/day"
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server_backend(request: pytest.FixtureRequest) -> str:
+    """The backend of this module's server: the tests run once on each."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def slack() -> Iterator[FakeSlack]:
-    """One fake Slack Web API for the module; tests tell their calls apart by hook or ids."""
+def slack(server_backend: str) -> Iterator[FakeSlack]:
+    """One fake Slack Web API per server; tests tell their calls apart by hook or ids."""
     with FakeSlack() as fake:
         yield fake
 
 
 @pytest.fixture(scope="module")
-def server(slack: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with start_server(slack, tmp_path_factory.mktemp("http_server")) as running:
+def server(
+    slack: FakeSlack,
+    server_backend: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Iterator[Server]:
+    """The server on a SQLite file, then on a PostgreSQL database of its own."""
+    url = None
+    if server_backend == "postgresql":
+        url = request.getfixturevalue("pg_cluster").fresh_database("http_server")
+    with start_server(slack, tmp_path_factory.mktemp("http_server"), url) as running:
         yield running
 
 
@@ -54,6 +75,68 @@ def test_healthz_answers_json(server: Server) -> None:
     payload = response.json()
     assert payload["ok"] is True
     assert payload["models"] > 0
+
+
+def test_readyz_checks_the_database(server: Server, server_backend: str) -> None:
+    response = server.request("GET", "/readyz")
+    assert (response.status, response.json()) == (200, {"ok": True, "database": server_backend})
+
+
+def test_readyz_is_503_when_the_database_does_not_answer(tmp_path: Path) -> None:
+    settings = Settings(db_path=tmp_path / "data" / "tokencost.db", bot_token="xoxb-t",
+                        signing_secret=SIGNING_SECRET)  # fmt: skip
+    runtime = Runtime.start(settings, encodings=False)
+    try:
+        wsgi = build_wsgi(runtime)
+        assert _wsgi_get(wsgi, "/readyz").status == 200
+        shutil.rmtree(tmp_path / "data")  # the file cannot even be created again
+        ready = threading.Thread(target=lambda: answers.append(_wsgi_get(wsgi, "/readyz")))
+        answers: list[Response] = []
+        ready.start()  # a new thread opens a new connection, as a new worker would
+        ready.join()
+        assert answers[0].status == 503
+        assert json.loads(answers[0].body) == {
+            "ok": False, "database": "sqlite", "error": "the database did not answer"}  # fmt: skip
+        assert _wsgi_get(wsgi, "/healthz").status == 200  # liveness does not touch it
+    finally:
+        runtime.close()
+
+
+def test_sigterm_finishes_acknowledged_requests_and_keeps_their_query_log(
+    fake_slack: FakeSlack, tmp_path: Path, pg_cluster: PgCluster
+) -> None:
+    # On PostgreSQL (its pool is what closes last); SQLite's shutdown was measured in the
+    # first release and is exercised by every live-server test's SIGTERM.
+    slack = fake_slack
+    url = pg_cluster.fresh_database("sigterm")
+    statuses: list[int] = []
+    with start_server(slack, tmp_path, url) as running:
+        first = threading.Event()
+
+        def ask(n: int) -> None:
+            body = command_body(ESTIMATE, slack.response_url("sigterm"), user=f"USIGTERM{n}")
+            try:
+                statuses.append(running.slack(body).status)
+            except OSError:  # refused once the server stopped listening: never acknowledged
+                return
+            first.set()
+
+        threads = [threading.Thread(target=ask, args=(n,)) for n in range(40)]
+        for thread in threads:
+            thread.start()
+        assert first.wait(10)
+        running.process.send_signal(signal.SIGTERM)
+        for thread in threads:
+            thread.join(20)
+        assert running.process.wait(20) == 0
+        acknowledged = statuses.count(200)
+        db = running.open_db()
+        try:
+            logged = count_rows(db, "queries")
+        finally:
+            db.close()
+    assert acknowledged >= 1
+    assert logged == acknowledged  # every answered request's query-log row was flushed
 
 
 def test_unknown_path_is_404(server: Server) -> None:

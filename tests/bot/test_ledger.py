@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from bot.ledger.fields import EventProblems, UsageEvent, event_from_fields
 from bot.ledger.pricing import UsageRefused, price_event, record_events
-from bot.store.db import open_db
+from bot.store.database import Database
 from tests.bot.ledger_support import NOW, WS, ledger_catalog
+from tests.db_support import count_rows
+
+pytestmark = pytest.mark.both_backends
 
 CATALOG = ledger_catalog()
 
@@ -129,8 +131,7 @@ def test_cached_tokens_are_charged_at_the_cached_rate() -> None:
     assert row.cached_input_per_mtok == Decimal("1.25")
 
 
-def test_a_refused_batch_lists_every_problem_and_stores_nothing(tmp_path: Path) -> None:
-    db = open_db(tmp_path / "t.db")
+def test_a_refused_batch_lists_every_problem_and_stores_nothing(db: Database) -> None:
     events = [
         UsageEvent("gpt-4o", NOW, 10, 10),
         UsageEvent("gpt-4oo", NOW, 10, 10),
@@ -141,15 +142,12 @@ def test_a_refused_batch_lists_every_problem_and_stores_nothing(tmp_path: Path) 
     assert [index for index, _ in caught.value.errors] == [1, 2]
     assert "Did you mean `gpt-4o`" in caught.value.errors[0][1]
     assert "no cached-input price" in caught.value.errors[1][1]
-    assert db["usage"].count == 0
-    db.close()
+    assert count_rows(db, "usage") == 0
 
 
-def test_a_repeated_id_is_stored_once(tmp_path: Path) -> None:
-    db = open_db(tmp_path / "t.db")
+def test_a_repeated_id_is_stored_once(db: Database) -> None:
     event = UsageEvent("gpt-4o", NOW, 10, 10, event_id="abc")
     first, _ = record_events(db, WS, CATALOG, [event, event], "http", NOW)
     second, _ = record_events(db, WS, CATALOG, [event], "csv", NOW)
     assert (first.inserted, first.duplicates, second.inserted) == (1, 1, 0)
-    assert db["usage"].count == 1
-    db.close()
+    assert count_rows(db, "usage") == 1

@@ -28,14 +28,17 @@ from bot.store.usage import (
     spend_total,
 )
 from tests.bot.ledger_support import NOW, WS, Clock, make_runtime
+from tests.db_support import count_rows
+
+pytestmark = pytest.mark.both_backends
 
 SLACK = Asker(surface="command", workspace=WS, channel_id="C1", user_id="U1")
 DAY = timedelta(days=1)
 
 
 @pytest.fixture
-def runtime(tmp_path: Path) -> Iterator[Runtime]:
-    rt = make_runtime(tmp_path / "t.db", Clock())
+def runtime(database: str | Path) -> Iterator[Runtime]:
+    rt = make_runtime(database, Clock())
     yield rt
     rt.close()
 
@@ -49,7 +52,7 @@ def test_fourteen_huge_logs_are_refused_and_nothing_breaks(runtime: Runtime) -> 
             "That usage would cost $12,500,000.00, over the ledger's limit of $10,000,000 per "
             "row; report it in smaller parts."
         )
-    assert runtime.db()["usage"].count == 0
+    assert count_rows(runtime.db(), "usage") == 0
     logged = answer(runtime, "log gpt-4o 1000 in 500 out", SLACK)
     assert logged.kind == "logged", logged.text
     assert "Workspace: $0.0075 of $100.00/month" in logged.text
@@ -65,7 +68,7 @@ def test_the_store_refuses_a_row_over_the_cost_cap(runtime: Runtime) -> None:
         insert_usage(runtime.db(), WS, [_row(MAX_ROW_COST_USD + Decimal("0.01"))], NOW)
     with pytest.raises(UsageRejected, match=r"row 2: 2,000,000,000,000 tokens is over the ledger"):
         insert_usage(runtime.db(), WS, [_row(Decimal(1)), _row(Decimal(1), 2 * 10**12)], NOW)
-    assert runtime.db()["usage"].count == 0
+    assert count_rows(runtime.db(), "usage") == 0
 
 
 def test_sums_stay_exact_far_past_a_64_bit_integer(runtime: Runtime) -> None:

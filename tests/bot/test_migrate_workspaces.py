@@ -12,7 +12,8 @@ import pytest
 
 from bot.store import migrations
 from bot.store.budgets import list_budgets
-from bot.store.db import Database, connect, open_db
+from bot.store.database import SqliteDatabase as Database
+from bot.store.db import connect, open_sqlite
 from bot.store.digests import get_digest, list_subscriptions
 from bot.store.queries import faq_vote_tallies, recent_faq_misses, recent_queries
 from bot.store.usage import spend_total
@@ -140,7 +141,7 @@ def test_single_workspace_data_moves_to_its_team_without_loss(
     alerts = old.query("SELECT budget_id, team_id FROM budget_alerts ORDER BY budget_id")
     assert [(r["budget_id"], r["team_id"]) for r in alerts] == [(1, "T123"), (2, "T123")]
     assert next(old.query("PRAGMA foreign_key_check"), None) is None
-    fresh = open_db(tmp_path / "fresh.db")
+    fresh = open_sqlite(tmp_path / "fresh.db")
     try:
         assert _schema(old) == _schema(fresh)
     finally:

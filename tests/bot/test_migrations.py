@@ -6,7 +6,9 @@ import threading
 from pathlib import Path
 
 from bot.store import migrations
-from bot.store.db import Database, connect, open_db
+from bot.store.database import SqliteDatabase as Database
+from bot.store.db import connect, open_sqlite
+from tests.db_support import count_rows
 
 ALL = [
     "m001_create_tables",
@@ -79,8 +81,8 @@ def test_upgrades_from_the_schema_after_m001_keeping_data(tmp_path: Path) -> Non
             " '2025-06-01T00:00:00.000000+00:00', '2025-06-01T00:00:00.000000+00:00')"
         )
         assert migrations.apply(db) == ALL[1:]
-        assert db["usage"].count == 1
-        fresh = open_db(tmp_path / "fresh.db")
+        assert count_rows(db, "usage") == 1
+        fresh = open_sqlite(tmp_path / "fresh.db")
         try:
             assert _schema(db) == _schema(fresh)
         finally:
@@ -90,7 +92,7 @@ def test_upgrades_from_the_schema_after_m001_keeping_data(tmp_path: Path) -> Non
 
 
 def test_file_databases_use_wal_and_parent_dirs_are_created(tmp_path: Path) -> None:
-    db = open_db(tmp_path / "nested" / "dir" / "tokencost.db")
+    db = open_sqlite(tmp_path / "nested" / "dir" / "tokencost.db")
     try:
         assert db.journal_mode == "wal"
         assert next(db.query("PRAGMA foreign_keys"))["foreign_keys"] == 1
@@ -99,7 +101,7 @@ def test_file_databases_use_wal_and_parent_dirs_are_created(tmp_path: Path) -> N
 
 
 def test_memory_database_works(tmp_path: Path) -> None:
-    db = open_db(":memory:")
+    db = open_sqlite(":memory:")
     try:
         assert set(db.table_names()) >= TABLES
     finally:
@@ -126,7 +128,7 @@ def test_two_processes_opening_a_fresh_file_migrate_it_once(tmp_path: Path) -> N
     def start() -> None:
         try:
             barrier.wait(timeout=5)
-            open_db(path).close()
+            open_sqlite(path).close()
         except BaseException as exc:  # surfaced below
             errors.append(exc)
 

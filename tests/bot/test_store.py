@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -64,6 +65,9 @@ from bot.store.usage import (
     spend_total,
 )
 from bot.store.workspace import Workspace
+from tests.db_support import count_rows
+
+pytestmark = pytest.mark.both_backends
 
 NOW = datetime(2025, 6, 15, 9, 30, tzinfo=UTC)
 DAY = date(2025, 6, 14)
@@ -218,19 +222,41 @@ def test_usage_batch_lists_every_problem_and_stores_nothing(db: Database) -> Non
         "row 3: model is required",
         "row 3: cost_usd must be a non-negative amount",
     )
-    assert db["usage"].count == 0
+    assert count_rows(db, "usage") == 0
 
 
-def test_usage_batch_rolls_back_when_sqlite_refuses_a_middle_row(db: Database) -> None:
-    # A real constraint inside SQLite, past the Python checks: prove the transaction is one unit.
+@pytest.fixture
+def refuse_boom(db: Database) -> Iterator[None]:
+    """A real constraint inside the database, past the Python checks: model 'boom' is refused
+    (on PostgreSQL as a check violation; dropped after, as the test database is shared)."""
+    if db.backend == "sqlite":
+        db.execute(
+            "CREATE TRIGGER refuse_boom BEFORE INSERT ON usage WHEN NEW.model = 'boom'"
+            " BEGIN SELECT RAISE(ABORT, 'boom refused'); END"
+        )
+        yield
+        return
     db.execute(
-        "CREATE TRIGGER refuse_boom BEFORE INSERT ON usage WHEN NEW.model = 'boom'"
-        " BEGIN SELECT RAISE(ABORT, 'boom refused'); END"
+        "CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        " IF NEW.model = 'boom' THEN RAISE EXCEPTION 'boom refused' USING ERRCODE ="
+        " 'check_violation'; END IF; RETURN NEW; END $$"
     )
+    db.execute("CREATE TRIGGER refuse_boom BEFORE INSERT ON usage FOR EACH ROW"
+               " EXECUTE FUNCTION refuse_boom()")  # fmt: skip
+    try:
+        yield
+    finally:
+        db.execute("DROP TRIGGER refuse_boom ON usage")
+        db.execute("DROP FUNCTION refuse_boom()")
+
+
+@pytest.mark.usefixtures("refuse_boom")
+def test_usage_batch_rolls_back_when_the_database_refuses_a_middle_row(db: Database) -> None:
+    # Prove the transaction is one unit.
     rows = [_usage("a", "1"), _usage("b", "1", model="boom"), _usage("c", "1")]
     with pytest.raises(UsageRejected, match="row 2: rejected by the ledger"):
         insert_usage(db, WS, rows, NOW)
-    assert db["usage"].count == 0
+    assert count_rows(db, "usage") == 0
     assert insert_usage(db, WS, [rows[0], rows[2]], NOW).inserted == 2
 
 
@@ -388,14 +414,16 @@ def test_skipped_digest_is_never_claimed_again(db: Database) -> None:
     assert claim_digest(db, WS, "C1", DAY, "clock-a", NOW + timedelta(days=1)) is None
 
 
-def test_two_clocks_racing_on_one_file_claim_exactly_once(db: Database, db_path: Path) -> None:
+def test_two_clocks_racing_on_one_database_claim_exactly_once(
+    db: Database, database: str | Path
+) -> None:
     days = [DAY - timedelta(days=n) for n in range(20)]
     wins: dict[str, list[date]] = {"clock-a": [], "clock-b": []}
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
 
     def clock(name: str) -> None:
-        conn = open_db(db_path)  # its own connection, as a second process would have
+        conn = open_db(database)  # its own connection, as a second process would have
         try:
             for day in days:
                 barrier.wait(timeout=5)
@@ -414,4 +442,35 @@ def test_two_clocks_racing_on_one_file_claim_exactly_once(db: Database, db_path:
         thread.join(timeout=30)
     assert errors == []
     assert sorted(wins["clock-a"] + wins["clock-b"]) == sorted(days)
-    assert db["digests"].count == len(days)
+    assert count_rows(db, "digests") == len(days)
+
+
+def test_racing_batches_with_the_same_keys_in_opposite_orders_store_each_once(
+    db: Database, database: str | Path
+) -> None:
+    # PostgreSQL deadlocked 20 times in 20 on this before batches were sorted by key.
+    keys = [f"k{n:04d}" for n in range(300)]
+    inserted: list[int] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def writer(order: list[str]) -> None:
+        conn = open_db(database)
+        try:
+            barrier.wait(timeout=5)
+            result = insert_usage(conn, WS, [_usage(key, "1") for key in order], NOW)
+            inserted.append(result.inserted)
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=writer, args=(order,))
+               for order in (keys, keys[::-1])]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sum(inserted) == len(keys)
+    assert count_rows(db, "usage") == len(keys)

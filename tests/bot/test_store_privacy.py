@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from bot.store.db import open_db
+from bot.store.db import open_sqlite
 
 
 def _mode(path: Path) -> int:
@@ -14,7 +14,7 @@ def _mode(path: Path) -> int:
 
 def test_a_new_database_and_its_folder_are_owner_only(tmp_path: Path) -> None:
     path = tmp_path / "fresh" / "tokencost.db"
-    db = open_db(path)
+    db = open_sqlite(path)
     try:
         db.execute("INSERT INTO seen_events (event_id, received_utc) VALUES ('e', 't')")
         db.conn.commit()
@@ -33,6 +33,6 @@ def test_an_existing_world_readable_database_is_narrowed(tmp_path: Path) -> None
     path = folder / "tokencost.db"
     path.touch()
     path.chmod(0o644)
-    open_db(path).close()
+    open_sqlite(path).close()
     assert _mode(path) == 0o600
     assert _mode(folder) == 0o755  # a folder we did not create is left as it was

@@ -24,6 +24,7 @@ from bot.runtime import Runtime
 from bot.slack.ingest import make_usage_route
 from bot.store.digests import get_subscription
 from tests.bot.ledger_support import INGEST_TOKEN, WS, Clock, make_runtime, seed_ledger
+from tests.db_support import count_rows
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def test_log_of_an_unknown_model_is_an_error_with_suggestions(runtime: Runtime) 
     outcome = run_log(Log("gpt-4oo", 1, 1), runtime, WS, "C1", "U1")
     assert outcome.kind == "error"
     assert outcome.data["suggestions"] == ["gpt-4o", "gpt-4o-mini"]
-    assert runtime.db()["usage"].count == 0
+    assert count_rows(runtime.db(), "usage") == 0
 
 
 def test_budget_set_and_show(runtime: Runtime) -> None:
@@ -225,7 +226,7 @@ def test_a_misspelt_model_gets_the_same_suggestions_on_every_surface(
                "wsgi.input": io.BytesIO(body)}  # fmt: skip
     status, _, payload = make_usage_route(runtime)(environ)
     assert (status, json.loads(payload)) == (400, {"errors": [{"index": 0, "error": sentence}]})
-    assert runtime.db()["usage"].count == 0
+    assert count_rows(runtime.db(), "usage") == 0
 
 
 def test_cli_usage_import_json_counts_rows_without_an_id(

@@ -10,6 +10,7 @@ import pytest
 from bot.ledger.csv_import import ImportRefused, import_usage_csv
 from bot.store.db import Database
 from tests.bot.ledger_support import NOW, WS, ledger_catalog
+from tests.db_support import count_rows
 
 CATALOG = ledger_catalog()
 
@@ -57,7 +58,7 @@ def test_unknown_columns_refuse_the_file(db: Database, tmp_path: Path) -> None:
     assert caught.value.message.startswith(
         "Unknown column 'input_token' (did you mean input_tokens?); the columns are model,"
     )
-    assert db["usage"].count == 0
+    assert count_rows(db, "usage") == 0
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,8 @@ from tests.bot.ledger_support import Clock
 from tests.bot.slack_requests import SIGNING_SECRET, action_body, command_body, event_body, sign
 from tests.fake_slack import FakeSlack
 
+pytestmark = pytest.mark.both_backends
+
 NOW = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 DAY = "2026-11-02"
 USER = "U1"
@@ -165,7 +167,7 @@ def install(deployment: Deployment, team: Team) -> None:
 
 @pytest.fixture
 def deployment(
-    tmp_path: Path, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch, database: str | Path
 ) -> Iterator[Deployment]:
     """Two workspaces installed through OAuth; the environment also serves the CLI."""
     env = {
@@ -173,6 +175,8 @@ def deployment(
         "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake_slack.url,
         "TOKENCOST_DB": str(tmp_path / "oauth.db"),
     }  # fmt: skip
+    if isinstance(database, str):  # PostgreSQL: installations and state go there too
+        env["DATABASE_URL"] = database
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     clock = Clock(NOW)
