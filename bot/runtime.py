@@ -1,7 +1,7 @@
 """What every listener and command needs at hand: settings, the catalog, the database, a clock.
 
 Built once at start-up (`Runtime.start`) and passed down; nothing here is a module global.
-`Runtime.catalog` is the live catalog's current snapshot (`bot.pricefeed`): take it once per
+`Runtime.catalog` is the live catalog's current snapshot (`bot.store.pricefeed`): take it once per
 request; `serve` and `clock` refresh it in the background (`refresh_prices_in_background`).
 SQLite connections are per thread (Bolt runs listeners in a thread pool); with `DATABASE_URL`
 every thread shares one PostgreSQL connection pool (`bot.store.pg`).
@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 import prices
 from bot.config import Settings
-from bot.pricefeed import Refresher, open_live
 from bot.store.database import Database, SqliteDatabase
 from bot.store.db import open_db
 from bot.store.faq_learning import active_alternates, active_drafts, learning_version
+from bot.store.pricefeed import Refresher, open_live
 from bot.store.queries import QueryRecord
 from bot.store.query_writer import QueryLogWriter
 from bot.store.workspace import Workspace

@@ -217,7 +217,7 @@ def cmd_console(args: argparse.Namespace) -> int:
 def _catalog() -> prices.Catalog:
     """The catalog the bot uses: bundled, the operator's overrides file if one is configured,
     and the price changes refreshes recorded (nothing is fetched)."""
-    from bot.pricefeed import open_live
+    from bot.store.pricefeed import open_live
 
     return open_live(_settings()).catalog
 

@@ -84,7 +84,7 @@ def _change_json(change: PriceChange) -> dict[str, Any]:
 def cmd_refresh(args: argparse.Namespace) -> int:
     """Fetch now; print what changed; 1 (one sentence on stderr) when refused or unreachable."""
     from bot.config import Settings
-    from bot.pricefeed import open_live, refresh_and_record
+    from bot.store.pricefeed import open_live, refresh_and_record
 
     settings = Settings.from_env(os.environ)
     live = open_live(settings)
@@ -105,7 +105,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> tuple[dict[str, Any], list[PriceChange]]:
     from bot.config import Settings
-    from bot.pricefeed import open_live, read_status, status_json
+    from bot.store.pricefeed import open_live, read_status, status_json
 
     settings = Settings.from_env(os.environ)
     live = open_live(settings)  # fetches nothing; replays the recorded changes

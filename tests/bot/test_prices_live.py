@@ -22,8 +22,8 @@ import prices
 from bot.cli.main import main
 from bot.config import ConfigError, Settings
 from bot.pipeline import Asker, answer
-from bot.pricefeed import STATUS_FILE, Refresher, open_live, read_status, status_json
 from bot.runtime import Runtime
+from bot.store.pricefeed import STATUS_FILE, Refresher, open_live, read_status, status_json
 from bot.store.workspace import Workspace
 from prices.live import LiveCatalog, parse_interval
 from prices.upstream import DEFAULT_URL, dump_json

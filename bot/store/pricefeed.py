@@ -1,7 +1,8 @@
 """The bot's side of fresh prices: one `prices.live.LiveCatalog` per process, refreshed in a
 background thread by `serve` and `clock`, its price changes and last outcome kept on disk.
 
-Two files sit next to the SQLite database: `prices-changes.json` (the dated price changes,
+Two files sit in the SQLite file's folder (`TOKENCOST_DB`; with `DATABASE_URL`, the same folder
+when it exists, else nothing is kept): `prices-changes.json` (the dated price changes,
 replayed at start-up so a change keeps its day across restarts, see `prices.live`) and
 `prices-status.json` (the last refresh's outcome, so `tokencost prices status` in another
 process can say how the running bot's prices were last refreshed). The CLI never fetches
