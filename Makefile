@@ -51,7 +51,7 @@ types: install
 
 check: lint types test
 
-BENCHES := estimate ask faq_match ack ledger store_backends
+BENCHES := estimate cli_start ask faq_match ack preconnect ledger store_backends
 
 # Every script runs whatever an earlier one measured; the target fails at the end, naming
 # the scripts that missed a target, so no figure is silently left out.

@@ -1,5 +1,11 @@
 """The baseline for bench/ack.py: a bare Bolt app whose `/tokencost` acks a fixed string.
 
+Configured as ours is (bot/slack/app.py): `process_before_response=True`, so the ack runs in
+the request thread, and the command registered with a lazy listener beside its ack, as our
+`/tokencost` is (bot/slack/listeners/commands.py), so Bolt starts the same lazy-listener
+thread per request. Bolt's default configuration (listener in a pool, the request thread
+polling for `ack()` every 10 ms) is a weaker baseline: it holds every request >= 10 ms.
+
     python bench/bare_bolt.py PORT SLACK_API_URL SIGNING_SECRET THREADS
 
 Served by `bot.slack.server.serve_http` (uvicorn with a thread pool), exactly as production
@@ -31,12 +37,16 @@ def build(slack_api_url: str, signing_secret: str) -> SlackRequestHandler:
         signing_secret=signing_secret,
         client=WebClient(token=BOT_TOKEN, base_url=slack_api_url),  # Bolt takes the token from it
         token_verification_enabled=False,
+        process_before_response=True,  # as ours: the ack runs in the request thread
     )
 
     def tokencost(ack: Ack, command: dict[str, Any]) -> None:
         ack(FIXED_REPLY)
 
-    app.command("/tokencost")(tokencost)
+    def later(command: dict[str, Any]) -> None:
+        """Ours answers `share` and channel look-ups here; this one has nothing to do."""
+
+    app.command("/tokencost")(ack=tokencost, lazy=[later])
     return SlackRequestHandler(app)
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.billing import DEFAULT_API_URLS, PROVIDERS, BillingError, Vault, check_admin_key
-from bot.billing.transport import check_base_url
+from bot.billing.models import PROVIDERS
+from bot.billing.urls import DEFAULT_API_URLS
 from bot.errors import BotError
 
 if TYPE_CHECKING:  # the prices package loads only where prices are used (CLI cold start)
@@ -247,25 +247,37 @@ def _prices_refresh(
 
 
 def _billing(get: Callable[[str], str | None], problems: list[str]) -> dict[str, Any]:
-    """The billed-spend settings (issue 16); a key's problem never quotes the key."""
+    """The billed-spend settings (issue 16); a key's problem never quotes the key.
+
+    The checks (and the HTTP client and cryptography they import) load only when a billing
+    variable is set: every CLI command reads the settings (issue 15)."""
     found: dict[str, Any] = {}
     for provider in PROVIDERS:
         variable = f"{provider.upper()}_ADMIN_KEY"
         key = get(variable)
         if key is not None:
+            from bot.billing import BillingError, check_admin_key
+
             try:
                 check_admin_key(provider, key)
             except BillingError as exc:
                 problems.append(f"{variable}: {str(exc).rstrip('.')}")
         found[f"{provider}_admin_key"] = key
         url_variable = f"TOKENCOST_{provider.upper()}_API_URL"
-        url = get(url_variable) or DEFAULT_API_URLS[provider]
-        try:
-            found[f"{provider}_api_url"] = check_base_url(url, url_variable)
-        except BillingError as exc:
-            problems.append(str(exc).rstrip("."))
+        url = get(url_variable)
+        found[f"{provider}_api_url"] = DEFAULT_API_URLS[provider]  # a valid base URL
+        if url:
+            from bot.billing import BillingError
+            from bot.billing.transport import check_base_url
+
+            try:
+                found[f"{provider}_api_url"] = check_base_url(url, url_variable)
+            except BillingError as exc:
+                problems.append(str(exc).rstrip("."))
     secret = get("TOKENCOST_SECRET_KEY")
     if secret is not None:
+        from bot.billing import BillingError, Vault
+
         try:
             Vault.from_secret(secret)
         except BillingError as exc:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import faq
 from bot.answers import evaluate
 from bot.answers.faq import answer_question
 from bot.answers.ledger_results import AnyResult
@@ -21,14 +20,16 @@ from bot.answers.results import ErrorResult, FaqMissResult, FaqResult
 from bot.language import commands as c
 from bot.language.errors import ParseError
 from bot.language.parse import COUNT_WORDS, parse_command
-from bot.ledger.billing import run_billing
-from bot.ledger.commands import run_budget, run_digest, run_log
-from bot.render.replies import render_blocks, render_json, render_text
+from bot.render.replies import render_blocks, render_json, render_text, slack_parts
+from bot.render.style import Parts
 from bot.reply import Asker, Reply
 from bot.runtime import Runtime
 from bot.store.db import text_fingerprint
 from bot.store.queries import QueryRecord, record_faq_miss
 from prices import Catalog
+
+if TYPE_CHECKING:
+    import faq
 
 __all__ = ["ChannelResolver", "is_count", "respond_to"]
 
@@ -43,15 +44,22 @@ class _ResultRenderings:
     """A priced result rendered by `bot.render.replies`, on demand."""
 
     result: AnyResult
+    _slack: list[Parts] = field(default_factory=list, compare=False, repr=False)
+    """The Slack-style parts, built once for both the fallback text and the blocks."""
+
+    def _slack_parts(self) -> Parts:
+        if not self._slack:
+            self._slack.append(slack_parts(self.result))
+        return self._slack[0]
 
     def text(self) -> str:
         return render_text(self.result)
 
     def mrkdwn(self) -> str:
-        return render_text(self.result, slack=True)
+        return render_text(self.result, slack=True, parts=self._slack_parts())
 
     def blocks(self) -> list[dict[str, Any]]:
-        return render_blocks(self.result)
+        return render_blocks(self.result, self._slack_parts())
 
     def data(self) -> dict[str, Any]:
         return render_json(self.result)
@@ -60,6 +68,8 @@ class _ResultRenderings:
 def _faq_by_id(matcher: faq.Matcher, catalog: Catalog, question: str,
                share: bool) -> FaqResult | None:  # fmt: skip
     """`faq <entry-id>` (the related-question buttons) answers that entry directly."""
+    import faq  # questions only: `faq` is not imported by other answers
+
     wanted = question.strip().lower()
     for entry in matcher.entries:
         if entry.id == wanted:
@@ -77,6 +87,11 @@ def _evaluate(
     resolve: ChannelResolver | None,
     check: ChannelResolver | None = None,
 ) -> AnyResult:
+    if isinstance(command, c.Log | c.Budget | c.Digest | c.Billing):
+        # The ledger (and its digest) is imported by the ledger's own commands only: an
+        # estimate in the CLI starts without it (issue 15).
+        from bot.ledger.billing import run_billing
+        from bot.ledger.commands import run_budget, run_digest, run_log
     match command:
         case c.Log():
             source = "cli" if asker.surface == "cli" else "slack"

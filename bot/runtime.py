@@ -100,7 +100,7 @@ class Runtime:
         """
         live = open_live(settings)  # fetches nothing: `refresh_prices_in_background` does
         if encodings:  # a long-running bot: pay every one-time cost now, not in a reply
-            prices.load_encodings()
+            prices.defer_encodings()  # cached tokenizers load at their first count
             _warm_faq()
         migrated = open_db(settings.database)
         if settings.database_url is None:

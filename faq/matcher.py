@@ -39,7 +39,6 @@ from functools import lru_cache
 
 from faq.normalisation import CANONICAL as _CANONICAL
 from faq.normalisation import SYNONYM_OF as _SYNONYM_OF
-from faq.normalisation import WORD as _WORD
 from faq.normalisation import deletes as _deletes
 from faq.normalisation import normalise
 from faq.normalisation import osa_distance as _osa_distance
@@ -47,10 +46,10 @@ from faq.normalisation import stem as _stem
 from faq.normalisation import term as _term
 from faq.normalisation import words as _words
 from faq.outcomes import Candidate, Closest, Match, Miss
+from faq.routing import looks_like_question
 from faq.store import Entry, load_entries
 from faq.taught import Taught, TaughtIndex
 from faq.vocabulary import OFF_TOPIC as _OFF_TOPIC
-from faq.vocabulary import QUESTION_WORDS as _QUESTION_WORDS
 from faq.vocabulary import STOPWORDS as _STOPWORDS
 from faq.vocabulary import WEAK as _WEAK
 
@@ -305,15 +304,3 @@ def default_matcher() -> Matcher:
 def match(question: str) -> Match | Miss:
     """Match a question against the bundled entries: a `Match`, or a `Miss` to record."""
     return default_matcher().match(question)
-
-
-def looks_like_question(text: str) -> bool:
-    """Whether the bot's router should send `text` to the FAQ rather than the command parser.
-
-    True for a leading `faq`, a question mark, or a leading question word; `gpt-4o 1000 500`
-    and other commands are not questions.
-    """
-    words = _WORD.findall(text.lower().replace("'", ""))
-    if not words:
-        return False
-    return words[0] == "faq" or "?" in text or words[0] in _QUESTION_WORDS

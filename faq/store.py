@@ -139,10 +139,15 @@ def parse_entry(raw: object, file: str, index: int = 0) -> Entry:
     )
 
 
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_file(path: Path) -> list[Entry]:
     file = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's parser when PyYAML has it: ~10x faster than the pure-Python one, the same
+        # safe constructors (a CLI question was spending ~0.1 s here, issue 15).
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except OSError as exc:
         raise EntryError(file, None, None, f"cannot be read ({exc.strerror})") from exc
     except yaml.YAMLError as exc:

@@ -22,7 +22,13 @@ from .models import (
 )
 from .money import format_percent, format_usd, usd_string
 from .providers import Provider, ProviderRegistry, registry
-from .tokens import count_message_tokens, count_tokens, encoding_status, load_encodings
+from .tokens import (
+    count_message_tokens,
+    count_tokens,
+    defer_encodings,
+    encoding_status,
+    load_encodings,
+)
 
 __all__ = [
     "MAX_TOKENS",
@@ -51,6 +57,7 @@ __all__ = [
     "count_message_tokens",
     "count_tokens",
     "default_catalog",
+    "defer_encodings",
     "encoding_status",
     "estimate",
     "format_percent",

@@ -10,13 +10,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .compiled import cached
 from .errors import CatalogError, UnknownModel
 from .models import Model
-from .price_docs import apply_overrides, read_price_docs
+from .price_docs import apply_overrides, read_price_docs, read_yaml
 from .providers import PROVIDERS_FILE, Provider, ProviderRegistry
 from .providers import registry as default_registry
 from .schema import parse_provider
-from .yaml_io import read_yaml
 
 __all__ = [
     "DATA_DIR", "Catalog", "default_catalog", "load_catalog", "normalize_name", "read_yaml",
@@ -259,9 +259,23 @@ def load_catalog(
     """Load and validate every provider file plus overrides; refuse a catalog with any error.
 
     `overrides` is an extra overrides file (an organisation's contract prices), applied
-    after the bundled `overrides.yaml`.
+    after the bundled `overrides.yaml`. The bundled data's result is reused from
+    `prices.compiled` while none of its inputs changed.
     """
-    folder = data_dir or DATA_DIR
+    if data_dir is None and registry is None and (overrides is None or overrides.exists()):
+        inputs = [*sorted(DATA_DIR.glob("*.yaml")), *([overrides] if overrides else [])]
+        name = "catalog" if overrides is None else "catalog-overrides"
+        catalog = cached(name, inputs, lambda: _load(DATA_DIR, overrides, None))
+        # Unpickled, it holds an equal copy of the registry (both come from the same
+        # providers.yaml, which is part of the key); share the process's one.
+        reg = default_registry()
+        catalog.registry, catalog._prefixes, catalog._fallback = reg, reg.prefixes, reg.fallbacks()
+        return catalog
+    return _load(data_dir or DATA_DIR, overrides, registry)
+
+
+def _load(folder: Path, overrides: Path | None, registry: ProviderRegistry | None) -> Catalog:
+    """Read and validate the YAML (see `load_catalog`)."""
     docs = read_price_docs(folder)
     extra = [folder / OVERRIDES_FILE] if (folder / OVERRIDES_FILE).exists() else []
     if overrides is not None:

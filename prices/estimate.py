@@ -162,10 +162,29 @@ def estimate(
     )
 
 
+#: `_flat` results by the id of the catalog's price set (held, so the id stays its own).
+_FLAT: dict[int, tuple[PriceSet, PriceSet]] = {}
+_FLAT_MAX = 8192
+
+
 def _flat(rates: PriceSet) -> PriceSet:
-    """The applied rates without the variant and tier structure they were chosen from."""
+    """The applied rates without the variant and tier structure they were chosen from.
+
+    Remembered per price set: building the flat copy was a third of an estimate (1.5 of
+    4.6 µs) and the cheaper-alternative search makes a dozen estimates a reply (issue 15)."""
     if not rates.tiers and rates.batch is None and rates.flex is None and rates.priority is None:
         return rates
+    known = _FLAT.get(id(rates))
+    if known is not None and known[0] is rates:
+        return known[1]
+    if len(_FLAT) >= _FLAT_MAX:
+        _FLAT.clear()
+    flat = _flat_copy(rates)
+    _FLAT[id(rates)] = (rates, flat)
+    return flat
+
+
+def _flat_copy(rates: PriceSet) -> PriceSet:
     return PriceSet(
         input_per_mtok=rates.input_per_mtok,
         output_per_mtok=rates.output_per_mtok,

@@ -14,8 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .compiled import cached
 from .errors import CatalogError
-from .yaml_io import read_yaml
 
 __all__ = [
     "KINDS",
@@ -226,10 +226,14 @@ def parse_providers(file: str, doc: Any) -> ProviderRegistry:
 
 def load_providers(path: Path) -> ProviderRegistry:
     """Read and validate a providers file."""
+    from .yaml_io import read_yaml  # PyYAML only when the compiled registry is stale
+
     return parse_providers(path.name, read_yaml(path))
 
 
 @cache
 def registry() -> ProviderRegistry:
-    """The bundled provider registry (`prices/data/providers.yaml`), read once."""
-    return load_providers(Path(__file__).parent / "data" / PROVIDERS_FILE)
+    """The bundled provider registry (`prices/data/providers.yaml`), read once per process
+    (and compiled while the file is unchanged, see `prices.compiled`)."""
+    path = Path(__file__).parent / "data" / PROVIDERS_FILE
+    return cached("providers", [path], lambda: load_providers(path))

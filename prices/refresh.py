@@ -13,20 +13,22 @@ raises `SourceUnreachable`. Either way the caller keeps its current catalog
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .catalog import DATA_DIR, OVERRIDES_FILE, Catalog, build_catalog
 from .errors import CatalogError
 from .history import PriceChange, merge_history
 from .price_docs import Docs, read_price_docs
-from .sync_convert import ProviderDoc, SyncError, convert_all
-from .upstream import UpstreamError, parse_payload
+
+if TYPE_CHECKING:
+    from .sync_convert import ProviderDoc
+
+# `urllib.request` and the converter are imported where they are used: every CLI answer
+# imports `prices` (through `prices.live`), and those two cost ~40 ms of its start (issue 15).
 
 __all__ = [
     "MAX_MISSING_SHARE",
@@ -71,6 +73,9 @@ class Refreshed:
 
 def fetch(url: str, timeout: float = 10.0) -> bytes:
     """The payload at `url`; raises `SourceUnreachable` with a one-line reason."""
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(url, headers={"User-Agent": "tokencost-prices-refresh"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # the operator's URL
@@ -130,6 +135,9 @@ def build(
 ) -> Refreshed:
     """A validated catalog from a published payload, with price changes against `current`
     merged into dated history; raises `RefreshRefused` (the message says why)."""
+    from .sync_convert import SyncError, convert_all
+    from .upstream import UpstreamError, parse_payload
+
     folder = data_dir or DATA_DIR
     try:
         converted = convert_all(parse_payload(payload), day, current.registry.providers)

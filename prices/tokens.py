@@ -1,4 +1,9 @@
-"""Token counting with tiktoken, loaded once at start-up and never fetched at request time.
+"""Token counting with tiktoken, loaded once and never fetched at request time.
+
+A long-running process calls `defer_encodings` at start: an encoding already in tiktoken's
+file cache is then loaded by the first count that needs it (a file read, ~0.3 s and ~50 MB
+each), so a server that never counts does not hold ~107 MB of tokenizers (issue 15); one that
+is not cached is fetched at start, as `load_encodings` does.
 
 Models with a public tokenizer (OpenAI's) get an exact count. Others (Claude, Gemini, Llama,
 ...) get an o200k_base count labelled as an approximation. When an encoding file cannot be
@@ -7,7 +12,10 @@ had (no network, no cache), counts fall back to ~4 characters a token, labelled 
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Protocol
@@ -20,6 +28,7 @@ __all__ = [
     "MAX_TEXT_CHARS",
     "count_message_tokens",
     "count_tokens",
+    "defer_encodings",
     "encoding_status",
     "load_encodings",
 ]
@@ -44,6 +53,35 @@ class _Encoding(Protocol):
 _lock = threading.Lock()
 _loaded: dict[str, _Encoding] = {}
 _failed: dict[str, str] = {}
+_deferred: set[str] = set()
+#: Where tiktoken fetches each encoding from (tiktoken_ext/openai_public.py); its file cache
+#: is keyed by the SHA-1 of this address (tiktoken/load.py, `read_file_cached`).
+_BLOBS = {
+    name: f"https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
+    for name in ENCODINGS
+}
+
+
+def _on_disk(name: str) -> bool:
+    """Whether tiktoken's file cache holds `name`, so loading it reads a file, fetches nothing."""
+    blob = _BLOBS.get(name)
+    if blob is None:
+        return False
+    folder = os.environ.get("TIKTOKEN_CACHE_DIR", os.environ.get("DATA_GYM_CACHE_DIR"))
+    if folder is None:
+        folder = os.path.join(tempfile.gettempdir(), "data-gym-cache")
+    key = hashlib.sha1(blob.encode()).hexdigest()  # tiktoken's cache key, not security
+    return bool(folder) and os.path.exists(os.path.join(folder, key))
+
+
+def defer_encodings(names: Sequence[str] = ENCODINGS) -> dict[str, str]:
+    """At start-up of a long-running process: encodings in tiktoken's file cache are loaded by
+    their first count; the others are loaded (fetched) now. Returns `encoding_status()`, where
+    a deferred encoding reads "deferred"."""
+    with _lock:
+        _deferred.update(n for n in names if n not in _loaded and _on_disk(n))
+    load_encodings([n for n in names if n not in _deferred])
+    return encoding_status()
 
 
 def load_encodings(names: Sequence[str] = ENCODINGS) -> dict[str, str]:
@@ -60,6 +98,7 @@ def load_encodings(names: Sequence[str] = ENCODINGS) -> dict[str, str]:
 
                 _loaded[name] = tiktoken.get_encoding(name)
                 _failed.pop(name, None)
+                _deferred.discard(name)
             except Exception as exc:  # any failure means "not available"
                 _failed[name] = f"{type(exc).__name__}: {exc}"[:200]
                 log.warning(
@@ -72,7 +111,8 @@ def load_encodings(names: Sequence[str] = ENCODINGS) -> dict[str, str]:
 
 def encoding_status() -> dict[str, str]:
     """Which encodings are loaded ("ok") and why the others are not."""
-    status = dict.fromkeys(_loaded, "ok")
+    status = dict.fromkeys(_deferred, "deferred")
+    status.update(dict.fromkeys(_loaded, "ok"))
     status.update(_failed)
     return status
 
@@ -88,6 +128,9 @@ def count_tokens(text: str, model: Model | str) -> TokenCount:
     resolved = _resolve(model)
     wanted = resolved.encoding or "o200k_base"
     encoding = _loaded.get(wanted)
+    if encoding is None and wanted in _deferred:
+        load_encodings((wanted,))
+        encoding = _loaded.get(wanted)
     if encoding is None:
         reason = "it could not be loaded" if wanted in _failed else "it was not loaded at start"
         return TokenCount(

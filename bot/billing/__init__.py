@@ -14,30 +14,86 @@ store, CLI and digest can be wired to it from any layout.
   ``BadResponse``, ``VaultError``; each message is one user-safe sentence.
 """
 
-from bot.billing.anthropic import ANTHROPIC_API_URL, AnthropicCosts
-from bot.billing.days import PROVISIONAL_DAYS, is_partial, is_provisional, sync_window
-from bot.billing.errors import (
-    AuthError,
-    BadResponse,
-    BillingError,
-    ProviderUnavailable,
-    RateLimited,
-    VaultError,
-)
-from bot.billing.models import PROVIDERS, BilledCost, CostReport, CostSource, Provider
-from bot.billing.money import cents_to_usd, exact_sum
-from bot.billing.openai import OPENAI_API_URL, OpenAICosts
-from bot.billing.reconcile import (
-    BilledSummary,
-    Figure,
-    ProviderBilling,
-    ProviderSummary,
-    Unavailable,
-    summarise_billing,
-)
-from bot.billing.sources import DEFAULT_API_URLS, check_admin_key, cost_source
-from bot.billing.transport import RetryPolicy
-from bot.billing.vault import SECRET_KEY_VARIABLE, Vault, fingerprint, generate_secret_key
+import typing as _typing
+
+if _typing.TYPE_CHECKING:
+    from bot.billing.anthropic import ANTHROPIC_API_URL, AnthropicCosts
+    from bot.billing.days import PROVISIONAL_DAYS, is_partial, is_provisional, sync_window
+    from bot.billing.errors import (
+        AuthError,
+        BadResponse,
+        BillingError,
+        ProviderUnavailable,
+        RateLimited,
+        VaultError,
+    )
+    from bot.billing.models import PROVIDERS, BilledCost, CostReport, CostSource, Provider
+    from bot.billing.money import cents_to_usd, exact_sum
+    from bot.billing.openai import OPENAI_API_URL, OpenAICosts
+    from bot.billing.reconcile import (
+        BilledSummary,
+        Figure,
+        ProviderBilling,
+        ProviderSummary,
+        Unavailable,
+        summarise_billing,
+    )
+    from bot.billing.sources import DEFAULT_API_URLS, check_admin_key, cost_source
+    from bot.billing.transport import RetryPolicy
+    from bot.billing.vault import SECRET_KEY_VARIABLE, Vault, fingerprint, generate_secret_key
+
+# Names load on first use (PEP 562): `bot.config` reads `bot.billing.models` and
+# `bot.billing.urls` for every command, and must not pull in the HTTP client and cryptography
+# (~30 ms of each CLI start; issue 15).
+_HOMES = {
+    "ANTHROPIC_API_URL": "bot.billing.anthropic",
+    "AnthropicCosts": "bot.billing.anthropic",
+    "PROVISIONAL_DAYS": "bot.billing.days",
+    "is_partial": "bot.billing.days",
+    "is_provisional": "bot.billing.days",
+    "sync_window": "bot.billing.days",
+    "AuthError": "bot.billing.errors",
+    "BadResponse": "bot.billing.errors",
+    "BillingError": "bot.billing.errors",
+    "ProviderUnavailable": "bot.billing.errors",
+    "RateLimited": "bot.billing.errors",
+    "VaultError": "bot.billing.errors",
+    "PROVIDERS": "bot.billing.models",
+    "BilledCost": "bot.billing.models",
+    "CostReport": "bot.billing.models",
+    "CostSource": "bot.billing.models",
+    "Provider": "bot.billing.models",
+    "cents_to_usd": "bot.billing.money",
+    "exact_sum": "bot.billing.money",
+    "OPENAI_API_URL": "bot.billing.openai",
+    "OpenAICosts": "bot.billing.openai",
+    "BilledSummary": "bot.billing.reconcile",
+    "Figure": "bot.billing.reconcile",
+    "ProviderBilling": "bot.billing.reconcile",
+    "ProviderSummary": "bot.billing.reconcile",
+    "Unavailable": "bot.billing.reconcile",
+    "summarise_billing": "bot.billing.reconcile",
+    "DEFAULT_API_URLS": "bot.billing.sources",
+    "check_admin_key": "bot.billing.sources",
+    "cost_source": "bot.billing.sources",
+    "RetryPolicy": "bot.billing.transport",
+    "SECRET_KEY_VARIABLE": "bot.billing.vault",
+    "Vault": "bot.billing.vault",
+    "fingerprint": "bot.billing.vault",
+    "generate_secret_key": "bot.billing.vault",
+}
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'bot.billing' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ANTHROPIC_API_URL",

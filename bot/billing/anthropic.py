@@ -23,10 +23,10 @@ from bot.billing.models import BilledCost, CostReport, Provider
 from bot.billing.money import cents_to_usd
 from bot.billing.pages import Bucket, check_range, collect, error_message, merge_rows
 from bot.billing.transport import get_json
+from bot.billing.urls import ANTHROPIC_API_URL
 
 __all__ = ["ANTHROPIC_API_URL", "ANTHROPIC_VERSION", "AnthropicCosts", "check_anthropic_admin_key"]
 
-ANTHROPIC_API_URL = "https://api.anthropic.com"
 ANTHROPIC_VERSION = "2023-06-01"
 """The ``anthropic-version`` header the Admin API documents."""
 

@@ -22,11 +22,10 @@ from bot.billing.models import BilledCost, CostReport, Provider
 from bot.billing.money import clean_amount
 from bot.billing.pages import Bucket, check_range, collect, error_message, merge_rows
 from bot.billing.transport import get_json
+from bot.billing.urls import OPENAI_API_URL
 
 __all__ = ["OPENAI_API_URL", "OpenAICosts", "check_openai_admin_key"]
 
-OPENAI_API_URL = "https://api.openai.com/v1"
-"""Admin endpoints exist only on the platform API, never on a proxy or Azure deployment."""
 
 _NAME = "OpenAI"
 _KEY_HELP = "create one at platform.openai.com → Settings → Organization → Admin keys"

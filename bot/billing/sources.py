@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import time
 
-from bot.billing.anthropic import ANTHROPIC_API_URL, AnthropicCosts, check_anthropic_admin_key
+from bot.billing.anthropic import AnthropicCosts, check_anthropic_admin_key
 from bot.billing.models import CostSource, Provider
-from bot.billing.openai import OPENAI_API_URL, OpenAICosts, check_openai_admin_key
+from bot.billing.openai import OpenAICosts, check_openai_admin_key
 from bot.billing.transport import RetryPolicy, Sleep
+from bot.billing.urls import DEFAULT_API_URLS
 
 __all__ = ["DEFAULT_API_URLS", "check_admin_key", "cost_source"]
-
-DEFAULT_API_URLS: dict[Provider, str] = {
-    "openai": OPENAI_API_URL,
-    "anthropic": ANTHROPIC_API_URL,
-}
-"""Used when ``TOKENCOST_OPENAI_API_URL`` / ``TOKENCOST_ANTHROPIC_API_URL`` are unset."""
 
 
 def check_admin_key(provider: Provider, api_key: str) -> None:

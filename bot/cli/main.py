@@ -15,31 +15,28 @@ import logging
 import os
 import select
 import sys
-import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import prices
 from bot.answers import evaluate
 from bot.answers.evaluate import HELP_TEXT
 from bot.answers.lineage import old_label
 from bot.answers.results import ErrorResult, HelpResult, ModelsResult, Result
-from bot.cli.billing import add_billing_subcommand
-from bot.cli.faq import add_faq_subcommand
-from bot.cli.ledger import add_subcommands as add_ledger_subcommands
-from bot.cli.prices_live import add_prices_live_subcommands
-from bot.cli.queries import add_queries_subcommand
-from bot.cli.workspaces import add_team_option, add_workspace_subcommands, cli_workspace
 from bot.config import ConfigError, Settings
 from bot.language.commands import Count, Faq, Price
 from bot.language.errors import ParseError
 from bot.language.parse import parse_command
-from bot.pipeline import Asker, Reply, answer, log_reply
 from bot.render.replies import render_json, render_text
-from bot.respond import is_count as _is_count
-from bot.runtime import Runtime
-from bot.store.db import StoreError
+
+if TYPE_CHECKING:
+    from bot.pipeline import Reply
+    from bot.runtime import Runtime
+
+# Start-up (issue 15): `prices` and `ask` must answer faster than a peer library imports, so
+# the runtime, the store (sqlite-utils) and the pipeline are imported by the commands that use
+# them, and `main` builds only the subcommand it runs when that is `ask` or `prices`.
 
 __all__ = ["HISTORY_FILE", "build_parser", "cmd_ask", "cmd_console", "main", "run_console"]
 
@@ -67,6 +64,8 @@ def _settings() -> Settings:
 
 def _runtime(encodings: bool = True) -> Runtime:
     """The runtime for CLI commands: catalog (with overrides), database, optional tokenizers."""
+    from bot.runtime import Runtime
+
     return Runtime.start(_settings(), encodings=encodings)
 
 
@@ -79,12 +78,17 @@ def _print_reply(reply: Reply, as_json: bool, out: TextIO) -> int:
     return 1 if reply.is_error else 0
 
 
-def _needs_encodings(text: str, catalog: prices.Catalog) -> bool:
-    """Only `count` and FAQ answers count tokens; tiktoken costs ~0.7 s an estimate doesn't need."""
+def _prepare_encodings(text: str, catalog: prices.Catalog) -> None:
+    """tiktoken costs ~0.7 s an estimate doesn't need: `count` loads the encodings now; a
+    question loads one only if its answer counts tokens (an FAQ example), from the file cache."""
     try:
-        return isinstance(parse_command(text, catalog), Count | Faq)
+        command = parse_command(text, catalog)
     except ParseError:
-        return False
+        return
+    if isinstance(command, Count):
+        prices.load_encodings()  # once, before answering; never per request
+    elif isinstance(command, Faq):
+        prices.defer_encodings()
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -92,11 +96,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     text = " ".join(args.text)
     if not args.text and not sys.stdin.isatty():
         text = sys.stdin.read()
+    from bot.cli.workspaces import cli_workspace
+    from bot.pipeline import Asker, answer, log_reply
+
     runtime = _runtime(encodings=False)
     try:
         asker = Asker(surface="cli", workspace=cli_workspace(runtime, args.team), user_id="cli")
-        if _needs_encodings(text, runtime.catalog):
-            prices.load_encodings()  # once, before answering; never per request
+        _prepare_encodings(text, runtime.catalog)
         reply = answer(runtime, text, asker)
         log_reply(runtime, reply)
         return _print_reply(reply, args.json, sys.stdout)
@@ -158,6 +164,9 @@ def run_console(
     `pending()` says whether more pasted input is already waiting (multi-line `count`).
 
     Answers act on the workspace `team` (see `bot.cli.workspaces.cli_workspace`)."""
+    from bot.cli.workspaces import cli_workspace
+    from bot.pipeline import Asker, answer, log_reply
+
     asker = Asker(surface="cli", workspace=cli_workspace(runtime, team), user_id="cli")
     print("tokencost console: type a command (`help` for examples), `quit` to leave.", file=out)
     while True:
@@ -181,6 +190,8 @@ def run_console(
             print(reply.text, file=out)
             log_reply(runtime, reply)
         except Exception:  # one bad line must not end the session
+            import uuid
+
             ref = uuid.uuid4().hex[:6]
             log.exception("console answer failed (ref %s)", ref)
             print(f"Something went wrong (ref {ref}); try another command.", file=out)
@@ -394,37 +405,51 @@ def _add_json(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser: one subparser per command, each with `func=cmd_*`."""
+def _is_count(text: str) -> bool:
+    from bot.respond import is_count
+
+    return is_count(text)
+
+
+def add_team_option(parser: argparse.ArgumentParser) -> None:
+    """`--team` (see `bot.cli.workspaces.add_team_option`)."""
+    from bot.cli.workspaces import add_team_option as add
+
+    add(parser)
+
+
+#: Subcommands `main` builds alone, without importing the other commands' modules.
+_LIGHT = frozenset({"ask", "prices"})
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser: one subparser per command, each with `func=cmd_*`.
+
+    `only`: build just that subcommand (one of `_LIGHT`), so running it imports nothing the
+    other commands need."""
     parser = argparse.ArgumentParser(
         prog="tokencost", description="What will this LLM API call cost? Estimates, FAQ, prices."
     )
     parser.add_argument("--debug", action="store_true", help="log details and tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p_ask = sub.add_parser("ask", help="answer TEXT as if typed after /tokencost")
-    p_ask.add_argument("text", nargs="*", metavar="TEXT", help="e.g. gpt-4o 1000 500 x 10k/day")
-    _add_json(p_ask)
-    add_team_option(p_ask)
-    p_ask.set_defaults(func=cmd_ask)
+    if only in (None, "ask"):
+        _add_ask(sub)
+    if only is not None:
+        if only == "prices":
+            _add_prices(sub)
+        return parser
+    from bot.cli.billing import add_billing_subcommand
+    from bot.cli.faq import add_faq_subcommand
+    from bot.cli.ledger import add_subcommands as add_ledger_subcommands
+    from bot.cli.queries import add_queries_subcommand
+    from bot.cli.workspaces import add_workspace_subcommands
 
     p_console = sub.add_parser("console", help="interactive prompt (no Slack needed)")
     add_team_option(p_console)
     p_console.set_defaults(func=cmd_console)
 
-    p_prices = sub.add_parser("prices", help="the price catalog")
-    prices_sub = p_prices.add_subparsers(
-        dest="prices_command", metavar="list|show|refresh|status", required=True
-    )
-    p_list = prices_sub.add_parser("list", help="every model with its prices")
-    p_list.add_argument("--provider", help="only this provider (openai, anthropic, ...)")
-    _add_json(p_list)
-    p_list.set_defaults(func=cmd_prices, prices_func=_prices_list)
-    p_show = prices_sub.add_parser("show", help="price cards of one or more models")
-    p_show.add_argument("model", nargs="+", metavar="MODEL")
-    _add_json(p_show)
-    p_show.set_defaults(func=cmd_prices, prices_func=_prices_show)
-    add_prices_live_subcommands(prices_sub)
+    _add_prices(sub)
 
     p_serve = sub.add_parser("serve", help="run the Slack bot (or the console without credentials)")
     p_serve.set_defaults(func=cmd_serve)
@@ -443,6 +468,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_ask(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p_ask = sub.add_parser("ask", help="answer TEXT as if typed after /tokencost")
+    p_ask.add_argument("text", nargs="*", metavar="TEXT", help="e.g. gpt-4o 1000 500 x 10k/day")
+    _add_json(p_ask)
+    add_team_option(p_ask)
+    p_ask.set_defaults(func=cmd_ask)
+
+
+def _add_prices(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p_prices = sub.add_parser("prices", help="the price catalog")
+    prices_sub = p_prices.add_subparsers(
+        dest="prices_command", metavar="list|show|refresh|status", required=True
+    )
+    p_list = prices_sub.add_parser("list", help="every model with its prices")
+    p_list.add_argument("--provider", help="only this provider (openai, anthropic, ...)")
+    _add_json(p_list)
+    p_list.set_defaults(func=cmd_prices, prices_func=_prices_list)
+    p_show = prices_sub.add_parser("show", help="price cards of one or more models")
+    p_show.add_argument("model", nargs="+", metavar="MODEL")
+    _add_json(p_show)
+    p_show.set_defaults(func=cmd_prices, prices_func=_prices_show)
+    from bot.cli.prices_live import add_prices_live_subcommands  # light: stdlib only
+
+    add_prices_live_subcommands(prices_sub)
+
+
 def _quiet_logging(debug: bool) -> None:
     """Tracebacks only with `--debug`: users see a short reference instead."""
     if debug:
@@ -454,8 +505,9 @@ def _quiet_logging(debug: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 answer, 1 error reply, 2 usage)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(words[0] if words and words[0] in _LIGHT else None)
+    args = parser.parse_args(words)
     _quiet_logging(args.debug)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
@@ -472,13 +524,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"tokencost: {exc}", file=sys.stderr)
         return 2
-    except StoreError as exc:  # e.g. --team missing while several workspaces are held
-        print(f"tokencost: {exc.message}", file=sys.stderr)
-        return 2
     except prices.CatalogError as exc:
         print(f"tokencost: the price data is invalid: {exc.message}", file=sys.stderr)
         return 2
-    except Exception:
+    except Exception as exc:
+        store = sys.modules.get("bot.store.db")  # a StoreError needs the store imported
+        if store is not None and isinstance(exc, store.StoreError):
+            # e.g. --team missing while several workspaces are held
+            print(f"tokencost: {exc.message}", file=sys.stderr)
+            return 2
+        import uuid
+
         ref = uuid.uuid4().hex[:6]
         log.exception("tokencost %s failed (ref %s)", getattr(args, "command", "?"), ref)
         print(f"Something went wrong (ref {ref}).", file=sys.stderr)

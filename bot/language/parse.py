@@ -20,7 +20,7 @@ from bot.language.grammar import EXAMPLE, Usage, read_usage
 from bot.language.lexing import Word, lex, split_words
 from bot.language.lookup import MODELS_WORDS, parse_count, parse_models, unknown_words_error
 from bot.language.questions import is_sentence, read_question
-from faq.matcher import looks_like_question as faq_looks_like_question
+from faq.routing import looks_like_question as faq_looks_like_question
 from prices import Catalog, default_catalog
 
 __all__ = [

@@ -3,8 +3,9 @@
 A table block (https://docs.slack.dev/reference/block-kit/blocks/table-block; slack-facts §1.8,
 §9) holds at most 100 rows of at most 20 cells, each cell `raw_text` (shown literally, so no
 mrkdwn escaping), with up to 20 `column_settings` (`align`, `is_wrapped`). A message may carry
-only ONE table, and tables are for messages only (not modals or App Home). slack_sdk's
-`TableBlock` does not check the row and cell limits, so `table_block` enforces them: extra rows
+only ONE table, and tables are for messages only (not modals or App Home). Built as plain dicts
+(the shape slack_sdk's `TableBlock.to_dict()` gives, checked in the tests); slack_sdk does not
+check the row and cell limits anyway, so `table_block` enforces them: extra rows
 collapse into a last "+N more" row, extra columns are dropped, empty cells become "-" (a
 `raw_text` needs at least one character).
 
@@ -18,8 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
-
-from slack_sdk.models.blocks import RawTextObject, TableBlock, TableBlockColumnSettings
 
 from bot.answers import results as r
 from bot.answers.ledger_results import AnyResult
@@ -61,7 +60,7 @@ class Column:
 
 def _cell(text: str) -> dict[str, Any]:
     shown = text if len(text) <= MAX_TABLE_CELL_CHARS else text[: MAX_TABLE_CELL_CHARS - 1] + "…"
-    return RawTextObject(text=shown or "-").to_dict()
+    return {"type": "raw_text", "text": shown or "-"}
 
 
 def table_block(
@@ -82,13 +81,13 @@ def table_block(
     if more:
         body.append([f"+{more} more", *[""] * (width - 1)])
     header = [_cell(c.title) for c in columns]
-    settings = [TableBlockColumnSettings(align=c.align, is_wrapped=c.wrapped or None)
+    settings = [{"align": c.align, "is_wrapped": True} if c.wrapped else {"align": c.align}
                 for c in columns]  # fmt: skip
-    block = TableBlock(
-        rows=[header, *([_cell(text) for text in row] for row in body)],
-        column_settings=settings,
-    )
-    return block.to_dict()
+    return {
+        "type": "table",
+        "rows": [header, *([_cell(text) for text in row] for row in body)],
+        "column_settings": settings,
+    }
 
 
 def vs_cheapest(total: Decimal, cheapest: Decimal) -> str:

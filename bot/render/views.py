@@ -184,7 +184,7 @@ def estimator_view(
     form = form or EstimatorForm()
     blocks = _form_blocks(form, catalog)
     if estimated is not None:
-        reply = [b.to_dict() for b in blocks_of(parts_of(estimated.result, SLACK))]
+        reply = blocks_of(parts_of(estimated.result, SLACK))
         share = _share_blocks(estimated, form.channel_id)
         room = MAX_VIEW_BLOCKS - len(blocks) - 1 - len(share)
         blocks += [{"type": "divider"}, *reply[:room], *share]

@@ -16,12 +16,14 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from bot.store.database import Database
 from bot.store.db import StoreError, format_utc, is_constraint_error, parse_utc
 from bot.store.workspace import SCOPE, Workspace
-from faq.errors import EntryError
-from faq.store import Entry, parse_entry
+
+if TYPE_CHECKING:
+    from faq.store import Entry
 
 __all__ = [
     "AlternateRow",
@@ -181,6 +183,9 @@ def active_drafts(db: Database, ws: Workspace) -> list[Entry]:
 
     A row that no longer validates is logged and skipped, never served.
     """
+    from faq.errors import EntryError  # the FAQ loads with the first question (issue 15)
+    from faq.store import parse_entry
+
     entries = []
     for row in db.query(
         f"SELECT * FROM faq_drafts WHERE {SCOPE} AND deleted_utc IS NULL ORDER BY id",
