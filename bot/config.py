@@ -10,12 +10,15 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.billing.models import PROVIDERS
 from bot.billing.urls import DEFAULT_API_URLS
 from bot.errors import BotError
+
+if TYPE_CHECKING:  # the prices package loads only where prices are used (CLI cold start)
+    from prices.live import RefreshSettings
 
 __all__ = ["ConfigError", "Settings"]
 
@@ -49,6 +52,12 @@ class Settings:
     """`PORT` for HTTP mode."""
     prices_overrides: Path | None = None
     """`TOKENCOST_PRICES_OVERRIDES`: an extra overrides YAML (contract prices)."""
+    prices_url: str | None = None
+    """`TOKENCOST_PRICES_URL`: where `serve`, `clock` and `tokencost prices refresh` fetch
+    prices (None: genai-prices' published data, `prices.upstream.DEFAULT_URL`)."""
+    prices_refresh_s: float | None = 6 * 3600.0
+    """`TOKENCOST_PRICES_REFRESH` (`6h`, `30m`, `1d` or `off`): seconds between background
+    refreshes in `serve` and `clock`; None (`off`) keeps the bundled prices."""
     ingest_token: str | None = field(default=None, repr=False)
     """`TOKENCOST_INGEST_TOKEN`: bearer token for `POST /usage`; ingestion is off without it."""
     timezone: str = "UTC"
@@ -110,6 +119,18 @@ class Settings:
         return "console"
 
     @property
+    def prices_refresh(self) -> RefreshSettings:
+        """What `prices.live.LiveCatalog` needs: source URL, interval, operator's overrides."""
+        from prices.live import RefreshSettings
+        from prices.upstream import DEFAULT_URL
+
+        return RefreshSettings(
+            url=self.prices_url or DEFAULT_URL,
+            interval=self.prices_refresh_s,
+            overrides=self.prices_overrides,
+        )
+
+    @property
     def oauth(self) -> bool:
         """Whether to serve `/slack/install` and store installations (multi-workspace)."""
         return bool(self.client_id and self.client_secret)
@@ -149,6 +170,9 @@ class Settings:
         overrides = get("TOKENCOST_PRICES_OVERRIDES")
         if overrides and not Path(overrides).is_file():
             problems.append(f"TOKENCOST_PRICES_OVERRIDES: no file at {overrides}")
+        prices_url, refresh_s = _prices_refresh(
+            get("TOKENCOST_PRICES_URL"), get("TOKENCOST_PRICES_REFRESH"), problems
+        )
         timezone = get("TOKENCOST_TIMEZONE") or "UTC"
         try:
             ZoneInfo(timezone)
@@ -183,6 +207,8 @@ class Settings:
             slack_api_url=api_url,
             port=port,
             prices_overrides=Path(overrides) if overrides else None,
+            prices_url=prices_url,
+            prices_refresh_s=refresh_s,
             ingest_token=get("TOKENCOST_INGEST_TOKEN"),
             timezone=timezone,
             log_level=level,
@@ -195,6 +221,29 @@ class Settings:
             clock_in_web=clock_in_web == "1",
             **billing,
         )
+
+
+#: `TOKENCOST_PRICES_REFRESH`: the same spellings `prices.live.parse_interval` reads (checked
+#: here without importing the prices package, which not every command needs).
+_INTERVAL = re.compile(r"^(\d+)([smhd])$")
+_INTERVAL_OFF = frozenset({"off", "0", "never", "no", "false"})
+_INTERVAL_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _prices_refresh(
+    url: str | None, every: str | None, problems: list[str]
+) -> tuple[str | None, float | None]:
+    """`TOKENCOST_PRICES_URL` and `TOKENCOST_PRICES_REFRESH` (seconds, None for `off`)."""
+    if url is not None and not re.match(r"^(https?|file)://\S+$", url):
+        problems.append("TOKENCOST_PRICES_URL must be an http(s) or file URL")
+    low = (every or "6h").lower().replace(" ", "")
+    if low in _INTERVAL_OFF:
+        return url, None
+    found = _INTERVAL.match(low)
+    if not found or int(found.group(1)) == 0:
+        problems.append(f"TOKENCOST_PRICES_REFRESH must look like 6h, 30m or off, not {every!r}")
+        return url, 6 * 3600.0
+    return url, float(int(found.group(1)) * _INTERVAL_UNIT[found.group(2)])
 
 
 def _billing(get: Callable[[str], str | None], problems: list[str]) -> dict[str, Any]:

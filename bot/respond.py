@@ -26,6 +26,7 @@ from bot.reply import Asker, Reply
 from bot.runtime import Runtime
 from bot.store.db import text_fingerprint
 from bot.store.queries import QueryRecord, record_faq_miss
+from prices import Catalog
 
 if TYPE_CHECKING:
     import faq
@@ -64,7 +65,7 @@ class _ResultRenderings:
         return render_json(self.result)
 
 
-def _faq_by_id(matcher: faq.Matcher, runtime: Runtime, question: str,
+def _faq_by_id(matcher: faq.Matcher, catalog: Catalog, question: str,
                share: bool) -> FaqResult | None:  # fmt: skip
     """`faq <entry-id>` (the related-question buttons) answers that entry directly."""
     import faq  # questions only: `faq` is not imported by other answers
@@ -72,7 +73,7 @@ def _faq_by_id(matcher: faq.Matcher, runtime: Runtime, question: str,
     wanted = question.strip().lower()
     for entry in matcher.entries:
         if entry.id == wanted:
-            rendered = faq.render(entry, runtime.catalog, entries=matcher.entries)
+            rendered = faq.render(entry, catalog, entries=matcher.entries)
             return FaqResult(rendered.id, rendered.question, rendered.text, asked=question,
                              related=rendered.related, share=share)  # fmt: skip
     return None
@@ -80,6 +81,7 @@ def _faq_by_id(matcher: faq.Matcher, runtime: Runtime, question: str,
 
 def _evaluate(
     runtime: Runtime,
+    catalog: Catalog,
     command: c.Command,
     asker: Asker,
     resolve: ChannelResolver | None,
@@ -106,12 +108,12 @@ def _evaluate(
         case c.Faq():
             # The asker's workspace's matcher: what it was taught answers there only.
             matcher = runtime.faq_matcher(asker.workspace)
-            direct = _faq_by_id(matcher, runtime, command.question, command.share)
+            direct = _faq_by_id(matcher, catalog, command.question, command.share)
             if direct is not None:
                 return direct
-            return answer_question(command.question, runtime.catalog, matcher=matcher,
+            return answer_question(command.question, catalog, matcher=matcher,
                                    share=command.share)  # fmt: skip
-    return evaluate(command, runtime.catalog, at=runtime.clock())
+    return evaluate(command, catalog, at=runtime.clock())
 
 
 def _record(runtime: Runtime, asker: Asker, text: str, kind: str, fields: dict[str, Any],
@@ -163,9 +165,10 @@ def respond_to(
     """Answer `text`; user mistakes become `error` replies, never exceptions."""
     command: c.Command | None = None
     outcome: AnyResult
+    catalog = runtime.catalog  # one snapshot per request: a price refresh may swap it any time
     try:
-        command = parse_command(text, runtime.catalog)
-        outcome = _evaluate(runtime, command, asker, resolve_channel, check_channel)
+        command = parse_command(text, catalog)
+        outcome = _evaluate(runtime, catalog, command, asker, resolve_channel, check_channel)
     except ParseError as exc:
         outcome = ErrorResult(exc.message, exc.suggestions)
     if (isinstance(outcome, FaqMissResult) and not outcome.off_topic

@@ -1,6 +1,8 @@
 """What every listener and command needs at hand: settings, the catalog, the database, a clock.
 
 Built once at start-up (`Runtime.start`) and passed down; nothing here is a module global.
+`Runtime.catalog` is the live catalog's current snapshot (`bot.store.pricefeed`): take it once per
+request; `serve` and `clock` refresh it in the background (`refresh_prices_in_background`).
 SQLite connections are per thread (Bolt runs listeners in a thread pool); with `DATABASE_URL`
 every thread shares one PostgreSQL connection pool (`bot.store.pg`).
 """
@@ -21,9 +23,11 @@ from bot.config import Settings
 from bot.store.database import Database, SqliteDatabase
 from bot.store.db import open_db
 from bot.store.faq_learning import active_alternates, active_drafts, learning_version
+from bot.store.pricefeed import Refresher, open_live
 from bot.store.queries import QueryRecord
 from bot.store.query_writer import QueryLogWriter
 from bot.store.workspace import Workspace
+from prices.live import LiveCatalog
 
 if TYPE_CHECKING:
     from faq.matcher import Matcher
@@ -54,12 +58,14 @@ class Runtime:
     """Shared, read-mostly state of a running bot."""
 
     settings: Settings
-    catalog: prices.Catalog
+    live: LiveCatalog
+    """The prices in use (bundled, plus what refreshes found); `catalog` is its snapshot."""
     clock: Callable[[], datetime] = utc_now
     _local: threading.local = field(default_factory=threading.local, repr=False)
     _opened: list[tuple[threading.Thread, Database]] = field(default_factory=list, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _writer: QueryLogWriter | None = field(default=None, repr=False)
+    _refresher: Refresher | None = field(default=None, repr=False)
     _shared: Database | None = field(default=None, repr=False)
     """PostgreSQL: the one pool every thread uses (None on SQLite)."""
     _matchers: OrderedDict[Workspace, tuple[str, Matcher]] = field(
@@ -68,6 +74,20 @@ class Runtime:
 
     MATCHERS_KEPT = 64
     """Workspace matchers kept built (least recently used dropped first)."""
+
+    @property
+    def catalog(self) -> prices.Catalog:
+        """The catalog in use now: a snapshot that a refresh never changes under its reader."""
+        return self.live.catalog
+
+    def refresh_prices_in_background(self) -> bool:
+        """Refresh prices now and every `TOKENCOST_PRICES_REFRESH` in a daemon thread (`serve`
+        and `clock` only; the CLI never fetches unless asked). False when refresh is off."""
+        with self._lock:
+            if self._refresher is None:
+                self._refresher = Refresher(self.live, self.settings)
+            refresher = self._refresher
+        return refresher.start()
 
     @classmethod
     def start(
@@ -78,18 +98,15 @@ class Runtime:
 
         Raises `prices.CatalogError` on bad price data: the bot never serves half a catalog.
         """
-        if settings.prices_overrides is not None:
-            catalog = prices.load_catalog(overrides=settings.prices_overrides)
-        else:
-            catalog = prices.default_catalog()
+        live = open_live(settings)  # fetches nothing: `refresh_prices_in_background` does
         if encodings:  # a long-running bot: pay every one-time cost now, not in a reply
             prices.defer_encodings()  # cached tokenizers load at their first count
             _warm_faq()
         migrated = open_db(settings.database)
         if settings.database_url is None:
             migrated.close()
-            return cls(settings=settings, catalog=catalog, clock=clock)
-        return cls(settings=settings, catalog=catalog, clock=clock, _shared=migrated)
+            return cls(settings=settings, live=live, clock=clock)
+        return cls(settings=settings, live=live, clock=clock, _shared=migrated)
 
     def _connect(self) -> Database:
         if self.settings.database_url is not None:
@@ -185,6 +202,9 @@ class Runtime:
         """
         with self._lock:
             writer, self._writer = self._writer, None
+            refresher, self._refresher = self._refresher, None
+        if refresher is not None:
+            refresher.stop()
         if writer is not None:
             writer.stop()
         me = threading.current_thread()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import lru_cache
 
 import prices
 from bot.answers.results import Alternative
+from bot.language.catalog_cache import per_catalog
 from prices import Catalog, Model, PricesError
 
 __all__ = ["cheaper_alternative"]
@@ -48,13 +48,14 @@ def _kinship(current: Model, other: Model) -> int | None:
     return 1 if _stem(other.id) == _stem(current.id) else 2
 
 
-@lru_cache(maxsize=2048)
-def _candidates(catalog: Catalog, key: str) -> tuple[tuple[int, Model], ...]:
-    """The provider's models that could stand in for `key`, with their kinship (cached)."""
+@per_catalog(maxsize=2048)
+def _candidates(catalog: Catalog, key: str, on: date) -> tuple[tuple[int, Model], ...]:
+    """The provider's models that could stand in for `key` on day `on` (never a retired or
+    retiring one), with their kinship (cached per catalog and day)."""
     current = catalog.get(key)
     found = []
     for other in catalog.by_provider(current.provider):
-        if other is current or not other.suggestable() or other.kind != current.kind:
+        if other is current or not other.suggestable(on) or other.kind != current.kind:
             continue
         kin = _kinship(current, other)
         if kin is None or (current.context_window and not other.context_window):
@@ -98,7 +99,8 @@ def cheaper_alternative(
     if est.total == 0:
         return None
     found: list[tuple[int, Decimal, Model]] = []
-    for kin, other in _candidates(catalog, current.key):
+    on = (at or datetime.now(UTC)).astimezone(UTC).date()
+    for kin, other in _candidates(catalog, current.key, on):
         if found and kin > min(f[0] for f in found):
             break  # candidates come closest kin first: a more distant one can't win
         if not _may_be_cheaper(other, est, batch, at):

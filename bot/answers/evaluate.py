@@ -6,11 +6,12 @@ that cannot be a real request) come back as `ErrorResult`.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import ROUND_FLOOR, Decimal
 
 import prices
 from bot.answers.alternatives import cheaper_alternative
+from bot.answers.changes import CARD_CHANGES, price_steps
 from bot.answers.faq import answer_question
 from bot.answers.lineage import lineage_warning
 from bot.answers.results import (
@@ -45,7 +46,7 @@ Estimate what an LLM API call costs. Examples:
 • `o3 1000 500 reasoning 4000`: reasoning tokens, billed as output and shown apart
 • `gpt-4o 1000 500 budget $100/day`: how many requests a budget buys
 • `compare gpt-4o gpt-4o-mini claude-haiku-4-5 2000 400`, `gpt-4o vs claude-sonnet-4 1k 1k`
-• `cheapest 1000 500 [provider] [min context 200k]`
+• `cheapest 1000 500 [provider] [min context 200k]`; add `all` for any provider and host
 • `count gpt-4o <pasted text>`: tokens in a text
 • `price gpt-4o [more models]`: price cards; `models [provider]`: what I know
 • `log gpt-4o 120k 30k #team`, `budget 500/month #team`, `digest on #channel at 09:00`
@@ -117,7 +118,10 @@ def _price_card(catalog: Catalog, name: str, at: datetime | None, share: bool) -
     """One model's card at the standard rates of `at`'s day."""
     model = catalog.get(name)
     base, _peaks = time_of_day(model, at)
-    return PriceResult(model, base, share=share, at=at, lineage=lineage_warning(catalog, model))
+    day = at.astimezone(UTC).date() if at else None
+    changes = price_steps(model)[-CARD_CHANGES:]
+    return PriceResult(model, base, share=share, at=at,
+                       lineage=lineage_warning(catalog, model, day), changes=changes)  # fmt: skip
 
 
 def _projection(
@@ -250,16 +254,17 @@ UNKNOWN_WINDOW_MAX_TOKENS = 8_192
 
 def _cheapest(command: c.Cheapest, catalog: Catalog, at: datetime | None) -> CompareResult:
     if command.provider and not catalog.by_provider(command.provider):
-        known = ", ".join(catalog.providers())
+        known = ", ".join(_known(catalog))
         raise PricesError(f"I don't know the provider `{command.provider}`; try one of: {known}.")
     need = command.min_context or 0
     size = command.input_tokens + command.output_tokens
-    # Current chat models only, from the vendors' own APIs unless a provider is named
-    # (resellers and aggregators would crowd the list with the same models).
+    # Current chat models only (never retired or retiring), from the vendors' own APIs unless
+    # a provider is named or `all` widens it (resellers would crowd the list with the same
+    # models).
     on = at.date() if at else None
     candidates = [
         m
-        for m in catalog.candidates(on=on, provider=command.provider)
+        for m in catalog.candidates(on=on, provider=command.provider, widen=command.widen)
         if (need == 0 or (m.context_window or 0) >= need)
         # A model whose window nobody documented is only offered for requests that fit
         # every current model; a big prompt needs a window we know.
@@ -270,6 +275,8 @@ def _cheapest(command: c.Cheapest, catalog: Catalog, at: datetime | None) -> Com
         raise PricesError("No model fits that request; try fewer tokens or a smaller context.")
     rows = rows[:CHEAPEST_ROWS]
     title = "Cheapest" + (f" of {command.provider}" if command.provider else "")
+    if command.widen and not command.provider:
+        title += ", any provider or host"
     if command.min_context:
         title += f", {command.min_context:,}+ token context"
     return CompareResult(
@@ -302,12 +309,17 @@ def _models(command: c.Models, catalog: Catalog) -> ModelsResult:
     if command.provider is not None:
         models = catalog.by_provider(command.provider)
         if not models:
-            known = ", ".join(catalog.providers())
+            known = ", ".join(_known(catalog))
             raise PricesError(
                 f"I don't know the provider `{command.provider}`; try one of: {known}."
             )
         return ModelsResult(
             models[0].provider, ((models[0].provider, models),), share=command.share
         )
-    groups = tuple((p, catalog.by_provider(p)) for p in catalog.providers())
+    groups = tuple((p, catalog.by_provider(p)) for p in _known(catalog))
     return ModelsResult(None, groups, share=command.share)
+
+
+def _known(catalog: Catalog) -> tuple[str, ...]:
+    """Providers with models, in the registry's preference order (vendors' own APIs first)."""
+    return tuple(p for p in catalog.provider_order if catalog.by_provider(p))

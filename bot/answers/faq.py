@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.answers.results import FaqMissResult, FaqResult
+from bot.language.catalog_cache import per_catalog
 from prices import Catalog
 
 if TYPE_CHECKING:
@@ -26,12 +26,13 @@ __all__ = ["answer_question"]
 log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=256)
+@per_catalog(maxsize=256)
 def _render(
-    entry: Entry, related: tuple[Entry, ...], catalog: Catalog, day: date
+    catalog: Catalog, entry: Entry, related: tuple[Entry, ...], day: date
 ) -> RenderedAnswer:
-    """A rendered answer, cached per entry, catalog and UTC day (live figures change with
-    prices, which change by date; `day` in the key expires the cache at midnight).
+    """A rendered answer, cached per catalog, entry and UTC day (live figures change with
+    prices, which change by date and by refresh; `day` in the key expires the cache at
+    midnight, and a refreshed catalog gets a memo of its own while the old one is freed).
 
     Keyed by the `Entry` itself, not its id: a workspace's own entries are not bundled, and
     an edited one is a different key. `related` are the entries its related ids name."""
@@ -59,7 +60,7 @@ def answer_question(
     by_id = {entry.id: entry for entry in matcher.entries}
     related = tuple(by_id[rid] for rid in found.entry.related if rid in by_id)
     try:
-        rendered = _render(found.entry, related, catalog, datetime.now(UTC).date())
+        rendered = _render(catalog, found.entry, related, datetime.now(UTC).date())
     except FaqError:
         # A live figure could not be filled (a model left the catalog): offer the entry
         # rather than show half an answer. The FAQ's own tests catch this in CI.

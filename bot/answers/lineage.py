@@ -10,12 +10,14 @@ Two cases, both read from the catalog, no list of names kept here:
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import lru_cache
 
+from bot.language.catalog_cache import per_catalog
+from bot.language.lexing import canonical_name
 from prices import Catalog, Model
 
-__all__ = ["deprecation_sentence", "lineage_warning", "successors"]
+__all__ = ["deprecation_sentence", "lineage_warning", "old_label", "successors"]
 
 _REPLACEMENT = re.compile(r"replacement:\s*([\w/-]+(?:\.\w[\w-]*)*)")
 _VERSION = re.compile(r"(?<![\w.])v?(\d{1,2}(?:\.\d)?)(?![\d])")
@@ -35,7 +37,9 @@ def _parts(model_id: str) -> set[str]:
     return {p for p in re.split(r"[-.]", model_id) if p and not p.isdigit()}
 
 
-def _family(catalog: Catalog, model: Model, newer_than: Decimal | None) -> tuple[str, ...]:
+def _family(
+    catalog: Catalog, model: Model, newer_than: Decimal | None, on: date
+) -> tuple[str, ...]:
     """Current models of the same provider and kind whose id holds every word of this one's
     and a newer version; non-preview first, then newest."""
     mine = _parts(model.id)
@@ -43,7 +47,7 @@ def _family(catalog: Catalog, model: Model, newer_than: Decimal | None) -> tuple
         return ()  # `claude-2`: a family of one word would match every model of the provider
     found: list[tuple[bool, Decimal, str]] = []
     for other in catalog.by_provider(model.provider):
-        if other is model or other.deprecated or other.kind != model.kind:
+        if other is model or not other.suggestable(on) or other.kind != model.kind:
             continue
         theirs = _parts(other.id)
         if not mine <= theirs or not theirs - mine <= _RELEASE_WORDS:
@@ -51,30 +55,56 @@ def _family(catalog: Catalog, model: Model, newer_than: Decimal | None) -> tuple
         version = _version(other.id)
         if version is None or (newer_than is not None and version <= newer_than):
             continue
-        found.append(("preview" in other.id, -version, other.id))
+        found.append(("preview" in other.id, -version, canonical_name(catalog, other)))
     return tuple(model_id for _, _, model_id in sorted(found)[:_SUGGESTED])
 
 
-@lru_cache(maxsize=1024)
-def successors(catalog: Catalog, model: Model) -> tuple[str, ...]:
-    """Current models to suggest instead of `model`, best first; empty for a current model."""
-    if model.deprecated:
-        named = _REPLACEMENT.search(model.notes + " ")
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _old(model: Model, on: date) -> bool:
+    """Deprecated, retired, or retiring soon on `on`: the cases that get a warning."""
+    return model.deprecated or model.retiring(on)
+
+
+def old_label(model: Model, on: date | None = None) -> str:
+    """`retired`, `deprecated` (flagged, or shutting down within 90 days) or `` (current): the
+    word model lists show, from the dates, so a shutdown that passes after the sync counts."""
+    day = on or _today()
+    if model.retired(day):
+        return "retired"
+    return "deprecated" if _old(model, day) else ""
+
+
+def successors(catalog: Catalog, model: Model, on: date | None = None) -> tuple[str, ...]:
+    """Current models to suggest instead of `model` on day `on` (default today UTC), best
+    first, by the name that means them (`vertex/claude-sonnet-4` when the bare id is another
+    provider's); empty for a current model. Never a deprecated, retired or retiring model."""
+    return _successors(catalog, model, on or _today())
+
+
+@per_catalog(maxsize=1024)
+def _successors(catalog: Catalog, model: Model, on: date) -> tuple[str, ...]:
+    if _old(model, on):
+        named = model.replacement
+        if named is None and (found := _REPLACEMENT.search(model.notes + " ")) is not None:
+            named = found.group(1)
         if named is not None:
-            replacement = catalog.find(named.group(1))
-            if replacement is not None and not replacement.deprecated:
-                return (replacement.id,)
-        return _family(catalog, model, _version(model.id) or _version(model.name))
+            replacement = catalog.find(named)
+            if replacement is not None and replacement.suggestable(on):
+                return (canonical_name(catalog, replacement),)
+        return _family(catalog, model, _version(model.id) or _version(model.name), on)
     if any(ch.isdigit() for ch in model.id):
         return ()
     version = _version(model.name)
-    return _family(catalog, model, version) if version is not None else ()
+    return _family(catalog, model, version, on) if version is not None else ()
 
 
-def deprecation_sentence(model: Model) -> str:
+def deprecation_sentence(model: Model, on: date | None = None) -> str:
     """`gpt-4o retires on 2027-01-14`, `o1 was retired on 2026-10-23`, or (no date announced)
     `x is deprecated by its provider`: the start of a warning, without a full stop."""
-    match model.lifecycle():
+    match model.lifecycle(on):
         case "retired":
             return f"{model.id} was retired by its provider on {model.retires_on}"
         case "scheduled":
@@ -82,13 +112,15 @@ def deprecation_sentence(model: Model) -> str:
     return f"{model.id} is deprecated by its provider"
 
 
-def lineage_warning(catalog: Catalog, model: Model) -> str | None:
-    """One sentence for a deprecated or legacy model, with what to use instead; else None."""
-    instead = successors(catalog, model)
+def lineage_warning(catalog: Catalog, model: Model, on: date | None = None) -> str | None:
+    """One sentence for a deprecated, retired, retiring (within 90 days of `on`) or legacy
+    model, with what to use instead; else None."""
+    day = on or _today()
+    instead = successors(catalog, model, day)
     shown = " or ".join(f"`{m}`" for m in instead)
-    if model.deprecated:
+    if _old(model, day):
         tail = f"; did you mean {shown}?" if shown else f"; see `price {model.id}`."
-        return deprecation_sentence(model) + tail
+        return deprecation_sentence(model, day) + tail
     if instead:
         return (
             f"{model.id} is {model.name}, an older model (priced as asked); did you mean {shown}?"

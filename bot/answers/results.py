@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import prices
+from bot.answers.changes import PriceStep
 from bot.answers.lineage import deprecation_sentence
 
 if TYPE_CHECKING:
@@ -268,6 +269,8 @@ class PriceResult:
     """When the card is for (default now): picks the time-of-day rates shown."""
     lineage: str | None = None
     """A deprecated or legacy model: the sentence saying so, with what to use instead."""
+    changes: tuple[PriceStep, ...] = ()
+    """The model's most recent dated price changes (a refresh records them), oldest first."""
 
     @property
     def time_of_day(self) -> tuple[PeakRate, ...]:

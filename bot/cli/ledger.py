@@ -154,6 +154,7 @@ def handle_clock(args: argparse.Namespace, runtime: Runtime) -> int:
     from bot.logs import configure_logging
 
     configure_logging(runtime.settings)  # a long-running process: its log goes to stdout
+    runtime.refresh_prices_in_background()  # TOKENCOST_PRICES_REFRESH; `runtime.close` stops it
     run_clock(runtime, stop, interval_s=args.interval)
     return 0
 

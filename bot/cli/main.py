@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 import prices
 from bot.answers import evaluate
 from bot.answers.evaluate import HELP_TEXT
+from bot.answers.lineage import old_label
 from bot.answers.results import ErrorResult, HelpResult, ModelsResult, Result
 from bot.config import ConfigError, Settings
 from bot.language.commands import Count, Faq, Price
@@ -225,9 +226,11 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 
 def _catalog() -> prices.Catalog:
-    """The catalog with the operator's overrides file, if one is configured."""
-    overrides = _settings().prices_overrides
-    return prices.load_catalog(overrides=overrides) if overrides else prices.default_catalog()
+    """The catalog the bot uses: bundled, the operator's overrides file if one is configured,
+    and the price changes refreshes recorded (nothing is fetched)."""
+    from bot.store.pricefeed import open_live
+
+    return open_live(_settings()).catalog
 
 
 def _prices_list(args: argparse.Namespace) -> int:
@@ -235,7 +238,7 @@ def _prices_list(args: argparse.Namespace) -> int:
     if args.provider:
         models = catalog.by_provider(args.provider)
         if not models:
-            known = ", ".join(catalog.providers())
+            known = ", ".join(p for p in catalog.provider_order if catalog.by_provider(p))
             error = ErrorResult(
                 f"I don't know the provider `{args.provider}`; try one of: {known}."
             )
@@ -243,7 +246,8 @@ def _prices_list(args: argparse.Namespace) -> int:
         groups = ((models[0].provider, models),)
         result = ModelsResult(models[0].provider, groups)
     else:
-        result = ModelsResult(None, tuple((p, catalog.by_provider(p)) for p in catalog.providers()))
+        order = [p for p in catalog.provider_order if catalog.by_provider(p)]
+        result = ModelsResult(None, tuple((p, catalog.by_provider(p)) for p in order))
     if args.json:
         return _emit(result, True, sys.stdout)
     rows = [("model", "provider", "input/M", "cached/M", "output/M", "context")]
@@ -254,7 +258,7 @@ def _prices_list(args: argparse.Namespace) -> int:
             window = f"{m.context_window:,}" if m.context_window else "-"
             rows.append(
                 (
-                    m.id + (" (deprecated)" if m.deprecated else ""),
+                    m.id + (f" ({old_label(m)})" if old_label(m) else ""),
                     m.provider,
                     prices.format_usd(p.input_per_mtok),
                     cached,
@@ -474,7 +478,9 @@ def _add_ask(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _add_prices(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p_prices = sub.add_parser("prices", help="the price catalog")
-    prices_sub = p_prices.add_subparsers(dest="prices_command", metavar="list|show", required=True)
+    prices_sub = p_prices.add_subparsers(
+        dest="prices_command", metavar="list|show|refresh|status", required=True
+    )
     p_list = prices_sub.add_parser("list", help="every model with its prices")
     p_list.add_argument("--provider", help="only this provider (openai, anthropic, ...)")
     _add_json(p_list)
@@ -483,6 +489,9 @@ def _add_prices(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p_show.add_argument("model", nargs="+", metavar="MODEL")
     _add_json(p_show)
     p_show.set_defaults(func=cmd_prices, prices_func=_prices_show)
+    from bot.cli.prices_live import add_prices_live_subcommands  # light: stdlib only
+
+    add_prices_live_subcommands(prices_sub)
 
 
 def _quiet_logging(debug: bool) -> None:

@@ -108,6 +108,9 @@ class Cheapest:
     batch: bool = False
     volume: Volume | None = None
     share: bool = False
+    widen: bool = False
+    """`all` / `any provider`: clouds, hosts and aggregators too, not only the vendors' own
+    APIs (retired and retiring models stay out either way)."""
 
 
 @dataclass(frozen=True, slots=True)

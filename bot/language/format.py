@@ -103,8 +103,9 @@ def format_command(command: c.Command) -> str:
         case c.Cheapest():
             provider = f" {command.provider}" if command.provider else ""
             context = f" min context {command.min_context}" if command.min_context else ""
+            wide = " all" if command.widen else ""
             return (
-                f"cheapest {_usage(command.input_tokens, command.output_tokens)}{provider}"
+                f"cheapest {_usage(command.input_tokens, command.output_tokens)}{provider}{wide}"
                 f"{context}{_volume(command.volume)}{_flags(command.batch, command.share)}"
             )
         case c.Count():

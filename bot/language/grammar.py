@@ -34,6 +34,8 @@ class Usage:
     reasoning_tokens: int | None = None
     batch: bool = False
     share: bool = False
+    widen: bool = False
+    """`all` / `any provider`: `cheapest` looks beyond the vendors' own current models."""
     volume: Volume | None = None
     budget: Money | None = None
     budget_word: bool = False
@@ -103,6 +105,7 @@ def _read_flags(items: list[Item], usage: Usage) -> None:
         elif item.kind == "flag":
             usage.batch |= item.word == "batch"
             usage.share |= item.word == "share"
+            usage.widen |= item.word == "widen"
         elif item.kind == "tag":
             usage.tag = item.word
         elif item.kind == "vs":

@@ -9,8 +9,8 @@ import difflib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
+from bot.language.catalog_cache import per_catalog
 from bot.language.errors import ParseError
 from bot.language.quantities import (
     PERIOD_ADVERBS,
@@ -22,7 +22,6 @@ from bot.language.quantities import (
     parse_usd,
 )
 from prices import Catalog, Model, normalize_name
-from prices.catalog import PROVIDER_PREFIXES
 
 __all__ = [
     "LABELS",
@@ -92,6 +91,8 @@ _TYPO_TARGETS = ("input", "output", "prompt", "completion", "cached", "reasoning
 FLAGS = {
     **dict.fromkeys(("batch", "batched", "batch-api", "--batch", "bulk"), "batch"),
     **dict.fromkeys(("share", "shared", "public", "--share", "--public", "post"), "share"),
+    # `cheapest 1000 500 all`, `... any provider`: beyond the vendors' own current models.
+    **dict.fromkeys(("all", "any", "anywhere", "everywhere", "--all", "widen", "wider"), "widen"),
 }
 FILLER = frozenset(
     _split(
@@ -99,7 +100,8 @@ FILLER = frozenset(
         "cost costs costing estimate est calc calculate how much is does would will what whats "
         "please pls me to run call it be by + - & , : = | -> => plus each in/out i/o total "
         "per-request request price priced pricing if i we our my we'd send sending get gets "
-        "also then that about around approx approximately roughly ~ min minimum least >= max"
+        "also then that about around approx approximately roughly ~ min minimum least >= max "
+        "provider providers"
     )
 )
 KEYWORDS: dict[str, str] = {
@@ -165,7 +167,7 @@ def split_words(text: str) -> list[Word]:
     return words
 
 
-@lru_cache(maxsize=8)
+@per_catalog(maxsize=1)
 def _vocabulary(catalog: Catalog) -> dict[str, Model]:
     return catalog.names()
 
@@ -223,10 +225,6 @@ def resolve_span(catalog: Catalog, words: list[Word], i: int) -> tuple[Model, in
     return (single, i + 1) if single is not None else None
 
 
-def _providers() -> frozenset[str]:
-    return frozenset(k for k, v in PROVIDER_PREFIXES.items() if v is not None)
-
-
 def lex(catalog: Catalog, words: list[Word]) -> list[Item]:
     """Classify `words` into items, model names first (they may contain numbers)."""
     items: list[Item] = []
@@ -250,7 +248,7 @@ def lex(catalog: Catalog, words: list[Word]) -> list[Item]:
             items.append(Item("num", text, num=Decimal(value)))
             i += used
             continue
-        items.extend(lex_word(words[i].text))
+        items.extend(lex_word(words[i].text, catalog))
         i += 1
     return _apply_scale_words(items)
 
@@ -278,8 +276,11 @@ def _apply_scale_words(items: list[Item]) -> list[Item]:
     return out
 
 
-def lex_word(text: str) -> list[Item]:  # noqa: C901 - one flat decision table
-    """Classify one word (it may hold several items: `in=1k`, `10k/day`, `x10k`)."""
+def lex_word(  # noqa: C901 - one flat decision table
+    text: str, catalog: Catalog | None = None
+) -> list[Item]:
+    """Classify one word (it may hold several items: `in=1k`, `10k/day`, `x10k`); provider
+    words (`anthropic`, `claude`, `aws`) need the `catalog`, whose registry owns them."""
     lower = text.lower()
     if lower in FLAGS:
         return [Item("flag", text, word=FLAGS[lower])]
@@ -308,7 +309,7 @@ def lex_word(text: str) -> list[Item]:  # noqa: C901 - one flat decision table
     if lower.startswith("#") and len(lower) > 1:
         return [Item("tag", text, word=text[1:])]
     if _TIMES.fullmatch(lower):  # `x10k`, `x10k/day`
-        return [Item("times", text[0]), *lex_word(text[1:])]
+        return [Item("times", text[0]), *lex_word(text[1:], catalog)]
     usd = parse_usd(lower.split("/", 1)[0])
     if usd is not None:
         period = PERIOD_WORDS.get(lower.split("/", 1)[1]) if "/" in lower else None
@@ -325,8 +326,8 @@ def lex_word(text: str) -> list[Item]:  # noqa: C901 - one flat decision table
         value = parse_number(glued["num"])
         if value is not None:
             return [Item("bound", text, num=value, word=LABELS[glued["label"]])]
-    if lower in _providers():
-        return [Item("provider", text, word=PROVIDER_PREFIXES[lower] or lower)]
+    if catalog is not None and (provider := catalog.resolve_provider(lower)) is not None:
+        return [Item("provider", text, word=provider)]
     if len(lower) >= 5 and lower.isalpha():
         close = difflib.get_close_matches(lower, _TYPO_TARGETS, n=1, cutoff=0.8)
         if close:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from functools import lru_cache
 
 from bot.language import commands as c
+from bot.language.catalog_cache import per_catalog
 from bot.language.errors import ParseError
 from bot.language.lexing import Word, canonical_name, lex, resolve_span, split_words
 from prices import Catalog
-from prices.catalog import PROVIDER_PREFIXES
 from prices.tokens import MAX_TEXT_CHARS
 
 __all__ = [
@@ -87,7 +86,7 @@ def parse_models(catalog: Catalog, words: list[Word]) -> c.Models:
     return c.Models(providers[0] if providers else None, share=share)
 
 
-@lru_cache(maxsize=1024)
+@per_catalog(maxsize=1024)
 def _suggest(catalog: Catalog, name: str) -> tuple[str, ...]:
     """`Catalog.suggest`, remembered (the same typo comes back often), current models first."""
     found = catalog.suggest(name)
@@ -115,7 +114,7 @@ def unknown_words_error(
     if idx is None:  # part of a glued word (`×0<`): nothing to suggest from
         return ParseError(f"I didn't understand `{first}`; try `{example}` or `help`.")
     run = [first]
-    if idx > 0 and words[idx - 1].text.lower() in PROVIDER_PREFIXES:  # `claude sonet 4`
+    if idx > 0 and words[idx - 1].text.lower() in catalog.registry.prefixes:  # `claude sonet 4`
         run.insert(0, words[idx - 1].text)
     for w in words[idx + 1 : idx + 4]:
         if w.text in unknown:
@@ -188,12 +187,12 @@ def looks_like_model(catalog: Catalog, word: str) -> bool:
     parts = [p for p in lower.split("-") if p]
     # `claude-sonet`, `sonet`: a part is (close to) a word of the ids; `lowest-cost` is not.
     return any(
-        p in PROVIDER_PREFIXES or difflib.get_close_matches(p, words, n=1, cutoff=0.8)
+        p in catalog.registry.prefixes or difflib.get_close_matches(p, words, n=1, cutoff=0.8)
         for p in parts
     ) and (len(parts) > 1 or lower not in _GRAMMAR_WORDS)
 
 
-@lru_cache(maxsize=4)
+@per_catalog(maxsize=1)
 def _id_words(catalog: Catalog) -> list[str]:
     """The alphabetic words of the catalog's ids (`claude`, `sonnet`, `flash`, `mini`)."""
     return sorted(

@@ -213,6 +213,7 @@ def _parse_cheapest(usage: Usage) -> c.Cheapest:
         batch=usage.batch,
         volume=usage.volume,
         share=usage.share,
+        widen=usage.widen,
     )
 
 

@@ -14,9 +14,8 @@ is missing, with the command to type.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from bot.language import commands as c
+from bot.language.catalog_cache import per_catalog
 from bot.language.errors import ParseError
 from bot.language.grammar import Usage, read_usage
 from bot.language.lexing import Item, Word, lex, split_words
@@ -214,7 +213,7 @@ def _volume_or_budget(items: list[Item]) -> bool:
     return any(it.kind in ("usd", "req", "period", "times") for it in items)
 
 
-@lru_cache(maxsize=1)
+@per_catalog(maxsize=1)
 def _family_words(catalog: Catalog) -> frozenset[str]:
     """Words of model ids that name a family or size (`haiku`, `sonnet`, `flash`, `mini`)."""
     return frozenset(
@@ -246,6 +245,7 @@ def _cheapest(items: list[Item], sentence: bool) -> c.Cheapest:
         batch=usage.batch,
         volume=usage.volume,
         share=usage.share,
+        widen=usage.widen,
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bot.answers import results as r
+from bot.answers.changes import PriceStep
+from bot.answers.lineage import old_label
 from bot.render.style import Parts, Style, count_text, rate_text, window_text
 from prices import Model, format_usd
 
@@ -54,14 +56,35 @@ def price_parts(res: r.PriceResult, s: Style) -> Parts:
     body.append(f"Context window: {window}{limit}")
     if res.lineage is not None:
         body.append(s.esc(res.lineage))
+    elif model.retires_on is not None:
+        instead = f"; replacement: {model.replacement}" if model.replacement else ""
+        body.append(s.esc(f"Retires on {model.retires_on.isoformat()}{instead}."))
     elif model.deprecated:
         body.append("Deprecated: the provider is retiring this model.")
+    for step in res.changes:
+        body.append(f"• {_step(step)}")
     notes = []
     if model.aliases:
         shown = ", ".join(model.aliases[:8]) + (" …" if len(model.aliases) > 8 else "")
         notes.append(f"Also known as: {s.esc(shown)}")
     notes.append(f"Prices as of {model.checked.isoformat()}; source: {s.esc(model.source)}")
     return Parts(f"{model.name} ({model.id}) prices", body, None, notes)
+
+
+def _step(step: PriceStep) -> str:
+    """`price change 2026-12-06: input $1.00 → $1.50, output $2.00 → $2.50` (unchanged rates
+    left out)."""
+    pairs = [
+        ("input", step.before.input_per_mtok, step.after.input_per_mtok),
+        ("output", step.before.output_per_mtok, step.after.output_per_mtok),
+        ("cached input", step.before.cached_input_per_mtok, step.after.cached_input_per_mtok),
+    ]
+    moved = [
+        f"{name} {_rate(old).removesuffix('/M')} → {_rate(new).removesuffix('/M')}"
+        for name, old, new in pairs
+        if old != new
+    ]
+    return f"price change {step.day.isoformat()}: " + (", ".join(moved) or "other rates changed")
 
 
 def prices_parts(res: r.PricesResult, s: Style) -> Parts:
@@ -90,7 +113,7 @@ def models_parts(res: r.ModelsResult, s: Style) -> Parts:
     if res.provider is not None:
         _, models = res.groups[0]
         for m in models[:MODELS_ONE_PROVIDER]:
-            old = " (deprecated)" if m.deprecated else ""
+            old = f" ({label})" if (label := old_label(m)) else ""
             body.append(
                 f"• {s.esc(m.id)}: {format_usd(m.current.input_per_mtok)} in / "
                 f"{format_usd(m.current.output_per_mtok)} out per 1M{old}"
@@ -104,7 +127,7 @@ def models_parts(res: r.ModelsResult, s: Style) -> Parts:
             ["Type `price MODEL` for a model's card."],
         )
     for provider, models in res.groups:
-        current = [m for m in models if not m.deprecated]
+        current = [m for m in models if not old_label(m)]
         ids = ", ".join(s.esc(m.id) for m in current[:MODELS_PER_PROVIDER])
         more = len(current) - MODELS_PER_PROVIDER
         tail = f" +{more} more" if more > 0 else ""
@@ -124,6 +147,6 @@ def models_parts(res: r.ModelsResult, s: Style) -> Parts:
 def _counts(models: tuple[Model, ...]) -> str:
     """`19 current, 8 deprecated`, or `19` when none is deprecated: the same figures in the
     list of providers and in one provider's list."""
-    old = sum(1 for m in models if m.deprecated)
+    old = sum(1 for m in models if old_label(m))
     current = len(models) - old
     return f"{current} current, {old} deprecated" if old else f"{current}"

@@ -125,7 +125,28 @@ def _estimate(res: r.EstimateResult) -> dict[str, Any]:
 
 
 def _price(res: r.PriceResult) -> dict[str, Any]:
-    data = {"kind": res.kind, **price_fields(res.model, res.prices, res.time_of_day)}
+    model = res.model
+    data = {"kind": res.kind, **price_fields(model, res.prices, res.time_of_day)}
+    day = res.at.date() if res.at is not None else None
+    data["lifecycle"] = model.lifecycle(day)
+    data["retires_on"] = model.retires_on.isoformat() if model.retires_on else None
+    data["replacement"] = model.replacement
+    data["price_changes"] = [
+        {
+            "day": step.day.isoformat(),
+            "before": {
+                "input_per_mtok": usd_string(step.before.input_per_mtok),
+                "output_per_mtok": usd_string(step.before.output_per_mtok),
+                "cached_input_per_mtok": _money(step.before.cached_input_per_mtok),
+            },
+            "after": {
+                "input_per_mtok": usd_string(step.after.input_per_mtok),
+                "output_per_mtok": usd_string(step.after.output_per_mtok),
+                "cached_input_per_mtok": _money(step.after.cached_input_per_mtok),
+            },
+        }
+        for step in res.changes
+    ]
     if res.lineage is not None:
         data["warnings"] = [res.lineage]
     return data

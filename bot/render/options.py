@@ -4,7 +4,7 @@ Slack asks for options as the user types (https://docs.slack.dev/reference/block
 and the answer must come within 3 seconds (slack-facts §9); Slack shows at most 100 options.
 Matching runs over precomputed, normalised ids and aliases (about 760 names): ranked exact id,
 id prefix, alias prefix, id substring, alias or provider substring; current models before
-deprecated ones, and the vendor's own API before clouds, hosts and aggregators. It takes
+older ones, and the vendor's own API before clouds, hosts and aggregators. It takes
 well under a millisecond.
 
 An option's value is the model's `provider/id` key (unique across providers; `Catalog.get`
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from bot.answers.lineage import old_label
 from prices import Catalog, Model, normalize_name
 
 __all__ = [
@@ -84,7 +85,8 @@ def _rank(entry: _Entry, query: str) -> int | None:
 
 def model_option(model: Model) -> dict[str, Any]:
     """The option for one model: text `id · provider` (cut to 75), value `provider/id`."""
-    label = f"{model.id} · {model.provider}" + (" (deprecated)" if model.deprecated else "")
+    old = old_label(model)
+    label = f"{model.id} · {model.provider}" + (f" ({old})" if old else "")
     if len(label) > MAX_OPTION_TEXT_CHARS:
         label = label[: MAX_OPTION_TEXT_CHARS - 1] + "…"
     return {"text": {"type": "plain_text", "text": label, "emoji": False}, "value": model.key}
@@ -105,7 +107,7 @@ def model_options(
         rank = _rank(entry, wanted)
         if rank is not None:
             m = entry.model
-            ranked.append((rank, m.deprecated, not m.first_party, m.id, m.provider, m))
+            ranked.append((rank, bool(old_label(m)), not m.first_party, m.id, m.provider, m))
     ranked.sort(key=lambda t: t[:5])
     return [model_option(t[5]) for t in ranked[: min(limit, MAX_OPTIONS)]]
 

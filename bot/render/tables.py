@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from bot.answers import results as r
 from bot.answers.ledger_results import AnyResult
+from bot.answers.lineage import old_label
 from prices import format_percent, format_usd
 
 __all__ = [
@@ -140,7 +141,7 @@ def models_table(res: r.ModelsResult) -> dict[str, Any]:
                 format_usd(m.current.output_per_mtok),
                 "-" if m.current.cached_input_per_mtok is None
                 else format_usd(m.current.cached_input_per_mtok),
-                "deprecated" if m.deprecated else "",
+                old_label(m),
             ]
             for m in models
         ]  # fmt: skip
@@ -148,7 +149,7 @@ def models_table(res: r.ModelsResult) -> dict[str, Any]:
     columns = [Column("provider"), Column("models", "right"), Column("current ids", wrapped=True)]
     rows = []
     for provider, models in res.groups:
-        current = [m.id for m in models if not m.deprecated]
+        current = [m.id for m in models if not old_label(m)]
         rows.append([provider, str(len(current)), ", ".join(current)])
     return table_block(columns, rows)
 

@@ -67,6 +67,9 @@ def serve(runtime: Runtime, out: TextIO = sys.stderr) -> bool:
     settings = runtime.settings
     if settings.mode != "console":
         configure_logging(settings)
+        # Prices stay fresh while the bot runs (TOKENCOST_PRICES_REFRESH, default 6h); every
+        # request reads `runtime.catalog`, the current snapshot. `runtime.close` stops it.
+        runtime.refresh_prices_in_background()
     if settings.mode == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 

@@ -17,6 +17,7 @@ from bot.store.db import Database, open_db
 from bot.store.queries import QueryRecord, record_faq_miss, record_query
 from bot.store.workspace import Workspace
 from bot.store.workspaces import record_workspace
+from prices.live import LiveCatalog, RefreshSettings
 
 CATALOG_DIR = Path(__file__).parent / "ledger_catalog"
 NOW = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
@@ -58,7 +59,8 @@ def make_runtime(
         "ingest_token": INGEST_TOKEN,
         **settings,
     }
-    return Runtime(settings=Settings(**values), catalog=ledger_catalog(), clock=clock,  # type: ignore[arg-type]
+    live = LiveCatalog(RefreshSettings(interval=None), catalog=ledger_catalog())
+    return Runtime(settings=Settings(**values), live=live, clock=clock,  # type: ignore[arg-type]
                    _shared=shared)  # fmt: skip
 
 

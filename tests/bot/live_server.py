@@ -153,6 +153,7 @@ def server_env(fake: FakeSlack, port: int, db_path: Path, **extra: str) -> dict[
         TOKENCOST_DB=str(db_path),
         TOKENCOST_INGEST_TOKEN=INGEST_TOKEN,
         TOKENCOST_LOG_LEVEL="WARNING",
+        TOKENCOST_PRICES_REFRESH="off",  # hermetic: `serve` would fetch prices from the internet
     )
     env.update(extra)
     return env

@@ -19,7 +19,7 @@ def _clock_threads() -> list[threading.Thread]:
 def test_the_clock_runs_inside_the_block_only_when_asked(runtime: Runtime) -> None:
     with clock_in_web(runtime):
         assert _clock_threads() == []  # off by default
-    on = Runtime(settings=replace(runtime.settings, clock_in_web=True), catalog=runtime.catalog)
+    on = Runtime(settings=replace(runtime.settings, clock_in_web=True), live=runtime.live)
     try:
         with clock_in_web(on):
             assert len(_clock_threads()) == 1

@@ -222,7 +222,9 @@ def test_json_fields_per_kind(catalog: prices.Catalog, encodings: dict[str, str]
         "kind", "model", "provider", "aliases", "input_per_mtok", "output_per_mtok",
         "cached_input_per_mtok", "cache_write_per_mtok", "context_window", "max_output_tokens",
         "tiers", "batch", "as_of", "source", "time_of_day", "warnings",
+        "lifecycle", "retires_on", "replacement", "price_changes",
     }  # fmt: skip
+    assert (price["lifecycle"], price["retires_on"]) == ("scheduled", "2027-01-14")
     assert price["warnings"] == [
         "gpt-4o is deprecated and retires on 2027-01-14; see `price gpt-4o`."
     ]

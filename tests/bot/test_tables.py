@@ -92,7 +92,9 @@ def test_every_provider_fits_one_table(catalog: prices.Catalog) -> None:
     _check_limits(table)
     rows = _texts(table)
     assert rows[0] == ["provider", "models", "current ids"]
-    assert [row[0] for row in rows[1:]] == list(catalog.providers())
+    # The registry's preference order: the vendors' own APIs first, then clouds and hosts.
+    order = [p for p in catalog.provider_order if catalog.by_provider(p)]
+    assert [row[0] for row in rows[1:]] == order and order[:2] == ["openai", "anthropic"]
     assert table["column_settings"][2] == {"align": "left", "is_wrapped": True}
 
 

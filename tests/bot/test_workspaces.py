@@ -353,7 +353,7 @@ def test_the_single_workspace_ingest_token_is_refused_in_oauth_mode(
     deployment: Deployment,
 ) -> None:
     settings = replace(deployment.runtime.settings, ingest_token="legacy-token")
-    runtime = Runtime(settings=settings, catalog=deployment.runtime.catalog, clock=lambda: NOW)
+    runtime = Runtime(settings=settings, live=deployment.runtime.live, clock=lambda: NOW)
     route = make_usage_route(runtime)
     environ = {"HTTP_AUTHORIZATION": "Bearer legacy-token", "wsgi.input": io.BytesIO(b"{}")}
     status, _, body = route(environ)
