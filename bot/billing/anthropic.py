@@ -14,15 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
-from urllib.parse import urlencode
 
 from bot.billing.connector import Connector
 from bot.billing.days import is_provisional, rfc3339_midnight, utc_day
 from bot.billing.errors import AuthError, BadResponse
 from bot.billing.models import BilledCost, CostReport, Provider
 from bot.billing.money import cents_to_usd
-from bot.billing.pages import Bucket, check_range, collect, error_message, merge_rows
-from bot.billing.transport import get_json
+from bot.billing.pages import Bucket, check_range, merge_rows
 from bot.billing.urls import ANTHROPIC_API_URL
 
 __all__ = ["ANTHROPIC_API_URL", "ANTHROPIC_VERSION", "AnthropicCosts", "check_anthropic_admin_key"]
@@ -99,24 +97,9 @@ class AnthropicCosts(Connector):
         headers = {"x-api-key": self.api_key.strip(), "anthropic-version": ANTHROPIC_VERSION}
         url = f"{self.base_url}/v1/organizations/cost_report"
 
-        def get_page(cursor: str | None) -> Any:
-            query = params + ([("page", cursor)] if cursor else [])
-            answer = get_json(
-                f"{url}?{urlencode(query)}",
-                headers,
-                name=_NAME,
-                policy=self.policy,
-                sleep=self.sleep,
-            )
-            if answer.status in (401, 403):
-                raise _auth_error(answer.status, self.api_key)
-            if answer.status != 200:
-                raise BadResponse(
-                    error_message(_NAME, answer.status, answer.payload), provider="anthropic"
-                )
-            return answer.payload
-
-        buckets, pages = collect(get_page, _bucket, _NAME, start, end)
+        buckets, pages = self._buckets(
+            url, params, headers, _bucket, _NAME, _auth_error, start, end
+        )
         today = utc_day(now)
         rows = [
             BilledCost(

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from datetime import date
+from typing import Any, ClassVar
+from urllib.parse import urlencode
 
-from bot.billing.transport import RetryPolicy, Sleep, check_base_url
+from bot.billing.errors import AuthError, BadResponse
+from bot.billing.pages import Bucket, collect, error_message
+from bot.billing.transport import RetryPolicy, Sleep, check_base_url, get_json
 
 __all__ = ["Connector"]
 
@@ -35,3 +40,36 @@ class Connector:
         object.__setattr__(self, "base_url", check_base_url(self.base_url, self.url_setting))
         if not 1 <= self.page_limit <= self.max_page_limit:
             raise ValueError(f"page_limit must be 1-{self.max_page_limit}")
+
+    def _buckets(
+        self,
+        url: str,
+        params: Sequence[tuple[str, str | int]],
+        headers: Mapping[str, str],
+        parse_bucket: Callable[[Any], Bucket],
+        name: str,
+        auth_error: Callable[[int, str], AuthError],
+        start: date,
+        end: date,
+    ) -> tuple[list[Bucket], int]:
+        """Every bucket of a cost report, page after page (the cursor added to otherwise
+        unchanged parameters); 401/403 become ``auth_error``, other failures ``BadResponse``."""
+
+        def get_page(cursor: str | None) -> Any:
+            query = [*params, *([("page", cursor)] if cursor else [])]
+            answer = get_json(
+                f"{url}?{urlencode(query)}",
+                headers,
+                name=name,
+                policy=self.policy,
+                sleep=self.sleep,
+            )
+            if answer.status in (401, 403):
+                raise auth_error(answer.status, self.api_key)
+            if answer.status != 200:
+                raise BadResponse(
+                    error_message(name, answer.status, answer.payload), provider=name.lower()
+                )
+            return answer.payload
+
+        return collect(get_page, parse_bucket, name, start, end)
