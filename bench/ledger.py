@@ -119,6 +119,29 @@ def bench_http(events: list[dict[str, object]], workdir: Path) -> float:
     return len(events) / elapsed
 
 
+def _priced_params(events: list[dict[str, object]]) -> list[tuple[object, ...]]:
+    """The rows POST /usage stores for `events`, as INSERT parameters (priced outside the
+    timing: the baselines measure storing only)."""
+    catalog = prices.default_catalog()
+    parsed = [event_from_fields(e, NOW) for e in events]
+    rows = price_events(catalog, parsed, "http").rows
+    return [tuple(_usage_params(WS, r, format_utc(NOW))) for r in rows]
+
+
+def bench_executemany(events: list[dict[str, object]], workdir: Path) -> float:
+    """Events per second for the same rows through a raw ``executemany`` in batches of
+    ``BATCH``, one transaction each: the floor issue 15 measures POST /usage against."""
+    params = _priced_params(events)
+    db = open_sqlite(workdir / "raw.db")
+    started = time.perf_counter()
+    for start in range(0, len(params), BATCH):
+        with db.conn:
+            db.conn.executemany(_INSERT_USAGE, params[start : start + BATCH])
+    elapsed = time.perf_counter() - started
+    db.close()
+    return len(params) / elapsed
+
+
 def bench_bare(events: list[dict[str, object]], workdir: Path) -> float:
     """Events per second for the same priced rows through sqlite-utils ``insert_all``."""
     catalog = prices.default_catalog()
@@ -189,10 +212,15 @@ def main() -> None:
         workdir = Path(tmp)
         http_rate = bench_http(events, workdir)
         bare_rate = bench_bare(events, workdir)
+        raw_rate = bench_executemany(events, workdir)
         print(f"ingest  POST /usage, batches of {BATCH:,}: {http_rate:10,.0f} events/s"
               f"  (target >= 5,000) {'OK' if http_rate >= 5000 else 'MISSED'}")  # fmt: skip
         print(f"ingest  bare sqlite-utils insert_all:   {bare_rate:10,.0f} events/s"
               f"  (HTTP / bare = {http_rate / bare_rate:.2f})")  # fmt: skip
+        ratio = http_rate / raw_rate
+        print(f"ingest  raw executemany, same rows:     {raw_rate:10,.0f} events/s"
+              f"  (HTTP / raw = {ratio:.2f}, target >= 0.5) "
+              f"{'OK' if ratio >= 0.5 else 'MISSED'}")  # fmt: skip
         fill_s, cold_s, warm_s = bench_digest(args.rows, workdir)
         print(f"digest  {args.rows:,} ledger rows (filled in {fill_s:.1f}s): build+render "
               f"{cold_s * 1000:.0f} ms cold, {warm_s * 1000:.0f} ms warm"
