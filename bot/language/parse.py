@@ -123,7 +123,7 @@ def parse_command(text: str, catalog: Catalog | None = None) -> c.Command:
     if head in _TEAM_PARSERS:
         return _TEAM_PARSERS[head](catalog, words[1:])
     question = looks_like_question(text)
-    reader_first = question and head not in _COMMAND_HEADS
+    reader_first = (question or is_sentence(text)) and head not in _COMMAND_HEADS
     if reader_first and (read := read_question(catalog, text)) is not None:
         return _with_share(read, words)
     try:

@@ -51,6 +51,9 @@ SENTENCE_WORDS = QUESTION_WORDS | frozenset(
         "let lets make making hit hitting do doing"
     )
 )
+#: First words that open a sentence about a price (`cost of 400 output tokens on gpt-5.1`),
+#: though no command starts with them.
+_SENTENCE_OPENERS = frozenset({"cost", "costs"})
 #: First words of questions that ask about prices, never for one (`why did o1 charge me
 #: for 5000 output tokens`): the FAQ answers them.
 _NEVER_PRICED = frozenset({"why", "explain", "whys"})
@@ -74,7 +77,10 @@ def is_sentence(text: str) -> bool:
     `cheaper`, `afford`), not as a terse command with a stray word."""
     words = [w.text.lower().replace("'", "").replace("\u2019", "") for w in split_words(text)]
     return bool(words) and (
-        words[0] in QUESTION_WORDS or "?" in text or any(w in SENTENCE_WORDS for w in words[1:])
+        words[0] in QUESTION_WORDS
+        or words[0] in _SENTENCE_OPENERS
+        or "?" in text
+        or any(w in SENTENCE_WORDS for w in words[1:])
     )
 
 
@@ -96,7 +102,9 @@ def read_question(catalog: Catalog, text: str) -> c.Command | None:
     dropped = [it for it in items if it.kind == "word"]
     lowered = {it.text.lower().strip("'\u2019") for it in items}
     first = words[0].text.lower().replace("'", "")
-    question = first in QUESTION_WORDS or _typo_of(first, QUESTION_WORDS) or "?" in text
+    question = (
+        first in QUESTION_WORDS or first in _SENTENCE_OPENERS or _typo_of(first, QUESTION_WORDS)
+    ) or "?" in text
     sentence = question or any(
         w.text.lower() in SENTENCE_WORDS or _typo_of(w.text.lower(), SENTENCE_WORDS)
         for w in words[1:]
