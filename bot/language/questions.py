@@ -195,7 +195,7 @@ def _prose_labels(items: list[Item]) -> list[Item]:
         skip_one = k + 2 < len(items) and items[k + 1].kind in ("filler", "word")
         if skip_one:  # `prompt tokens 1500`
             near.append(items[k + 2])
-        if not any(it.kind in ("num", "pair", "bound") for it in near):
+        if not any(it.kind in ("num", "pair", "bound") for it in near) or _labelled_after(items, k):
             out[k] = Item("word", item.text)
     return out
 
@@ -214,6 +214,20 @@ def _no_model(items: list[Item]) -> None:
         return  # `is a 3k-token prompt billed on each call`: a question about billing
     usage.budget = budget
     raise missing_error(usage, "estimate")
+
+
+def _labelled_after(items: list[Item], k: int) -> bool:
+    """Whether the label at `k` stands after a word and before a count that a label of the
+    same kind names again after it: `system prompt: 6k tokens in` is `6k in`."""
+    if k == 0 or items[k - 1].kind in ("num", "pair", "bound"):
+        return False
+    j = k + 1
+    if j >= len(items) or items[j].kind != "num":
+        return False
+    j += 1
+    while j < len(items) and items[j].kind == "filler":
+        j += 1
+    return j < len(items) and items[j].kind == "label" and items[j].word == items[k].word
 
 
 def _volume_or_budget(items: list[Item]) -> bool:

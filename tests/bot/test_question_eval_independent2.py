@@ -171,9 +171,9 @@ def test_the_set_is_the_committed_fifty_one() -> None:
 
 def test_second_independent_questions_read_right() -> None:
     """Scored once (main at bbc570d, no question or expectation edited): 96.1%, 49 of 51,
-    over the bar. Afterwards the reader was fixed for the second miss below (`cost of ...`
-    opens a sentence), so the set now reads 50 of 51 and is no longer held out; it guards
-    against regressions.
+    over the bar. Afterwards the reader was fixed for both misses below (`cost of ...` opens a
+    sentence; a label in prose before a count that a later label names is a word), so the set
+    reads 51 of 51 and is no longer held out; it guards against regressions.
 
     The two misses, with a judgement (probed with variants, not by editing the set):
     - `gpt-5.4-mini with a cached system prompt: 6k tokens in (5k cached), 400 out, ...` ->
