@@ -31,7 +31,7 @@ from bot.answers.results import (
 from bot.language import commands as c
 from bot.language.errors import ParseError
 from bot.language.parse import parse_command
-from prices import Catalog, Model, PricesError, default_catalog
+from prices import Catalog, Model, PricesError, default_catalog, format_usd
 
 __all__ = ["CHEAPEST_ROWS", "HELP_TEXT", "ask", "evaluate"]
 
@@ -121,7 +121,8 @@ def _price_card(catalog: Catalog, name: str, at: datetime | None, share: bool) -
     day = at.astimezone(UTC).date() if at else None
     changes = price_steps(model)[-CARD_CHANGES:]
     return PriceResult(model, base, share=share, at=at,
-                       lineage=lineage_warning(catalog, model, day), changes=changes)  # fmt: skip
+                       lineage=lineage_warning(catalog, model, day, on_card=True),
+                       changes=changes)  # fmt: skip
 
 
 def _projection(
@@ -156,8 +157,18 @@ def _estimate(command: c.Estimate, catalog: Catalog, at: datetime | None) -> Est
     if command.budget is not None:
         period = command.budget.period
         if est.total == 0:
-            raise PricesError(f"{model.id} is free at these rates, so any volume fits a budget.")
+            raise PricesError(
+                "A request of 0 tokens costs nothing, so any volume fits a budget; give the "
+                f"counts, like `{model.id} 1000 500 budget $100/day`."
+            )
         requests = int((command.budget.usd / est.total).to_integral_value(ROUND_FLOOR))
+        if requests == 0:
+            # Never a $0 estimate: the budget buys nothing, so say that and only that.
+            raise PricesError(
+                f"A budget of {format_usd(command.budget.usd)} per {command.budget.period} "
+                f"doesn't cover one {model.id} request ({format_usd(est.total)}); raise the "
+                "budget or send fewer tokens."
+            )
     projection = _projection(est.total, requests, period)
     return EstimateResult(
         estimate=est,

@@ -112,14 +112,18 @@ def deprecation_sentence(model: Model, on: date | None = None) -> str:
     return f"{model.id} is deprecated by its provider"
 
 
-def lineage_warning(catalog: Catalog, model: Model, on: date | None = None) -> str | None:
+def lineage_warning(
+    catalog: Catalog, model: Model, on: date | None = None, *, on_card: bool = False
+) -> str | None:
     """One sentence for a deprecated, retired, retiring (within 90 days of `on`) or legacy
-    model, with what to use instead; else None."""
+    model, with what to use instead; else None. `on_card`: the sentence is on the model's own
+    price card, so it never points at that card."""
     day = on or _today()
     instead = successors(catalog, model, day)
     shown = " or ".join(f"`{m}`" for m in instead)
     if _old(model, day):
-        tail = f"; did you mean {shown}?" if shown else f"; see `price {model.id}`."
+        see = "." if on_card else f"; see `price {model.id}`."
+        tail = f"; did you mean {shown}?" if shown else see
         return deprecation_sentence(model, day) + tail
     if instead:
         return (

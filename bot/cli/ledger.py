@@ -34,6 +34,7 @@ from bot.ledger.fields import EventProblems, event_from_fields
 from bot.ledger.pricing import UsageRefused, record_events
 from bot.runtime import Runtime
 from bot.store.db import decimal_text
+from prices import format_usd
 
 __all__ = ["DATE_HELP", "add_subcommands"]
 
@@ -74,7 +75,7 @@ def handle_usage_add(args: argparse.Namespace, runtime: Runtime) -> int:
     _emit(
         args,
         f"{row.model}: {row.input_tokens:,} in, {row.output_tokens:,} out = "
-        f"${decimal_text(row.cost_usd)} ({status}).",
+        f"{format_usd(row.cost_usd)} ({status}).",
         {"kind": "logged", "model": row.model, "cost_usd": decimal_text(row.cost_usd),
          "duplicate": not result.inserted},
     )  # fmt: skip

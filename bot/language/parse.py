@@ -134,8 +134,21 @@ def parse_command(text: str, catalog: Catalog | None = None) -> c.Command:
         if question or is_sentence(text) or _is_prose(catalog, words):
             return c.Faq(text)
         if isinstance(exc, _UnknownWords):
-            raise unknown_words_error(catalog, exc.usage.unknown, words, EXAMPLE) from None
+            error = unknown_words_error(catalog, exc.usage.unknown, words, EXAMPLE)
+            if head in _PRICE | _COMPARE and "don't know the model" not in error.message:
+                # After `price` or `compare` a word we can't place is meant as a model.
+                error = _unknown_model(catalog, exc.usage.unknown[0])
+            raise error from None
         raise
+
+
+def _unknown_model(catalog: Catalog, name: str) -> ParseError:
+    """`price nosuchmodel`: the model is unknown; the closest ids, or where to find the list."""
+    suggestions = catalog.suggest(name)
+    if suggestions:
+        shown = " or ".join(f"`{s}`" for s in suggestions)
+        return ParseError(f"I don't know the model `{name}`. Did you mean {shown}?", suggestions)
+    return ParseError(f"I don't know the model `{name}`; `models` lists the ones I know.")
 
 
 def _sentence(catalog: Catalog, text: str) -> c.Command | None:

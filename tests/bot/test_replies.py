@@ -225,9 +225,8 @@ def test_json_fields_per_kind(catalog: prices.Catalog, encodings: dict[str, str]
         "lifecycle", "retires_on", "replacement", "price_changes",
     }  # fmt: skip
     assert (price["lifecycle"], price["retires_on"]) == ("scheduled", "2027-01-14")
-    assert price["warnings"] == [
-        "gpt-4o is deprecated and retires on 2027-01-14; see `price gpt-4o`."
-    ]
+    # The card never points at itself (`see price gpt-4o` belongs on estimates).
+    assert price["warnings"] == ["gpt-4o is deprecated and retires on 2027-01-14."]
     assert price["time_of_day"] == []
     error = render_json(ask("gtp-4o 1k 1k", catalog))
     assert set(error) == {"kind", "error", "suggestions"} and "gpt-4o" in error["suggestions"]
@@ -457,3 +456,26 @@ def test_compare_leaves_out_embeddings_given_output_tokens(odd_catalog: prices.C
     assert isinstance(result, CompareResult)
     assert [row.model.id for row in result.rows] == ["mistral-large"]
     assert "mistral-embed left out: embedding models have no output tokens" in render_text(result)
+
+
+def test_a_budget_that_buys_no_request_is_an_error_never_a_zero_estimate(
+    catalog: prices.Catalog,
+) -> None:
+    data = render_json(ask("gpt-4o 1000 500 budget $0.001/day", catalog))
+    assert data["kind"] == "error"
+    assert data["error"] == (
+        "A budget of $0.001 per day doesn't cover one gpt-4o request ($0.0075); raise the "
+        "budget or send fewer tokens."
+    )
+    free = render_json(ask("gpt-4o 0 0 budget $100/day", catalog))
+    assert free["kind"] == "error" and "0 tokens costs nothing" in free["error"]
+
+
+def test_an_unknown_model_after_price_or_compare_is_named_as_a_model(
+    catalog: prices.Catalog,
+) -> None:
+    for text in ("price nosuchmodel", "compare gpt-4o nosuchmodel 1000 500"):
+        data = render_json(ask(text, catalog))
+        assert data["error"] == (
+            "I don't know the model `nosuchmodel`; `models` lists the ones I know."
+        ), text

@@ -268,3 +268,15 @@ def test_cli_digest_send_dry_run(runtime: Runtime, capsys: pytest.CaptureFixture
     assert "No channel has the digest on" in captured.err
     assert captured.out.startswith("LLM spend digest for Mon 2 Nov 2026 (Europe/Berlin)")
     assert parse("clock", "--interval", "5").interval == 5.0
+
+
+def test_cli_usage_add_shows_dollars_to_the_cent(
+    runtime: Runtime, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The terminal shows money as every reply does ($20.00, not $20.00375); JSON keeps it all."""
+    args = parse("usage", "add", "gpt-4o", "1.5k", "2M", "--id", "c1", "--at", "2026-11-02")
+    assert args.handler(args, runtime) == 0
+    assert capsys.readouterr().out == "gpt-4o: 1,500 in, 2,000,000 out = $20.00 (recorded).\n"
+    exact = parse("usage", "add", "gpt-4o", "1.5k", "2M", "--id", "c2", "--json")
+    assert exact.handler(exact, runtime) == 0
+    assert json.loads(capsys.readouterr().out)["cost_usd"] == "20.00375"
