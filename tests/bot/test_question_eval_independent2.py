@@ -28,8 +28,10 @@ from typing import Any
 import yaml
 
 from bot.answers import ask
-from bot.answers.results import ErrorResult, FaqResult
+from bot.answers.results import FaqResult
 from bot.language import commands as c
+from tests.bot.question_scoring import missing_reads_right
+from tests.bot.question_scoring import score as shared_score
 from tests.bot.test_question_eval import TARGET, parse_or_none
 
 EVAL_PATH = Path(__file__).with_name("question_eval_independent2.yaml")
@@ -92,16 +94,7 @@ def _same_rate(got: c.Volume | None, want: c.Volume | None) -> bool:
 
 
 def _missing_reads_right(case: dict[str, Any]) -> tuple[bool, str]:
-    result = ask(case["q"])
-    message = getattr(result, "message", type(result).__name__)
-    words = [MISSING_WORDS[item] for item in case["missing"]]
-    ok = (
-        isinstance(result, ErrorResult)
-        and ("model" not in case or case["model"] in message)
-        and "`" in message
-        and all(word in message.lower() for word in words)
-    )
-    return ok, f"{type(result).__name__}: {message}"
+    return missing_reads_right(case, MISSING_WORDS)
 
 
 def _offtopic_reads_right(case: dict[str, Any]) -> tuple[bool, str]:
@@ -149,18 +142,8 @@ def _right_after_normalising(command: c.Command | None, want: c.Command | None) 
 
 
 def score(cases: list[dict[str, Any]]) -> tuple[float, list[str]]:
-    """The share of `cases` read right, and the misses (expected and got); both printed."""
-    failures = []
-    for case in cases:
-        ok, got = reads_right(case)
-        if not ok:
-            want = expected(case) if case["kind"] not in ("missing", "faq", "offtopic") else case
-            failures.append(f"{case['q']!r}\n      expected {want!r}\n      got      {got}")
-    share = 1 - len(failures) / len(cases)
-    print(f"\nquestion reader, second independent set: {share:.1%} of {len(cases)} read right")
-    for failure in failures:
-        print("  MISS", failure)
-    return share, failures
+    """The share of `cases` read right, and the misses; both printed."""
+    return shared_score(cases, reads_right, expected, "second independent set")
 
 
 def test_the_set_is_the_committed_fifty_one() -> None:
