@@ -24,7 +24,7 @@ from bot.render.tables import SpendList, spend_table
 from bot.store.usage import SpendGroup
 from bot.teaching.lists import ReviewLists
 
-__all__ = ["DISCLAIMER", "render_digest", "sparkline"]
+__all__ = ["DISCLAIMER", "price_change_text", "render_digest", "sparkline"]
 
 DISCLAIMER = (
     "Costs are estimates at list prices from tokencost's price table, for the usage teams "
@@ -94,13 +94,18 @@ def _budget(status: BudgetStatus) -> str:
 
 
 def _change(change: PriceChange) -> str:
+    return price_change_text(change, _short_day(change.starts))
+
+
+def price_change_text(change: PriceChange, starts: str) -> str:
+    """`gpt-4o from 2 Nov: input $2.50 → $2.00 per MTok`, with the start day as given."""
     parts = []
     for name, label in (("input_per_mtok", "input"), ("output_per_mtok", "output")):
         old, new = change.before.rate(name), change.after.rate(name)
         if old != new and old is not None and new is not None:
             parts.append(f"{label} {prices.format_usd(old)} → {prices.format_usd(new)}")
     what = ", ".join(parts) or "other rates changed"
-    return f"{change.model} from {_short_day(change.starts)}: {what} per MTok"
+    return f"{change.model} from {starts}: {what} per MTok"
 
 
 def _lines(digest: Digest) -> dict[str, str]:

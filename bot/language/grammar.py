@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bot.language.commands import Money, Volume
+from bot.language.commands import Cheapest, Money, Volume
 from bot.language.errors import ParseError
 from bot.language.lexing import LABEL_NAMES, Item
 from bot.language.quantities import MAX_BUDGET_USD, MAX_REQUESTS_PER_DAY, whole
@@ -47,6 +47,19 @@ class Usage:
     """How many number items were seen (to tell a question from a broken estimate)."""
     unknown: list[str] = field(default_factory=list)
     """Words nothing could place, in order."""
+
+    def cheapest(self) -> Cheapest:
+        """The `cheapest` command this usage describes (the caller checked the counts)."""
+        return Cheapest(
+            input_tokens=self.input_tokens or 0,
+            output_tokens=self.output_tokens or 0,
+            provider=self.providers[0] if self.providers else None,
+            min_context=self.min_context,
+            batch=self.batch,
+            volume=self.volume,
+            share=self.share,
+            widen=self.widen,
+        )
 
 
 def _num(item: Item) -> Decimal:

@@ -218,16 +218,7 @@ def _parse_cheapest(usage: Usage) -> c.Cheapest:
         or usage.reasoning_tokens
     ):
         raise ParseError("`cheapest` takes token counts, a provider and a context size only.")
-    return c.Cheapest(
-        input_tokens=usage.input_tokens,
-        output_tokens=usage.output_tokens or 0,
-        provider=usage.providers[0] if usage.providers else None,
-        min_context=usage.min_context,
-        batch=usage.batch,
-        volume=usage.volume,
-        share=usage.share,
-        widen=usage.widen,
-    )
+    return usage.cheapest()
 
 
 class _UnknownWords(ParseError):

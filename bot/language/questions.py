@@ -259,16 +259,7 @@ def _cheapest(items: list[Item], sentence: bool) -> c.Cheapest:
         raise ParseError("Give at most one provider, like `cheapest 1000 500 anthropic`.")
     if usage.input_tokens is None or (sentence and usage.output_tokens is None):
         raise missing_error(usage, "cheapest")
-    return c.Cheapest(
-        input_tokens=usage.input_tokens,
-        output_tokens=usage.output_tokens or 0,
-        provider=usage.providers[0] if usage.providers else None,
-        min_context=usage.min_context,
-        batch=usage.batch,
-        volume=usage.volume,
-        share=usage.share,
-        widen=usage.widen,
-    )
+    return usage.cheapest()
 
 
 def _compare(usage: Usage, sentence: bool) -> c.Compare:

@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-import prices
 from bot.digest.billed import billed_summary, figure_text
 from bot.digest.build import PriceChange, price_changes
+from bot.digest.render import price_change_text
 from bot.render.home import (
     BUDGETS_PER_PAGE,
     HomeBudget,
@@ -64,13 +64,7 @@ def billed_month_to_date(runtime: Runtime, ws: Workspace, now: datetime) -> str 
 
 
 def _change_line(change: PriceChange) -> str:
-    parts = []
-    for name, label in (("input_per_mtok", "input"), ("output_per_mtok", "output")):
-        old, new = change.before.rate(name), change.after.rate(name)
-        if old != new and old is not None and new is not None:
-            parts.append(f"{label} {prices.format_usd(old)} → {prices.format_usd(new)}")
-    what = ", ".join(parts) or "other rates changed"
-    return f"{change.model} from {change.starts:%b %-d}: {what} per MTok"
+    return price_change_text(change, f"{change.starts:%b %-d}")
 
 
 def _most_missed(runtime: Runtime, ws: Workspace, now: datetime) -> list[tuple[str, int]]:
