@@ -22,7 +22,13 @@ from slack_sdk.http_retry.state import RetryState
 
 from bot.config import Settings
 
-__all__ = ["CANNOT_POST", "ShortRateLimitRetryHandler", "retry_after_s", "web_client"]
+__all__ = [
+    "CANNOT_POST",
+    "ShortRateLimitRetryHandler",
+    "quick_web_client",
+    "retry_after_s",
+    "web_client",
+]
 
 DEFAULT_MAX_WAIT_S = 10.0
 """The longest Retry-After a client waits out inside a call by default."""
@@ -42,6 +48,14 @@ def web_client(
         kwargs["base_url"] = settings.slack_api_url.rstrip("/") + "/"
     handler = retry_handler or ShortRateLimitRetryHandler(DEFAULT_MAX_WAIT_S)
     return WebClient(retry_handlers=[handler], **kwargs)
+
+
+def quick_web_client(client: WebClient, timeout: int) -> WebClient:
+    """A copy of `client` (same token and URL) for a call made before the HTTP answer leaves:
+    a short timeout and no retries, so Slack's 3-second window holds (`views.open`)."""
+    return WebClient(
+        token=client.token, base_url=client.base_url, timeout=timeout, retry_handlers=[]
+    )
 
 
 CANNOT_POST = frozenset({"not_in_channel", "channel_not_found", "is_archived"})

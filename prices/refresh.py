@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .catalog import DATA_DIR, OVERRIDES_FILE, Catalog, build_catalog
-from .errors import CatalogError
+from .errors import CatalogError, PricesError
 from .history import PriceChange, merge_history
 from .price_docs import Docs, read_price_docs
 
@@ -50,11 +50,11 @@ MAX_PAYLOAD_BYTES = 32 * 1024 * 1024
 _KEPT_FIELDS = ("context_window", "max_output_tokens", "retires_on", "replacement")
 
 
-class SourceUnreachable(Exception):
+class SourceUnreachable(PricesError):
     """The price source could not be fetched (network, HTTP error, timeout)."""
 
 
-class RefreshRefused(Exception):
+class RefreshRefused(PricesError):
     """The payload arrived but cannot be used (malformed, invalid, or too many models lost)."""
 
 

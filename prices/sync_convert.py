@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .errors import PricesError
 from .lifecycle import LIFECYCLE, lifecycle_note
 from .limits import LIMITS
 from .providers import Provider, registry
@@ -70,7 +71,7 @@ def is_speech_model(model_id: str) -> bool:
     return bool(_SPEECH.search(model_id.lower()))
 
 
-class SyncError(Exception):
+class SyncError(PricesError):
     """The upstream data has a shape the sync does not know how to convert."""
 
 

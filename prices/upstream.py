@@ -26,6 +26,8 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
+from .errors import PricesError
+
 __all__ = ["DEFAULT_URL", "UpstreamError", "dump_json", "parse_payload", "to_raw"]
 
 #: Where genai-prices' own updater (`genai_prices.update_prices.DEFAULT_UPDATE_URL`) fetches.
@@ -38,7 +40,7 @@ _SKIPPED = {"extractors", "_registry"}
 _DEC = "\u0000D:"
 
 
-class UpstreamError(Exception):
+class UpstreamError(PricesError):
     """The upstream data is not what genai-prices publishes (the message says what is wrong)."""
 
 

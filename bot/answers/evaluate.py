@@ -59,9 +59,6 @@ Or ask in a sentence:
 Numbers: `1000`, `1,000`, `1k`, `1.5k`, `2M`, `two million`. Volumes: `x 10k/day`, \
 `300/hour`, `5 rps`, `50k requests a month`. Add `share` to post the answer for everyone."""
 
-# TODO(issue 6): `log`, `budget` and `digest` need the store; until then they answer this.
-_NOT_YET = "`{}` is not available yet; it comes with the usage ledger."
-
 
 def ask(text: str, catalog: Catalog | None = None, *, at: datetime | None = None) -> Result:
     """Parse and evaluate `text` as typed after `/tokencost`; never raises for user input."""
@@ -110,8 +107,14 @@ def _evaluate(command: c.Command, catalog: Catalog, at: datetime | None) -> Resu
         case c.Faq():
             return answer_question(command.question, catalog, share=command.share)
         case c.Log() | c.Budget() | c.Digest() | c.Billing():
+            # They read and write the store, so every surface runs them through `bot.respond`
+            # (`bot.ledger.commands`); this pure evaluator has no store and says so.
             name = type(command).__name__.lower()
-            return ErrorResult(_NOT_YET.format(name), share=command.share)
+            return ErrorResult(
+                f"`{name}` works on the usage ledger: use it in Slack, `tokencost ask` or the "
+                "console, not the pure `bot.answers.ask`.",
+                share=command.share,
+            )
 
 
 def _price_card(catalog: Catalog, name: str, at: datetime | None, share: bool) -> PriceResult:

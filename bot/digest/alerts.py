@@ -33,6 +33,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 import prices
 from bot.digest.billed import billed_summary
 from bot.render.slack import escape
+from bot.render.slack import message as slack_message
 from bot.runtime import Runtime
 from bot.store.budgets import (
     Budget,
@@ -100,7 +101,7 @@ def _post(
     posted, unsure = [], []
     for channel in channels:
         try:
-            client.chat_postMessage(channel=channel, text=text, unfurl_links=False)
+            client.chat_postMessage(channel=channel, **slack_message(text), unfurl_links=False)
             posted.append(channel)
         except SlackApiError as exc:
             error = str(exc.response.get("error"))

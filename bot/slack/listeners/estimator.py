@@ -26,6 +26,7 @@ from bot.render.home import ACTION_ESTIMATE
 from bot.render.options import model_options
 from bot.render.slack import context as context_block
 from bot.render.slack import escape
+from bot.render.slack import message as slack_message
 from bot.render.views import (
     ACTION_MODEL,
     ACTION_SHARE,
@@ -43,6 +44,7 @@ from bot.render.views import (
 from bot.runtime import Runtime
 from bot.slack.listeners.guard import apology, log_incident, send_safely
 from bot.slack.listeners.workspaces import workspace_of
+from bot.webapi import quick_web_client
 
 __all__ = ["OPEN_TIMEOUT_S", "quick_client", "register", "share_problem"]
 
@@ -60,8 +62,7 @@ _SHARE_PROBLEMS = {
 
 def quick_client(client: WebClient) -> WebClient:
     """A copy of `client` for calls made before the HTTP answer: short timeout, no retries."""
-    return WebClient(token=client.token, base_url=client.base_url, timeout=OPEN_TIMEOUT_S,
-                     retry_handlers=[])  # fmt: skip
+    return quick_web_client(client, OPEN_TIMEOUT_S)
 
 
 def share_problem(error: str, channel_id: str) -> str:
@@ -172,8 +173,8 @@ def _post_estimate(runtime: Runtime, client: WebClient, body: dict[str, Any],
         return escape(reply.text)
     by = f"Shared by <@{user}> from the estimator." if user else "Shared from the estimator."
     try:
-        client.chat_postMessage(channel=channel, text=reply.mrkdwn or reply.text,
-                                blocks=[*reply.blocks, context_block(by)])  # fmt: skip
+        payload = slack_message(reply.mrkdwn or reply.text, [*reply.blocks, context_block(by)])
+        client.chat_postMessage(channel=channel, **payload)
     except SlackApiError as exc:
         return share_problem(str(exc.response.get("error") or "unknown"), channel)
     except Exception as exc:
