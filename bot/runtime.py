@@ -114,6 +114,8 @@ class Runtime:
             from bot.store.pg import PgDatabase
 
             return PgDatabase(self.settings.database_url, min_size=1, max_size=2)
+        # Not `bot.store.db.connect`: that creates a missing file, and a worker thread must
+        # fail (readyz 503) rather than start an empty, unmigrated database.
         # Used by one thread only; check_same_thread=False lets close() run elsewhere. A lock
         # held longer than the busy timeout raises "database is locked", answered 503.
         timeout = self.settings.db_busy_timeout_ms / 1000
