@@ -99,6 +99,24 @@ def test_a_failed_sync_is_recorded_never_fatal_and_shown_as_unavailable(
     assert OPENAI_ADMIN_KEY not in post.body["text"]
 
 
+def test_admin_keys_never_reach_the_logs_even_when_a_sync_fails(
+    runtime: Runtime, providers: FakeProviders, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every log line of a tick whose syncs fail (a 401 echoing the key, then a 500), at
+    DEBUG, is free of both admin keys (issue 16: keys are never logged)."""
+    _seed(providers)
+    echo = json.dumps({"error": {"message": f"invalid key {OPENAI_ADMIN_KEY}"}})
+    providers.respond_next("openai", echo, status=401, times=5)
+    providers.respond_next("anthropic", '{"error": "boom"}', status=500, times=20)
+    with caplog.at_level("DEBUG"):
+        report = run_tick(runtime, workspace_clients(runtime), "clock-1")
+    assert [o.ok for o in report.billing] == [False, False]
+    assert caplog.records  # the failures were logged
+    for secret in (OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY):
+        assert secret not in caplog.text
+        assert all(secret not in str(r.args) for r in caplog.records)
+
+
 def test_slash_billing_shows_providers_last_sync_and_billed_spend(
     runtime: Runtime, providers: FakeProviders
 ) -> None:
