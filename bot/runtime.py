@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import prices
 from bot.config import Settings
-from bot.store.database import Database, SqliteDatabase
+from bot.store.database import Database
 from bot.store.db import open_db
 from bot.store.faq_learning import active_alternates, active_drafts, learning_version
 from bot.store.pricefeed import Refresher, open_live
@@ -118,6 +118,8 @@ class Runtime:
         # fail (readyz 503) rather than start an empty, unmigrated database.
         # Used by one thread only; check_same_thread=False lets close() run elsewhere. A lock
         # held longer than the busy timeout raises "database is locked", answered 503.
+        from bot.store.sqlite import SqliteDatabase
+
         timeout = self.settings.db_busy_timeout_ms / 1000
         conn = sqlite3.connect(self.settings.db_path, timeout=timeout, check_same_thread=False)
         db = SqliteDatabase(conn, execute_plugins=False)

@@ -96,10 +96,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     text = " ".join(args.text)
     if not args.text and not sys.stdin.isatty():
         text = sys.stdin.read()
+    from bot.cli.quick import cli_runtime
     from bot.cli.workspaces import cli_workspace
     from bot.pipeline import Asker, answer, log_reply
 
-    runtime = _runtime(encodings=False)
+    runtime = cli_runtime(_settings())
     try:
         asker = Asker(surface="cli", workspace=cli_workspace(runtime, args.team), user_id="cli")
         _prepare_encodings(text, runtime.catalog)

@@ -1,8 +1,10 @@
 """The one database interface the store is written against, and its SQLite implementation.
 
-Two backends satisfy ``Database``: SQLite through sqlite-utils (``SqliteDatabase``, the
-embedded default) and PostgreSQL through psycopg 3 with a pool (``bot.store.pg.PgDatabase``,
-when ``DATABASE_URL`` is set). Store modules write SQL once, in the dialect both accept:
+Three classes satisfy ``Database``: SQLite through sqlite-utils
+(``bot.store.sqlite.SqliteDatabase``, the embedded default), SQLite through the standard
+library alone (``bot.store.lite.LiteDatabase``, the CLI's quick path: no sqlite-utils to import)
+and PostgreSQL through psycopg 3 with a pool (``bot.store.pg.PgDatabase``, when
+``DATABASE_URL`` is set). This module imports neither driver library. Store modules write SQL once, in the dialect both accept:
 
 - ``?`` placeholders (or ``:name`` with a mapping); the PostgreSQL backend rewrites them.
 - ``INSERT ... RETURNING id`` instead of ``lastrowid``; ``ON CONFLICT`` upserts.
@@ -18,12 +20,10 @@ cannot race another process. Nothing outside ``bot.store`` knows which backend r
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
-from sqlite_utils import Database as _SqliteUtilsDatabase
-
-__all__ = ["Cursor", "Database", "Params", "SqliteDatabase"]
+__all__ = ["Cursor", "Database", "Params"]
 
 Params = Sequence[Any] | dict[str, Any] | None
 """Statement parameters: a sequence for ``?``, a mapping for ``:name``."""
@@ -63,30 +63,3 @@ class Database(Protocol):
 
     def close(self) -> None:
         """Release the connection(s)."""
-
-
-class SqliteDatabase(_SqliteUtilsDatabase):
-    """sqlite-utils' ``Database`` with the two things the store needs beyond it."""
-
-    backend = "sqlite"
-
-    @contextmanager
-    def immediate(self) -> Iterator[SqliteDatabase]:
-        """``BEGIN IMMEDIATE``: the write lock is taken up front (it waits on the busy
-        timeout), so a read-then-write decision cannot race another connection."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self
-        except BaseException:
-            self.rollback()
-            raise
-        self.conn.execute("COMMIT")
-
-    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
-        """``executemany`` in a transaction (a savepoint when nested)."""
-        with self.atomic():
-            return int(self.conn.executemany(sql, rows).rowcount)
-
-    def is_retryable(self, exc: BaseException) -> bool:
-        """SQLite has one writer at a time: no deadlock victims (busy is answered 503)."""
-        return False

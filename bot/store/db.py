@@ -30,12 +30,14 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.errors import BotError
-from bot.store import migrations
-from bot.store.database import Database, SqliteDatabase
+from bot.store.database import Database
 from bot.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from bot.store.sqlite import SqliteDatabase
 
 __all__ = [
     "SEEN_EVENTS_TTL",
@@ -110,6 +112,8 @@ def connect(path: str | Path) -> SqliteDatabase:
     on WAL mode for files and foreign keys for every connection. ``":memory:"`` gives a
     private in-memory database.
     """
+    from bot.store.sqlite import SqliteDatabase  # sqlite-utils: only when opening this way
+
     if str(path) == ":memory:":
         db = SqliteDatabase(memory=True, execute_plugins=False)
     else:
@@ -139,6 +143,8 @@ def open_db(target: str | Path) -> Database:
 
 def open_sqlite(path: str | Path) -> SqliteDatabase:
     """``open_db`` for a SQLite file, typed as such (tools and tests that use sqlite-utils)."""
+    from bot.store import migrations  # sqlite-utils' migrations: only when opening this way
+
     db = connect(path)
     migrations.apply(db)
     return db

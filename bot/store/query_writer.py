@@ -16,10 +16,10 @@ import threading
 import time
 from collections.abc import Callable
 
-from bot.store.db import Database
+from bot.store.database import Database
 from bot.store.queries import QueryRecord, record_query
 
-__all__ = ["QueryLogWriter"]
+__all__ = ["QueryLogWriter", "store_rows"]
 
 log = logging.getLogger("tokencost.querylog")
 
@@ -112,7 +112,7 @@ class QueryLogWriter:
         if not batch:
             return
         try:
-            _store(db, batch)  # one transaction: one fsync for the batch
+            store_rows(db, batch)  # one transaction: one fsync for the batch
         except Exception:
             if len(batch) == 1:
                 log.exception("query log write failed; the reply was sent")
@@ -120,13 +120,14 @@ class QueryLogWriter:
             # One bad row must not take the others with it: store them one by one.
             for record in batch:
                 try:
-                    _store(db, [record])
+                    store_rows(db, [record])
                 except Exception:
                     log.exception("query log write failed (kind=%s); the reply was sent",
                                   record.kind)  # fmt: skip
 
 
-def _store(db: Database, records: list[QueryRecord]) -> None:
+def store_rows(db: Database, records: list[QueryRecord]) -> None:
+    """Store query-log rows in one transaction (the writer's batches; the CLI's one row)."""
     with db.immediate() if db.backend == "sqlite" else db.atomic():
         # SQLite: take the write lock up front (waits on the busy timeout). PostgreSQL: a
         # plain transaction, as the inserts decide nothing and need no store-wide lock.

@@ -12,7 +12,7 @@ import pytest
 
 from bot.store import migrations
 from bot.store.budgets import list_budgets
-from bot.store.database import SqliteDatabase as Database
+from bot.store.sqlite import SqliteDatabase as Database
 from bot.store.db import connect, open_sqlite
 from bot.store.digests import get_digest, list_subscriptions
 from bot.store.queries import faq_vote_tallies, recent_faq_misses, recent_queries

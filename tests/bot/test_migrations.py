@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 from bot.store import migrations
-from bot.store.database import SqliteDatabase as Database
+from bot.store.sqlite import SqliteDatabase as Database
 from bot.store.db import connect, open_sqlite
 from tests.db_support import count_rows
 

@@ -1,0 +1,74 @@
+"""The runtime of a one-shot CLI command (`tokencost ask`): the bot's `Runtime`, opened quickly.
+
+Issue 15: `tokencost ask` must finish before a peer library has imported. A current SQLite file
+is opened with the standard library (`bot.store.lite`), not sqlite-utils, and its query-log row
+is written at once, in the answering thread, instead of through the background writer (which
+lingers 20 ms to batch a burst that a one-shot command never has). Everything else is the
+bot's: the same catalog, the same store functions, the same `answer` and `log_reply`.
+
+A database that is missing, old or not private, or a PostgreSQL `DATABASE_URL`, takes the
+usual path (`Runtime.start`: sqlite-utils, migrations), so it is created or migrated exactly
+as before; the next command is quick again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.config import Settings
+from bot.runtime import Runtime
+from bot.store.database import Database
+from bot.store.lite import LiteDatabase, open_current
+from bot.store.pricefeed import open_live
+from bot.store.queries import QueryRecord
+from bot.store.query_writer import store_rows
+
+__all__ = ["QuickRuntime", "cli_runtime"]
+
+
+@dataclass
+class QuickRuntime(Runtime):
+    """A `Runtime` on a current SQLite file opened with the standard library."""
+
+    _first: LiteDatabase | None = field(default=None, repr=False)
+    """The connection `open_current` checked, handed to the first thread that asks."""
+
+    def _connect(self) -> Database:
+        db, self._first = self._first, None
+        if db is None:  # another thread (the CLI has none): its own connection
+            db = open_current(self.settings.db_path, self.settings.db_busy_timeout_ms / 1000)
+        if db is None:
+            raise RuntimeError(f"{self.settings.db_path} changed under tokencost; run it again")
+        return db
+
+    def log_query(self, record: QueryRecord) -> None:
+        """Store the row now, in one transaction (`log_reply` logs a failure, never raises)."""
+        store_rows(self.db(), [record])
+
+    def close(self) -> None:
+        """Close the connection, also one checked but never used."""
+        first, self._first = self._first, None
+        if first is not None:
+            first.close()
+        super().close()
+
+
+def cli_runtime(settings: Settings) -> Runtime:
+    """The runtime for a one-shot command that counts nothing (no tokenizers are loaded):
+    quick on a current SQLite file, else `Runtime.start` (which creates or migrates it)."""
+    if settings.database_url is not None:
+        return Runtime.start(settings, encodings=False)
+    timeout = settings.db_busy_timeout_ms / 1000
+    db = open_current(settings.db_path, timeout)
+    if db is not None:
+        try:
+            return QuickRuntime(settings=settings, live=open_live(settings), _first=db)
+        except BaseException:
+            db.close()
+            raise
+    runtime = Runtime.start(settings, encodings=False)  # creates, narrows, migrates
+    db = open_current(settings.db_path, timeout)
+    if db is None:  # e.g. a schema newer than this code: the usual runtime serves it
+        return runtime
+    runtime.close()
+    return QuickRuntime(settings=settings, live=runtime.live, _first=db)
