@@ -8,9 +8,13 @@ hyperfine when it is on PATH (`-N`), else `subprocess`; either way in interleave
 command once a round, after a warm-up round), printing the minimum and the median wall time.
 The verdict uses both.
 
-"Cold" means a new interpreter each time; the compiled catalog (`prices.compiled`) and the
-`.pyc` files exist after the warm-up runs, as they do for any user after their first command.
-The query log goes to a temporary database.
+"Cold" means a new interpreter each time; the compiled catalog (`prices.compiled`), the
+compiled FAQ index (`faq.compiled`) and the `.pyc` files exist after the warm-up runs, as they
+do for any user after their first command. So that they do, the commands run with this run's
+own cache folder (other checkouts on the machine, with other sources, rewrite the shared
+`~/.cache/tokencost` files under a run) and without `PYTHONDONTWRITEBYTECODE` (set, it makes
+every process compile our source again, while genai-prices' `.pyc` came with its wheel). The
+query log goes to a temporary database, written by every `ask`, as always.
 """
 
 from __future__ import annotations
@@ -82,7 +86,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
-        env = {**os.environ, "TOKENCOST_DB": str(Path(tmp) / "cli.db")}
+        env = {**os.environ, "TOKENCOST_DB": str(Path(tmp) / "cli.db"),
+               "TOKENCOST_CACHE_DIR": str(Path(tmp) / "cache")}  # fmt: skip
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         labels = [BASELINE[0], *(label for label, _ in COMMANDS)]
         commands = [BASELINE[1], *(command for _, command in COMMANDS)]
         tool = "hyperfine" if shutil.which("hyperfine") else "subprocess"

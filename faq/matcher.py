@@ -133,6 +133,22 @@ class Matcher:
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
         self._taught = TaughtIndex((), self.salience)
 
+    def index_state(self) -> dict[str, object]:
+        """The built index of a matcher without taught phrasings, as plain data (what
+        `faq.compiled` stores): everything but the typo cache and the taught index."""
+        if self._taught.taught:
+            raise ValueError("only a matcher without taught phrasings is stored")
+        return {k: v for k, v in self.__dict__.items() if k not in ("_correct", "_taught")}
+
+    @classmethod
+    def from_index_state(cls, state: Mapping[str, object]) -> Matcher:
+        """The matcher `index_state` was taken from, without indexing its entries again."""
+        matcher = cls.__new__(cls)
+        matcher.__dict__.update(state)
+        matcher._correct = lru_cache(maxsize=4096)(matcher._correct_uncached)
+        matcher._taught = TaughtIndex((), matcher.salience)
+        return matcher
+
     def with_alternates(self, alternates: Mapping[str, Iterable[str]]) -> Matcher:
         """A copy of this matcher that also answers the given taught phrasings.
 
@@ -297,8 +313,11 @@ class Matcher:
 
 @lru_cache(maxsize=1)
 def default_matcher() -> Matcher:
-    """The matcher over the bundled entries, built once."""
-    return Matcher(load_entries())
+    """The matcher over the bundled entries, built once per process, from the compiled index
+    when it matches the entries and the `faq` source (`faq.compiled`)."""
+    from faq.compiled import compiled_index
+
+    return Matcher.from_index_state(compiled_index(lambda: Matcher(load_entries()).index_state()))
 
 
 def match(question: str) -> Match | Miss:

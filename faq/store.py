@@ -19,8 +19,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from faq.errors import EntryError
 
 __all__ = [
@@ -139,15 +137,15 @@ def parse_entry(raw: object, file: str, index: int = 0) -> Entry:
     )
 
 
-_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _read_file(path: Path) -> list[Entry]:
+    import yaml  # only when the entries are read: the compiled index (faq.compiled) skips it
+
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     file = str(path)
     try:
         # libyaml's parser when PyYAML has it: ~10x faster than the pure-Python one, the same
         # safe constructors (a CLI question was spending ~0.1 s here, issue 15).
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except OSError as exc:
         raise EntryError(file, None, None, f"cannot be read ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
