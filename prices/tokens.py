@@ -74,12 +74,17 @@ def _on_disk(name: str) -> bool:
     return bool(folder) and os.path.exists(os.path.join(folder, key))
 
 
-def defer_encodings(names: Sequence[str] = ENCODINGS) -> dict[str, str]:
+def defer_encodings(
+    names: Sequence[str] = ENCODINGS, *, fetch_missing: bool = True
+) -> dict[str, str]:
     """At start-up of a long-running process: encodings in tiktoken's file cache are loaded by
-    their first count; the others are loaded (fetched) now. Returns `encoding_status()`, where
-    a deferred encoding reads "deferred"."""
+    their first count; the others are loaded (fetched) now, unless `fetch_missing=False` (a
+    one-shot command: every encoding, cached or not, waits for a count that needs it). Returns
+    `encoding_status()`, where a deferred encoding reads "deferred"."""
     with _lock:
-        _deferred.update(n for n in names if n not in _loaded and _on_disk(n))
+        _deferred.update(
+            n for n in names if n not in _loaded and (not fetch_missing or _on_disk(n))
+        )
     load_encodings([n for n in names if n not in _deferred])
     return encoding_status()
 

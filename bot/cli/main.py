@@ -80,7 +80,8 @@ def _print_reply(reply: Reply, as_json: bool, out: TextIO) -> int:
 
 def _prepare_encodings(text: str, catalog: prices.Catalog) -> None:
     """tiktoken costs ~0.7 s an estimate doesn't need: `count` loads the encodings now; a
-    question loads one only if its answer counts tokens (an FAQ example), from the file cache."""
+    question loads one only if its answer counts tokens (an FAQ example), fetching it then
+    if tiktoken's file cache lacks it (never before: most answers count nothing)."""
     try:
         command = parse_command(text, catalog)
     except ParseError:
@@ -88,7 +89,7 @@ def _prepare_encodings(text: str, catalog: prices.Catalog) -> None:
     if isinstance(command, Count):
         prices.load_encodings()  # once, before answering; never per request
     elif isinstance(command, Faq):
-        prices.defer_encodings()
+        prices.defer_encodings(fetch_missing=False)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
