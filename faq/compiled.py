@@ -28,12 +28,14 @@ CACHE_NAME = "faq-index"
 _PACKAGE = Path(__file__).parent
 
 
-def index_inputs() -> list[Path]:
+def index_inputs(entries: Path = DEFAULT_ENTRIES_PATH) -> list[Path]:
     """Every file the index depends on: the `faq` package's source, then the entries."""
-    return [*sorted(_PACKAGE.glob("*.py")), DEFAULT_ENTRIES_PATH]
+    return [*sorted(_PACKAGE.glob("*.py")), entries]
 
 
-def compiled_index(build: Callable[[], dict[str, object]]) -> dict[str, object]:
-    """The matcher's index state (`Matcher.index_state`), stored, or `build()` when the stored
-    one was made from other files (or is missing, or unreadable)."""
-    return cached(CACHE_NAME, index_inputs(), build)
+def compiled_index(
+    build: Callable[[], dict[str, object]], entries: Path = DEFAULT_ENTRIES_PATH
+) -> dict[str, object]:
+    """The matcher's index state (`Matcher.index_state`) over `entries`, stored, or `build()`
+    when the stored one was made from other files (or is missing, or unreadable)."""
+    return cached(CACHE_NAME, index_inputs(entries), build)

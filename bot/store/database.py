@@ -4,7 +4,8 @@ Three classes satisfy ``Database``: SQLite through sqlite-utils
 (``bot.store.sqlite.SqliteDatabase``, the embedded default), SQLite through the standard
 library alone (``bot.store.lite.LiteDatabase``, the CLI's quick path: no sqlite-utils to import)
 and PostgreSQL through psycopg 3 with a pool (``bot.store.pg.PgDatabase``, when
-``DATABASE_URL`` is set). This module imports neither driver library. Store modules write SQL once, in the dialect both accept:
+``DATABASE_URL`` is set). This module imports neither driver library. Store modules write SQL
+once, in the dialect all accept:
 
 - ``?`` placeholders (or ``:name`` with a mapping); the PostgreSQL backend rewrites them.
 - ``INSERT ... RETURNING id`` instead of ``lastrowid``; ``ON CONFLICT`` upserts.

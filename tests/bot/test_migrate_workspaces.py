@@ -12,10 +12,10 @@ import pytest
 
 from bot.store import migrations
 from bot.store.budgets import list_budgets
-from bot.store.sqlite import SqliteDatabase as Database
 from bot.store.db import connect, open_sqlite
 from bot.store.digests import get_digest, list_subscriptions
 from bot.store.queries import faq_vote_tallies, recent_faq_misses, recent_queries
+from bot.store.sqlite import SqliteDatabase as Database
 from bot.store.usage import spend_total
 from bot.store.workspace import DEFAULT_WORKSPACE, Workspace
 from bot.store.workspaces import adopt, list_workspaces

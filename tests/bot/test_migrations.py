@@ -6,8 +6,8 @@ import threading
 from pathlib import Path
 
 from bot.store import migrations
-from bot.store.sqlite import SqliteDatabase as Database
 from bot.store.db import connect, open_sqlite
+from bot.store.sqlite import SqliteDatabase as Database
 from tests.db_support import count_rows
 
 ALL = [

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -61,3 +65,19 @@ def test_chat_overhead_is_added(loaded: dict[str, str], acme: prices.Catalog) ->
 def test_oversized_text_is_refused(acme: prices.Catalog) -> None:
     with pytest.raises(prices.BadUsage, match="characters"):
         prices.count_tokens("x" * (tokens.MAX_TEXT_CHARS + 1), acme.get("acme-large"))
+
+
+def test_a_one_shot_defer_loads_and_fetches_nothing(tmp_path: Path) -> None:
+    # `tokencost ask` with a question: an encoding missing from tiktoken's file cache waits
+    # for a count that needs it too (it would be fetched then), instead of being fetched now.
+    probe = (
+        "import json, sys, prices\n"
+        "status = prices.defer_encodings(fetch_missing=False)\n"
+        "print(json.dumps([status, 'tiktoken' in sys.modules]))\n"
+    )
+    env = {**os.environ, "TIKTOKEN_CACHE_DIR": str(tmp_path / "empty")}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                          text=True, timeout=60, check=True)  # fmt: skip
+    status, imported = json.loads(done.stdout)
+    assert status == {"o200k_base": "deferred", "cl100k_base": "deferred"}
+    assert imported is False
