@@ -20,7 +20,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -76,6 +75,8 @@ def cached(name: str, inputs: Iterable[Path], build: Callable[[], T]) -> T:
 
 
 def _write(path: Path, key: bytes, value: object) -> None:
+    import tempfile  # with shutil, random, bz2...: only when (re)writing the cache
+
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")

@@ -189,6 +189,8 @@ class LiveCatalog:
 
     def _replay(self, base: Catalog, saved: list[PriceChange]) -> Catalog:
         """The bundled catalog with saved changes re-applied (those that still fit)."""
+        if not saved:  # nothing recorded (most CLI runs): skip indexing ~900 models
+            return base
         models = {m.key: m for m in base.models}
         for change in sorted(saved, key=lambda c: c.day):
             model = models.get(change.key)

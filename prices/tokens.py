@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Protocol
@@ -69,6 +68,8 @@ def _on_disk(name: str) -> bool:
         return False
     folder = os.environ.get("TIKTOKEN_CACHE_DIR", os.environ.get("DATA_GYM_CACHE_DIR"))
     if folder is None:
+        import tempfile  # shutil, random, bz2...: only when no cache folder is configured
+
         folder = os.path.join(tempfile.gettempdir(), "data-gym-cache")
     key = hashlib.sha1(blob.encode()).hexdigest()  # tiktoken's cache key, not security
     return bool(folder) and os.path.exists(os.path.join(folder, key))

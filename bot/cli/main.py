@@ -98,7 +98,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if not args.text and not sys.stdin.isatty():
         text = sys.stdin.read()
     from bot.cli.quick import cli_runtime
-    from bot.cli.workspaces import cli_workspace
+    from bot.cli.team import cli_workspace
     from bot.pipeline import Asker, answer, log_reply
 
     runtime = cli_runtime(_settings())
@@ -414,8 +414,8 @@ def _is_count(text: str) -> bool:
 
 
 def add_team_option(parser: argparse.ArgumentParser) -> None:
-    """`--team` (see `bot.cli.workspaces.add_team_option`)."""
-    from bot.cli.workspaces import add_team_option as add
+    """`--team` (see `bot.cli.team.add_team_option`)."""
+    from bot.cli.team import add_team_option as add
 
     add(parser)
 

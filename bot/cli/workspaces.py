@@ -9,6 +9,9 @@ workspaces; with one it is that one, and the command says on stderr which it use
   installation, in OAuth mode); without ``--yes`` it only says what would go.
 - ``tokencost ingest-token create [--team T] [--label L]``: a new ``POST /usage`` token,
   printed once; ``list [--team T]``; ``revoke ID [--team T]``.
+
+``add_team_option`` and ``cli_workspace`` live in ``bot.cli.team`` (light, for ``ask``) and
+are re-exported here.
 """
 
 from __future__ import annotations
@@ -18,33 +21,15 @@ import json
 import sys
 from collections.abc import Callable
 
+from bot.cli.team import add_team_option, cli_workspace
 from bot.runtime import Runtime
 from bot.store.db import StoreError
 from bot.store.ingest_tokens import create_ingest_token, list_ingest_tokens, revoke_ingest_token
-from bot.store.workspace import DEFAULT_WORKSPACE, Workspace
 from bot.store.workspaces import RETENTION, forget, list_workspaces, resolve_workspace
 
 __all__ = ["add_team_option", "add_workspace_subcommands", "cli_workspace"]
 
 Handler = Callable[[argparse.Namespace, Runtime], int]
-
-
-def add_team_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--team`` to a subcommand that touches a workspace's data."""
-    parser.add_argument("--team", metavar="T...", help="the workspace (team id, or org id of an "
-                        "org install); required when the database holds several")  # fmt: skip
-
-
-def cli_workspace(runtime: Runtime, team: str | None) -> Workspace:
-    """The workspace a CLI command acts on (``--team``, or the only one), said on stderr.
-
-    Raises ``StoreError`` (printed by ``main`` as one sentence) for an unknown team, or for
-    none given while several workspaces are held.
-    """
-    ws = resolve_workspace(runtime.db(), team, runtime.clock())
-    if ws != DEFAULT_WORKSPACE:
-        print(f"tokencost: workspace {ws}", file=sys.stderr)
-    return ws
 
 
 def _workspace_list(args: argparse.Namespace, runtime: Runtime) -> int:
