@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -46,10 +47,15 @@ COMMANDS = [
 ]
 
 
-def _hyperfine(runs: int, commands: list[list[str]], env: dict[str, str]) -> list[list[float]]:
+Timings = tuple[list[list[float]], list[list[float]]]
+"""Per command: wall times, and CPU times (user + system) of the same runs, in seconds."""
+
+
+def _hyperfine(runs: int, commands: list[list[str]], env: dict[str, str]) -> Timings:
     """`runs` rounds, each one hyperfine call timing every command once, so that bursts of
     load on a shared machine hit all the commands alike (one long run per command did not)."""
     times: list[list[float]] = [[] for _ in commands]
+    cpu: list[list[float]] = [[] for _ in commands]
     shell = [" ".join(_quote(a) for a in command) for command in commands]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "h.json"
@@ -62,23 +68,28 @@ def _hyperfine(runs: int, commands: list[list[str]], env: dict[str, str]) -> lis
                 continue  # warm-up: .pyc files and the compiled catalog
             for i, result in enumerate(json.loads(out.read_text())["results"]):
                 times[i].extend(result["times"])
-    return times
+                cpu[i].append(result["user"] + result["system"])  # the one run's
+    return times, cpu
 
 
 def _quote(arg: str) -> str:
     return f"'{arg}'" if any(c in arg for c in " ?/") else arg
 
 
-def _subprocess(runs: int, commands: list[list[str]], env: dict[str, str]) -> list[list[float]]:
+def _subprocess(runs: int, commands: list[list[str]], env: dict[str, str]) -> Timings:
     times: list[list[float]] = [[] for _ in commands]
+    cpu: list[list[float]] = [[] for _ in commands]
     for command in commands:  # warm-up: .pyc files and the compiled catalog
         subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, check=False)
     for _ in range(runs):  # interleaved, so drift on the machine hits every command alike
         for i, command in enumerate(commands):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, check=False)
             times[i].append(time.perf_counter() - started)
-    return times
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[i].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return times, cpu
 
 
 def main() -> int:
@@ -93,11 +104,13 @@ def main() -> int:
         commands = [BASELINE[1], *(command for _, command in COMMANDS)]
         tool = "hyperfine" if shutil.which("hyperfine") else "subprocess"
         measure = _hyperfine if tool == "hyperfine" else _subprocess
-        times = measure(args.runs, commands, env)
-    print(f"Whole processes, {args.runs} runs each ({tool}), {os.cpu_count()} CPUs:")
+        load = os.getloadavg()[0]
+        times, cpu = measure(args.runs, commands, env)
+    print(f"Whole processes, {args.runs} runs each ({tool}), {os.cpu_count()} CPUs, load "
+          f"average {load:.1f} before and {os.getloadavg()[0]:.1f} after:")  # fmt: skip
     base_min, base_mid = min(times[0]), statistics.median(times[0])
     missed = []
-    for label, runs in zip(labels, times, strict=True):
+    for label, runs, cpu_runs in zip(labels, times, cpu, strict=True):
         low, mid = min(runs), statistics.median(runs)
         mark = ""
         if label != BASELINE[0]:
@@ -105,8 +118,13 @@ def main() -> int:
             mark = f"  {low / base_min:4.2f}x / {mid / base_mid:4.2f}x  {'met' if ok else 'MISSED'}"
             if not ok:
                 missed.append(label)
-        print(f"  {label:22} min {low * 1000:7.1f} ms   median {mid * 1000:7.1f} ms{mark}")
-    print("(ratios: ours / import genai_prices, by min / by median; target < 1.00x both)")
+        cpu_mid = statistics.median(cpu_runs) * 1000
+        print(f"  {label:22} min {low * 1000:7.1f} ms   median {mid * 1000:7.1f} ms   "
+              f"CPU {cpu_mid:6.1f} ms{mark}")  # fmt: skip
+    print(
+        "(ratios: ours / import genai_prices, by min / by median of wall time; target < 1.00x "
+        "both; CPU: median user + system time, for reading a run on a busy machine)"
+    )
     print("\nTargets met." if not missed else "\nTargets NOT met: " + ", ".join(missed))
     return 1 if missed else 0
 
