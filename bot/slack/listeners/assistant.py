@@ -61,7 +61,7 @@ class EventsOnlyAssistant(Assistant):
     listeners' matchers (each with Bolt's keyword-argument injection) on every request: three
     matcher calls on every slash command, about a tenth of a command's CPU (issue 15)."""
 
-    def process(  # type: ignore[override]
+    def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
         body = req.body
