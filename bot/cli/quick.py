@@ -1,10 +1,11 @@
 """The runtime of a one-shot CLI command (`tokencost ask`): the bot's `Runtime`, opened quickly.
 
 Issue 15: `tokencost ask` must finish before a peer library has imported. A current SQLite file
-is opened with the standard library (`bot.store.lite`), not sqlite-utils, and its query-log row
-is written at once, in the answering thread, instead of through the background writer (which
-lingers 20 ms to batch a burst that a one-shot command never has). Everything else is the
-bot's: the same catalog, the same store functions, the same `answer` and `log_reply`.
+is opened with the standard library (`bot.store.lite`), not sqlite-utils, and the query-log row
+is stored when the command closes its runtime, after the answer is printed, in the main thread
+rather than through the background writer (which lingers 20 ms to batch a burst that a
+one-shot command never has). Everything else is the bot's: the same catalog, the same store
+functions, the same `answer` and `log_reply`.
 
 A database that is missing, old or not private, or a PostgreSQL `DATABASE_URL`, takes the
 usual path (`Runtime.start`: sqlite-utils, migrations), so it is created or migrated exactly
@@ -13,6 +14,7 @@ as before; the next command is quick again.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from bot.config import Settings
@@ -24,6 +26,8 @@ from bot.store.queries import QueryRecord
 from bot.store.query_writer import store_rows
 
 __all__ = ["QuickRuntime", "cli_runtime"]
+
+log = logging.getLogger("tokencost.querylog")
 
 
 @dataclass
@@ -41,16 +45,33 @@ class QuickRuntime(Runtime):
             raise RuntimeError(f"{self.settings.db_path} changed under tokencost; run it again")
         return db
 
+    _rows: list[QueryRecord] = field(default_factory=list, repr=False)
+    """Query-log rows to store at `close`, after the answer is printed (as the writer does)."""
+
     def log_query(self, record: QueryRecord) -> None:
-        """Store the row now, in one transaction (`log_reply` logs a failure, never raises)."""
-        store_rows(self.db(), [record])
+        """Keep the row for `close`; returns at once."""
+        self._rows.append(record)
+
+    def flush_query_log(self, timeout: float = 10.0) -> bool:
+        """Store the rows kept so far, in one transaction; a failure is logged, never raised
+        (the query log must never fail a reply)."""
+        rows, self._rows = self._rows, []
+        if rows:
+            try:
+                store_rows(self.db(), rows)
+            except Exception:
+                log.exception("query log write failed; the reply was sent")
+        return True
 
     def close(self) -> None:
-        """Close the connection, also one checked but never used."""
-        first, self._first = self._first, None
-        if first is not None:
-            first.close()
-        super().close()
+        """Store the kept rows, then close the connection (also one checked but never used)."""
+        try:
+            self.flush_query_log()
+        finally:
+            first, self._first = self._first, None
+            if first is not None:
+                first.close()
+            super().close()
 
 
 def cli_runtime(settings: Settings) -> Runtime:

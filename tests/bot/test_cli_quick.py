@@ -9,10 +9,13 @@ what a process imports, and check the rows in the file either way.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,7 +27,7 @@ from bot.runtime import Runtime
 from bot.store import lite, migrations
 from bot.store.db import connect, open_sqlite
 from bot.store.migrations import MIGRATIONS
-from bot.store.queries import recent_queries
+from bot.store.queries import QueryRecord, recent_queries
 from bot.store.workspace import DEFAULT_WORKSPACE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,6 +94,17 @@ def test_ask_on_a_current_database_imports_nothing_heavy_and_logs_the_query(
     rows = _rows(tmp_path / "cli.db")
     assert len(rows) == 2  # the set-up's row and this one: every ask is logged
     assert rows[-1][0] == "cli"
+
+
+def test_an_faq_miss_is_recorded_on_the_quick_path(tmp_path: Path) -> None:
+    _run(tmp_path, "ask", "what does a cached token cost?")
+    status, _, modules = _run(tmp_path, "ask", "how do I get a refund for tokens?")
+    assert status == 0
+    assert "bot.store.lite" in modules and _heavy(modules) == []
+    with sqlite3.connect(tmp_path / "cli.db") as conn:
+        misses = conn.execute("SELECT question, user_id FROM faq_misses").fetchall()
+    assert misses == [("how do I get a refund for tokens?", "cli")]
+    assert _rows(tmp_path / "cli.db")[-1] == ("cli", "faq_miss", None)
 
 
 def test_prices_show_imports_nothing_heavy(tmp_path: Path) -> None:
@@ -170,6 +184,23 @@ def test_quick_runtime_writes_the_row_before_it_closes(cli_db: Path) -> None:
     finally:
         check.close()
     assert (row.surface, row.kind, row.model) == ("cli", "price", "gpt-4o")
+
+
+def test_a_failed_query_log_write_is_logged_never_raised(
+    cli_db: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    Runtime.start(Settings(db_path=cli_db), encodings=False).close()
+    runtime = cli_runtime(Settings(db_path=cli_db))
+    good = QueryRecord(created_utc=datetime.now(UTC), surface="cli", kind="help",
+                       workspace=DEFAULT_WORKSPACE)  # fmt: skip
+    runtime.log_query(replace(good, kind="no-such-kind"))  # refused by the store
+    with caplog.at_level(logging.ERROR, logger="tokencost.querylog"):
+        runtime.close()  # does not raise: the reply was already printed
+    assert "query log write failed" in caplog.text
+    runtime = cli_runtime(Settings(db_path=cli_db))
+    runtime.log_query(good)
+    runtime.close()
+    assert _rows(cli_db) == [("cli", "help", None)]
 
 
 @pytest.fixture
