@@ -230,3 +230,15 @@ def test_a_broken_row_is_left_out_and_the_others_replay(
     live = open_live(settings)
     assert [c.key for c in live.changes()] == [KEY]
     assert live.catalog.get(MODEL).current.input_per_mtok == Decimal("0.2")
+
+
+def test_a_broken_legacy_file_is_logged_kept_and_tried_again_at_the_next_start(
+    settings: Settings, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = settings.db_path.parent
+    folder.mkdir(exist_ok=True)
+    (folder / CHANGES_FILE).write_text("[{not json", encoding="utf-8")
+    live = open_live(settings)  # the bundled prices are served
+    assert live.changes() == () and live.catalog.get(MODEL).current.input_per_mtok == Decimal("0.4")
+    assert "legacy price files not imported" in caplog.text
+    assert (folder / CHANGES_FILE).exists() and count_rows(db, "price_imports") == 0
