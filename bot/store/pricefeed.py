@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -86,7 +87,12 @@ def read_status(settings: Settings, db: Database | None = None) -> dict[str, Any
 
 class Refresher:
     """A daemon thread refreshing `live` every `settings.prices_refresh_s` seconds until
-    `stop()`; does nothing when refresh is off."""
+    `stop()`, and between refreshes replaying every `SYNC_EVERY` seconds the changes other
+    processes recorded (so `web`'s App Home and `clock`'s digest agree within minutes, and a
+    `tokencost prices refresh` run elsewhere reaches both); does nothing when refresh is off."""
+
+    SYNC_EVERY = 300.0
+    """Seconds between catch-ups with the database (one small read)."""
 
     def __init__(self, live: LiveCatalog, settings: Settings) -> None:
         self.live = live
@@ -113,7 +119,12 @@ class Refresher:
                 self.live.refresh()
             except Exception:  # a bug must not end the thread: the next tick retries
                 log.exception("prices refresh failed")
-            self.stop_event.wait(interval)
+            deadline = time.monotonic() + interval
+            while (left := deadline - time.monotonic()) > 0:
+                if self.stop_event.wait(min(left, self.SYNC_EVERY)):
+                    return
+                if deadline - time.monotonic() > 0:
+                    self.live.sync()  # never raises: an unreadable store is logged
 
     def stop(self, timeout: float = 5.0) -> None:
         """Ask the thread to end and wait for it (a refresh in flight ends at its timeout)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -242,3 +243,30 @@ def test_a_broken_legacy_file_is_logged_kept_and_tried_again_at_the_next_start(
     assert live.changes() == () and live.catalog.get(MODEL).current.input_per_mtok == Decimal("0.4")
     assert "legacy price files not imported" in caplog.text
     assert (folder / CHANGES_FILE).exists() and count_rows(db, "price_imports") == 0
+
+
+def test_a_running_process_catches_up_between_its_refreshes(
+    settings: Settings, db: Database, source: FakePriceSource, raw: list[dict[str, Any]]
+) -> None:
+    """A `tokencost prices refresh` in a one-off container reaches the running web process
+    before web's own next refresh (hours away)."""
+    from bot.store.pricefeed import Refresher
+
+    source.serve(dump_json(raw))  # web's first refresh: nothing new
+    web = open_live(settings)
+    refresher = Refresher(web, settings)
+    refresher.SYNC_EVERY = 0.05
+    assert refresher.start()
+    try:
+        deadline = time.monotonic() + 20
+        while source.requests == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        source.serve(repriced(raw))
+        assert open_live(settings, clock=at(MONDAY)).refresh().outcome == "updated"  # one-off
+        while not web.changes() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert [(c.key, c.day) for c in web.changes()] == [(KEY, MONDAY.date())]
+        assert web.catalog.get(MODEL).current.input_per_mtok == Decimal("0.2")
+        assert source.requests == 2  # web fetched once, at its start; the one-off once
+    finally:
+        refresher.stop()
