@@ -75,6 +75,18 @@ def _undercuts(rates: PriceSet, used: PriceSet, cached: bool) -> bool:
     return mine < (used.cached_input_per_mtok or used.input_per_mtok)
 
 
+def _total(other: Model, est: prices.Estimate, batch: bool, at: datetime | None) -> Decimal:
+    """What `est`'s request costs on `other` (raises `PricesError` when it can't be priced)."""
+    return prices.estimate(
+        other,
+        est.input_tokens,
+        est.output_tokens,
+        est.cached_input_tokens if other.current.cached_input_per_mtok is not None else 0,
+        batch=batch,
+        at=at,
+    ).total
+
+
 def cheaper_alternative(
     catalog: Catalog,
     est: prices.Estimate,
@@ -93,6 +105,9 @@ def cheaper_alternative(
     if total == 0:
         return None
     used, cached = est.rates, est.cached_input_tokens > 0
+    # The usual request (no batch, no cache) is priced by its total alone: no `Estimate` per
+    # candidate, a dozen of them a reply (issue 15). Anything else takes `prices.estimate`.
+    common = not batch and not cached and not est.cache_write_tokens
     on = (at or datetime.now(UTC)).astimezone(UTC).date()
     best_kin = 4  # no candidate yet
     found: list[tuple[int, Decimal, Model]] = []
@@ -106,17 +121,14 @@ def cheaper_alternative(
             rates = rates.batch
         if not _undercuts(rates, used, cached):
             continue
-        try:
-            alt = prices.estimate(
-                other,
-                est.input_tokens,
-                est.output_tokens,
-                est.cached_input_tokens if other.current.cached_input_per_mtok is not None else 0,
-                batch=batch,
-                at=at,
-            ).total
-        except PricesError:
-            continue
+        alt = (
+            prices.common_total(other, est.input_tokens, est.output_tokens, at) if common else None
+        )
+        if alt is None:
+            try:
+                alt = _total(other, est, batch, at)
+            except PricesError:
+                continue
         if alt >= total:
             continue
         if kin == 2 and 1 - alt / total < _MIN_SAVING:
