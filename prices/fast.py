@@ -37,6 +37,7 @@ __all__ = [
 #: No request, and no counted text, is larger than this; anything above is a typo.
 MAX_TOKENS = 10**12
 _DAY_SECONDS = 86_400
+_MTOK = Decimal(1_000_000)
 _MAX_HELD = 8192
 
 
@@ -59,6 +60,20 @@ class CommonRates:
     since: float
     until: float
     """Valid while `since <= time.time() < until`; infinite for a one-entry history."""
+
+    def total(self, input_tokens: int, output_tokens: int) -> Decimal | None:
+        """The exact total of a common-case request at these rates (the full path's own
+        arithmetic), or None when the request is not one (a tier or a limit applies)."""
+        if (
+            0 <= input_tokens < self.below_tier
+            and 0 <= output_tokens <= self.max_output
+            and input_tokens + output_tokens <= self.max_total
+        ):
+            return (
+                input_tokens * self.input_per_mtok / _MTOK
+                + output_tokens * self.output_per_mtok / _MTOK
+            )
+        return None
 
 
 #: `CommonRates` by the id of the model (held, so the id stays its own).
@@ -92,9 +107,6 @@ def rates_at(model: Model, at: datetime | None) -> CommonRates | None:
     return held if held.since <= stamp < held.until else None
 
 
-_MTOK = Decimal(1_000_000)
-
-
 def common_total(
     model: Model, input_tokens: int, output_tokens: int, at: datetime | None = None
 ) -> Decimal | None:
@@ -105,14 +117,7 @@ def common_total(
     For searches that price one request on many models (the cheaper alternative) and keep
     only the totals (issue 15)."""
     held = rates_at(model, at)
-    if (
-        held is None
-        or not 0 <= input_tokens < held.below_tier
-        or not 0 <= output_tokens <= held.max_output
-        or input_tokens + output_tokens > held.max_total
-    ):
-        return None
-    return input_tokens * held.input_per_mtok / _MTOK + output_tokens * held.output_per_mtok / _MTOK
+    return None if held is None else held.total(input_tokens, output_tokens)
 
 
 def _common_rates(model: Model) -> CommonRates:

@@ -9,6 +9,7 @@ import prices
 from bot.answers.results import Alternative
 from bot.language.catalog_cache import per_catalog
 from prices import Catalog, Model, PricesError, PriceSet
+from prices.fast import rates_at
 
 __all__ = ["cheaper_alternative"]
 
@@ -75,16 +76,39 @@ def _undercuts(rates: PriceSet, used: PriceSet, cached: bool) -> bool:
     return mine < (used.cached_input_per_mtok or used.input_per_mtok)
 
 
-def _total(other: Model, est: prices.Estimate, batch: bool, at: datetime | None) -> Decimal:
-    """What `est`'s request costs on `other` (raises `PricesError` when it can't be priced)."""
-    return prices.estimate(
-        other,
-        est.input_tokens,
-        est.output_tokens,
-        est.cached_input_tokens if other.current.cached_input_per_mtok is not None else 0,
-        batch=batch,
-        at=at,
-    ).total
+def _cost_on(
+    other: Model, est: prices.Estimate, common: bool, batch: bool, at: datetime | None
+) -> Decimal | None:
+    """What `est`'s request costs on `other`, or None when `other` can't be cheaper (no rate
+    undercuts the ones `est` used) or can't take it. `common`: no batch and no cache, so the
+    held rates (`prices.fast`) price it by its total alone, without an `Estimate`."""
+    used, cached = est.rates, est.cached_input_tokens > 0
+    held = rates_at(other, at) if common else None
+    if held is not None:
+        if not _undercuts(held.rates, used, cached):
+            return None
+        total = held.total(est.input_tokens, est.output_tokens)
+        if total is not None:
+            return total
+    else:
+        rates = other.prices_at(at)
+        if batch:
+            if rates.batch is None:
+                return None
+            rates = rates.batch
+        if not _undercuts(rates, used, cached):
+            return None
+    try:
+        return prices.estimate(
+            other,
+            est.input_tokens,
+            est.output_tokens,
+            est.cached_input_tokens if other.current.cached_input_per_mtok is not None else 0,
+            batch=batch,
+            at=at,
+        ).total
+    except PricesError:
+        return None
 
 
 def cheaper_alternative(
@@ -104,32 +128,17 @@ def cheaper_alternative(
     total = est.total
     if total == 0:
         return None
-    used, cached = est.rates, est.cached_input_tokens > 0
     # The usual request (no batch, no cache) is priced by its total alone: no `Estimate` per
     # candidate, a dozen of them a reply (issue 15). Anything else takes `prices.estimate`.
-    common = not batch and not cached and not est.cache_write_tokens
+    common = not batch and not est.cached_input_tokens and not est.cache_write_tokens
     on = (at or datetime.now(UTC)).astimezone(UTC).date()
     best_kin = 4  # no candidate yet
     found: list[tuple[int, Decimal, Model]] = []
     for kin, other in _candidates(catalog, est.model.key, on):
         if kin > best_kin:
             break  # candidates come closest kin first: a more distant one can't win
-        rates = other.prices_at(at)
-        if batch:
-            if rates.batch is None:
-                continue
-            rates = rates.batch
-        if not _undercuts(rates, used, cached):
-            continue
-        alt = (
-            prices.common_total(other, est.input_tokens, est.output_tokens, at) if common else None
-        )
-        if alt is None:
-            try:
-                alt = _total(other, est, batch, at)
-            except PricesError:
-                continue
-        if alt >= total:
+        alt = _cost_on(other, est, common, batch, at)
+        if alt is None or alt >= total:
             continue
         if kin == 2 and 1 - alt / total < _MIN_SAVING:
             kin = 3
