@@ -230,9 +230,15 @@ def cmd_console(args: argparse.Namespace) -> int:
 def _catalog() -> prices.Catalog:
     """The catalog the bot uses: bundled, the operator's overrides file if one is configured,
     and the price changes refreshes recorded (nothing is fetched)."""
-    from bot.store.pricefeed import open_live
+    from bot.cli.live import open_quick, quick_live
 
-    return open_live(_settings()).catalog
+    settings = _settings()
+    db = open_quick(settings)
+    try:
+        return quick_live(settings, db).catalog
+    finally:
+        if db is not None:
+            db.close()
 
 
 def _prices_list(args: argparse.Namespace) -> int:

@@ -17,11 +17,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from bot.cli.live import open_quick, quick_live
 from bot.config import Settings
 from bot.runtime import Runtime
 from bot.store.database import Database
 from bot.store.lite import LiteDatabase, open_current
-from bot.store.pricefeed import open_live
 from bot.store.queries import QueryRecord
 from bot.store.query_writer import store_rows
 
@@ -77,19 +77,15 @@ class QuickRuntime(Runtime):
 def cli_runtime(settings: Settings) -> Runtime:
     """The runtime for a one-shot command that counts nothing (no tokenizers are loaded):
     quick on a current SQLite file, else `Runtime.start` (which creates or migrates it)."""
-    if settings.database_url is not None:
+    db = open_quick(settings)
+    if db is None and settings.database_url is None:
+        Runtime.start(settings, encodings=False).close()  # creates, narrows, migrates
+        db = open_quick(settings)
+    if db is None:  # PostgreSQL, or e.g. a schema newer than this code: the usual runtime
         return Runtime.start(settings, encodings=False)
-    timeout = settings.db_busy_timeout_ms / 1000
-    db = open_current(settings.db_path, timeout)
-    if db is not None:
-        try:
-            return QuickRuntime(settings=settings, live=open_live(settings), _first=db)
-        except BaseException:
-            db.close()
-            raise
-    runtime = Runtime.start(settings, encodings=False)  # creates, narrows, migrates
-    db = open_current(settings.db_path, timeout)
-    if db is None:  # e.g. a schema newer than this code: the usual runtime serves it
-        return runtime
-    runtime.close()
-    return QuickRuntime(settings=settings, live=runtime.live, _first=db)
+    try:
+        # The recorded price changes are read through the same connection.
+        return QuickRuntime(settings=settings, live=quick_live(settings, db), _first=db)
+    except BaseException:
+        db.close()
+        raise

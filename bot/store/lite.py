@@ -31,8 +31,10 @@ SCHEMA = (
     "m005_add_delivery_state",
     "m006_add_billing",
     "m007_create_faq_learning",
+    "m009_store_price_feed",
 )
-"""The migrations (``bot.store.migrations``) a current SQLite database has applied, in order."""
+"""The migrations (``bot.store.migrations``) a current SQLite database has applied (in any
+order: a migration numbered lower may land after a higher one, see ``bot.store.migrations``)."""
 
 
 class LiteDatabase:
@@ -131,16 +133,17 @@ def open_current(path: Path, busy_timeout_s: float = 5.0) -> LiteDatabase | None
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True,
                            timeout=busy_timeout_s, check_same_thread=False)  # fmt: skip
     try:
-        applied = tuple(
+        applied = [
             name
             for (name,) in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'tokencost' ORDER BY id"
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'tokencost'"
             )
-        )
+        ]
     except sqlite3.Error:  # no migrations table: an empty or foreign file
         conn.close()
         return None
-    if applied != SCHEMA or conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+    current = len(applied) == len(SCHEMA) and set(applied) == set(SCHEMA)
+    if not current or conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         conn.close()  # open_db migrates it, or turns WAL on
         return None
     conn.execute("PRAGMA foreign_keys = ON")
