@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import timeit
 import warnings
 from collections.abc import Callable
@@ -112,9 +114,15 @@ def bench_estimates(number: int, repeat: int) -> dict[str, tuple[float, float]]:
     return {label: (low / len(MODELS), mid / len(MODELS)) for label, (low, mid) in results.items()}
 
 
-def bench_import(runs: int) -> tuple[float, float]:
-    """Median wall ms of a fresh `import prices; default_catalog()` and of `python -c pass`."""
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
+def bench_import(runs: int) -> tuple[float, float, float]:
+    """Median wall ms of `python -c pass` and of a fresh `import prices; default_catalog()`,
+    run in alternation, and the median of the paired differences (a busy spell on the shared
+    cores then inflates both sides of a pair, not just one of the two series)."""
+    # A compiled-catalog folder of this run's own: the shared ~/.cache/tokencost holds one
+    # catalog.pickle, which a checkout with other sources (another worktree) overwrites, so
+    # runs there would often time a YAML rebuild instead of the load a user sees.
+    cache = tempfile.mkdtemp(prefix="tokencost-bench-")
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0", "TOKENCOST_CACHE_DIR": cache}
 
     def wall_ms(code: str) -> float:
         start = timeit.default_timer()
@@ -122,10 +130,12 @@ def bench_import(runs: int) -> tuple[float, float]:
         return (timeit.default_timer() - start) * 1000
 
     load = "import prices; prices.default_catalog()"
-    wall_ms(load)  # compile .pyc files once
-    baseline = statistics.median(wall_ms("pass") for _ in range(runs))
-    loaded = statistics.median(wall_ms(load) for _ in range(runs))
-    return baseline, loaded
+    wall_ms(load)  # compile .pyc files and the catalog once
+    pairs = [(wall_ms("pass"), wall_ms(load)) for _ in range(runs)]
+    shutil.rmtree(cache, ignore_errors=True)
+    baseline = statistics.median(bare for bare, _ in pairs)
+    loaded = statistics.median(full for _, full in pairs)
+    return baseline, loaded, statistics.median(full - bare for bare, full in pairs)
 
 
 def main() -> int:
@@ -133,7 +143,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
     args = parser.parse_args()
-    number, repeat, runs = (200, 3, 5) if args.quick else (2000, 7, 11)
+    # Many short rounds: the minimum of each is what survives the load of the shared cores.
+    number, repeat, runs = (200, 5, 5) if args.quick else (500, 31, 11)
 
     print(f"Python {sys.version.split()[0]}, {len(prices.default_catalog())} models in catalog")
     print(f"\nPer estimate ({INPUT_TOKENS} in / {OUTPUT_TOKENS} out, {len(MODELS)} models):")
@@ -168,12 +179,12 @@ def main() -> int:
             f"{o_mid / t_mid:.2f}x (median); target <= 1.00x by min: {'met' if met else 'MISSED'}"
         )
 
-    baseline, loaded = bench_import(runs)
-    print(f"\nImport + catalog load (median of {runs} fresh interpreters):")
+    baseline, loaded, cost = bench_import(runs)
+    print(f"\nImport + catalog load (median of {runs} fresh interpreters, alternating):")
     print(f"  python -c pass                          {baseline:7.1f} ms")
     print(f"  import prices; default_catalog()        {loaded:7.1f} ms")
-    print(f"  cost of import prices + load            {loaded - baseline:7.1f} ms (target < 150)")
-    ok = speedup >= 10 and loaded - baseline < 150 and tc_ok
+    print(f"  cost of import prices + load            {cost:7.1f} ms (median pair; target < 150)")
+    ok = speedup >= 10 and cost < 150 and tc_ok
     print("\nTargets met." if ok else "\nTargets NOT met.")
     return 0 if ok else 1
 
