@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from .catalog import Catalog, default_catalog
 from .errors import BadUsage
-from .fast import MAX_TOKENS, flat, new_estimate, rates_now
+from .fast import MAX_TOKENS, flat, new_estimate, rates_at
 from .models import Estimate, Model, Projection
 
 __all__ = ["MAX_TOKENS", "PERIOD_SECONDS", "estimate", "project"]
@@ -118,8 +118,7 @@ def estimate(
     if isinstance(model, str):
         model = (catalog or default_catalog()).get(model)
     if (  # the common case (issue 15): see `prices.fast`; anything else takes the full path
-        at is None
-        and not batch
+        not batch
         and type(input_tokens) is int
         and type(output_tokens) is int
         and type(cached_input_tokens) is int
@@ -127,9 +126,10 @@ def estimate(
         and not cached_input_tokens
         and not cache_write_tokens
     ):
-        now = rates_now(model)
+        now = rates_at(model, at)
         if (
-            0 <= input_tokens < now.below_tier
+            now is not None
+            and 0 <= input_tokens < now.below_tier
             and 0 <= output_tokens <= now.max_output
             and input_tokens + output_tokens <= now.max_total
         ):

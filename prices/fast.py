@@ -1,6 +1,7 @@
 """What the common-case estimate needs, worked out once per model, and a cheap `Estimate`.
 
-The common case is a request priced now (no `at=`), at standard rates (no batch), with no
+The common case is a request priced now (no `at=`, or an `at` inside the span the held
+rates cover: a bot prices at its clock's now), at standard rates (no batch), with no
 cache reads or writes, whose prompt is below every long-context tier and within the model's
 limits. For it, `estimate` needs only the input and output rates in force and the flat copy
 of the rates it reports: `rates_now` keeps them per model, so the hot path does no history
@@ -23,11 +24,20 @@ from typing import cast
 
 from .models import Estimate, Model, PriceSet, Tier
 
-__all__ = ["MAX_TOKENS", "CommonRates", "flat", "new_estimate", "rates_now"]
+__all__ = [
+    "MAX_TOKENS",
+    "CommonRates",
+    "common_total",
+    "flat",
+    "new_estimate",
+    "rates_at",
+    "rates_now",
+]
 
 #: No request, and no counted text, is larger than this; anything above is a typo.
 MAX_TOKENS = 10**12
 _DAY_SECONDS = 86_400
+_MTOK = Decimal(1_000_000)
 _MAX_HELD = 8192
 
 
@@ -51,6 +61,20 @@ class CommonRates:
     until: float
     """Valid while `since <= time.time() < until`; infinite for a one-entry history."""
 
+    def total(self, input_tokens: int, output_tokens: int) -> Decimal | None:
+        """The exact total of a common-case request at these rates (the full path's own
+        arithmetic), or None when the request is not one (a tier or a limit applies)."""
+        if (
+            0 <= input_tokens < self.below_tier
+            and 0 <= output_tokens <= self.max_output
+            and input_tokens + output_tokens <= self.max_total
+        ):
+            return (
+                input_tokens * self.input_per_mtok / _MTOK
+                + output_tokens * self.output_per_mtok / _MTOK
+            )
+        return None
+
 
 #: `CommonRates` by the id of the model (held, so the id stays its own).
 _HELD: dict[int, CommonRates] = {}
@@ -69,6 +93,31 @@ def rates_now(model: Model) -> CommonRates:
     held = _common_rates(model)
     _HELD[id(model)] = held
     return held
+
+
+def rates_at(model: Model, at: datetime | None) -> CommonRates | None:
+    """`rates_now(model)` when they are also the rates in force at `at` (None: now), else None.
+
+    A bot prices every request at its clock's now, so `at` is usually inside the span the
+    held rates cover; a naive `at` is UTC, as in `Model.prices_at`."""
+    held = rates_now(model)
+    if at is None or held.until == math.inf:
+        return held
+    stamp = (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).timestamp()
+    return held if held.since <= stamp < held.until else None
+
+
+def common_total(
+    model: Model, input_tokens: int, output_tokens: int, at: datetime | None = None
+) -> Decimal | None:
+    """The exact total `estimate(model, input_tokens, output_tokens, at=at).total` when that
+    request is the common case (standard rates, no cache, below every tier, within the
+    model's limits), without building an `Estimate`; None otherwise (ask `estimate`).
+
+    For searches that price one request on many models (the cheaper alternative) and keep
+    only the totals (issue 15)."""
+    held = rates_at(model, at)
+    return None if held is None else held.total(input_tokens, output_tokens)
 
 
 def _common_rates(model: Model) -> CommonRates:
