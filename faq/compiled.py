@@ -23,7 +23,7 @@ from prices.compiled import cached
 __all__ = ["CACHE_NAME", "compiled_index", "index_inputs"]
 
 CACHE_NAME = "faq-index"
-"""The cache file's name (`faq-index.pickle`)."""
+"""The cache file's name (`faq-index-<tag>.pickle`, one per copy of the package on disk)."""
 
 _PACKAGE = Path(__file__).parent
 
