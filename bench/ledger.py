@@ -105,13 +105,16 @@ def bench_http(events: list[dict[str, object]], workdir: Path) -> float:
         _wait_up(port)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+        # Encoded before the clock starts: the client's json.dumps is not the server's work.
+        bodies = [json.dumps(events[start : start + BATCH]).encode()
+                  for start in range(0, len(events), BATCH)]  # fmt: skip
         started = time.perf_counter()
-        for start in range(0, len(events), BATCH):
-            conn.request("POST", "/usage", json.dumps(events[start : start + BATCH]), headers)
+        for body in bodies:
+            conn.request("POST", "/usage", body, headers)
             response = conn.getresponse()
-            body = response.read()
+            answer = response.read()
             if response.status != 202:
-                raise SystemExit(f"POST /usage answered {response.status}: {body[:300]!r}")
+                raise SystemExit(f"POST /usage answered {response.status}: {answer[:300]!r}")
         elapsed = time.perf_counter() - started
     finally:
         child.terminate()
