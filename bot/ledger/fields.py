@@ -210,6 +210,66 @@ def _timestamp(value: object, now: datetime, problems: list[str]) -> datetime:
     return moment
 
 
+def _plain_text(value: object) -> str | None | bool:
+    """A text field of the usual shape, as ``_text`` reads it (None when absent or blank);
+    False when ``_text`` must look at it (not text, or too long)."""
+    if value is None:
+        return None
+    if type(value) is not str:
+        return False
+    text = value.strip()
+    return False if len(text) > MAX_TEXT_CHARS else text or None
+
+
+def _usual_event(fields: Mapping[str, object], now: datetime) -> UsageEvent | None:
+    """The event, when every field has the usual shape and passes its checks: only our names,
+    counts as ints, text as str, a full ISO 8601 time. None sends the fields through the
+    general checks, which accept every other shape and word every problem. Same result as
+    ``event_from_fields`` whenever it gives one (tests/bot/test_ledger_fast.py)."""
+    if not _OURS.issuperset(fields):
+        return None
+    get = fields.get
+    model = _plain_text(get("model"))
+    input_tokens = get("input_tokens", 0)
+    output_tokens = get("output_tokens", 0)
+    cached = get("cached_input_tokens", 0)
+    tag = get("tag")
+    if type(tag) is str:
+        tag = tag.strip().lstrip("#")
+        tag = False if len(tag) > MAX_TEXT_CHARS else tag or None
+    elif tag is not None:
+        return None
+    user = _plain_text(get("user"))
+    event_id = _plain_text(get("id"))
+    if (
+        not model
+        or type(input_tokens) is not int
+        or type(output_tokens) is not int
+        or type(cached) is not int
+        or input_tokens < 0
+        or output_tokens < 0
+        or not 0 <= cached <= input_tokens
+        or tag is False
+        or user is False
+        or event_id is False
+    ):
+        return None
+    stamp = get("timestamp")
+    if stamp is None or stamp == "":
+        moment = now
+    elif type(stamp) is str and len(text := stamp.strip()) > 10:  # bare dates: general path
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        if moment.tzinfo is None or moment.utcoffset() is None or moment > now + _FUTURE_SLACK:
+            return None
+    else:
+        return None
+    return UsageEvent(model, moment, input_tokens, output_tokens, cached, tag, user,
+                      event_id)  # type: ignore[arg-type]  # False was ruled out above
+
+
 def event_from_fields(fields: Mapping[str, object], now: datetime) -> UsageEvent:
     """Check one event's fields and return it; raise ``EventProblems`` listing every problem.
 
@@ -217,6 +277,9 @@ def event_from_fields(fields: Mapping[str, object], now: datetime) -> UsageEvent
     sends int64 as text); a bare date is midnight UTC; ``now`` is the default timestamp and
     the reference for "in the future".
     """
+    usual = _usual_event(fields, now)
+    if usual is not None:
+        return usual
     problems: list[str] = []
     merged = _merge_names(fields, problems)
     model = _text("model", merged.get("model"), problems)

@@ -180,38 +180,38 @@ def _money(amount: Decimal | None) -> str | None:
     return None if amount is None else decimal_text(amount)
 
 
-class _Texts:
-    """Text of the values a batch repeats (per-MTok rates, price dates), made once each."""
+def _batch_params(ws: Workspace, rows: Sequence[UsageRow], recorded: str) -> list[tuple[Any, ...]]:
+    """The INSERT parameters of ``rows``, in their order. One loop over the batch with the
+    rows unpacked (one ``POST /usage`` stores up to 10,000): the per-MTok rates and price
+    dates repeat, so each one's text is made once."""
+    team_id, enterprise_id = ws.team_id, ws.enterprise_id
+    money: dict[Decimal | None, str | None] = {None: None}
+    days: dict[date | None, str | None] = {None: None}
+    params = []
+    for (model, cost, occurred, input_tokens, output_tokens, cached_input_tokens, event_key,
+         provider, input_rate, output_rate, cached_rate, price_as_of, tag, user, source) in rows:
+        try:
+            rates = money[input_rate], money[output_rate], money[cached_rate], days[price_as_of]
+        except KeyError:
+            for rate in (input_rate, output_rate, cached_rate):
+                money.setdefault(rate, _money(rate))
+            if price_as_of not in days:
+                days[price_as_of] = price_as_of.isoformat()  # type: ignore[union-attr]  # None is in
+            rates = money[input_rate], money[output_rate], money[cached_rate], days[price_as_of]
+        params.append((
+            team_id, enterprise_id, event_key, model, provider, input_tokens, output_tokens,
+            cached_input_tokens, decimal_text(cost), to_nanousd(cost), *rates, tag, user, source,
+            # format_utc's own work when the time is already in UTC (as every priced row's is)
+            occurred.isoformat(timespec="microseconds") if occurred.tzinfo is UTC
+            else format_utc(occurred),
+            recorded,
+        ))  # fmt: skip
+    return params
 
-    def __init__(self) -> None:
-        self._money: dict[Decimal | None, str | None] = {None: None}
-        self._days: dict[date | None, str | None] = {None: None}
 
-    def money(self, amount: Decimal | None) -> str | None:
-        text = self._money.get(amount, self)
-        if text is self:
-            text = self._money[amount] = _money(amount)
-        return text  # type: ignore[return-value]  # `self` is only the not-found marker
-
-    def day(self, day: date | None) -> str | None:
-        text = self._days.get(day, self)
-        if text is self:
-            text = self._days[day] = None if day is None else day.isoformat()
-        return text  # type: ignore[return-value]  # `self` is only the not-found marker
-
-
-def _usage_params(ws: Workspace, row: UsageRow, recorded: str,
-                  texts: _Texts | None = None) -> tuple[Any, ...]:  # fmt: skip
-    """The INSERT parameters of one row (``texts`` shares repeated values over a batch)."""
-    texts = texts or _Texts()
-    cost = row.cost_usd
-    return (
-        ws.team_id, ws.enterprise_id, row.event_key, row.model, row.provider, row.input_tokens,
-        row.output_tokens, row.cached_input_tokens, decimal_text(cost), to_nanousd(cost),
-        texts.money(row.input_per_mtok), texts.money(row.output_per_mtok),
-        texts.money(row.cached_input_per_mtok), texts.day(row.price_as_of),
-        row.tag, row.user, row.source, format_utc(row.occurred_utc), recorded,
-    )  # fmt: skip
+def _usage_params(ws: Workspace, row: UsageRow, recorded: str) -> tuple[Any, ...]:
+    """The INSERT parameters of one row."""
+    return _batch_params(ws, [row], recorded)[0]
 
 
 _INSERT_USAGE = (
@@ -245,8 +245,7 @@ def insert_usage(
                    if row.event_key is not None)  # fmt: skip
     order = [index for _, index in keyed]
     order += [index for index, row in enumerate(rows) if row.event_key is None]
-    texts = _Texts()
-    params = [_usage_params(ws, rows[index], recorded, texts) for index in order]
+    params = _batch_params(ws, [rows[index] for index in order], recorded)
     try:
         inserted = retry_deadlocks(db, lambda: db.execute_many(_INSERT_USAGE, params))
     except Exception as exc:
