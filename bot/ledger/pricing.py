@@ -16,12 +16,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 import prices
 from bot.errors import BotError
 from bot.ledger.fields import UsageEvent
 from bot.store.database import Database
-from bot.store.usage import InsertResult, UsageRow, insert_usage, row_limit_problem
+from bot.store.usage import (
+    MAX_ROW_COST_USD,
+    MAX_ROW_TOKENS,
+    InsertResult,
+    UsageRow,
+    insert_usage,
+    row_limit_problem,
+)
 from bot.store.workspace import Workspace
 
 __all__ = ["PricedBatch", "UsageRefused", "price_event", "price_events", "record_events"]
@@ -62,6 +70,22 @@ def _price_start(model: prices.Model, at: datetime) -> date:
     return model.history[0].starts or model.checked
 
 
+class _Pricing(NamedTuple):
+    """What pricing an event of one model needs, made once per model in a batch."""
+
+    model: prices.Model
+    unbounded: prices.Model
+    """``model`` without per-request limits (a ``dataclasses.replace``: once, not per event)."""
+    start: date | None
+    """The price entry's first day when the model has one entry (so it holds at any time)."""
+
+
+def _pricing(model: prices.Model) -> _Pricing:
+    # One entry is in force at any time: _price_start's answer is the same for every event.
+    single = (model.history[0].starts or model.checked) if len(model.history) == 1 else None
+    return _Pricing(model, _unbounded(model), single)
+
+
 def price_event(
     catalog: prices.Catalog, event: UsageEvent, source: str, model: prices.Model | None = None
 ) -> UsageRow:
@@ -70,38 +94,36 @@ def price_event(
     Raises ``prices.UnknownModel`` (with suggestions) or ``prices.BadUsage``.
     ``model`` skips the catalog lookup when the caller already resolved it.
     """
-    resolved = model or catalog.get(event.model)
-    return _priced(catalog, event, source, resolved, _unbounded(resolved))
+    return _priced(catalog, event, source, _pricing(model or catalog.get(event.model)))
 
 
-def _priced(catalog: prices.Catalog, event: UsageEvent, source: str, resolved: prices.Model,
-            unbounded: prices.Model) -> UsageRow:  # fmt: skip
-    """``price_event`` with the model and its limit-free copy already at hand (a batch makes
-    them once per model: a ``dataclasses.replace`` per event was 12% of ``POST /usage``)."""
-    at = event.occurred_utc
+def _priced(catalog: prices.Catalog, event: UsageEvent, source: str,
+            pricing: _Pricing) -> UsageRow:  # fmt: skip
+    """``price_event`` with the model's ``_Pricing`` at hand (one per model in a batch)."""
+    _, at, input_tokens, output_tokens, cached, tag, user, event_id = event
     if at.tzinfo is not UTC:
         at = at.astimezone(UTC)
-    cached = event.cached_input_tokens
+    model = pricing.model
     estimate = prices.estimate(
-        unbounded, event.input_tokens, event.output_tokens, cached, at=at, catalog=catalog
+        pricing.unbounded, input_tokens, output_tokens, cached, at=at, catalog=catalog
     )
     rates = estimate.rates
     # Positional, in field order (see UsageRow): one of these is built per ingested event.
     return UsageRow(
-        resolved.id,
+        model.id,
         estimate.total,
         at,
-        event.input_tokens,
-        event.output_tokens,
+        input_tokens,
+        output_tokens,
         cached,
-        event.event_id,
-        resolved.provider,
+        event_id,
+        model.provider,
         rates.input_per_mtok,
         rates.output_per_mtok,
         rates.cached_input_per_mtok if cached else None,
-        _price_start(resolved, at),
-        event.tag,
-        event.user,
+        pricing.start or _price_start(model, at),
+        tag,
+        user,
         source,
     )
 
@@ -118,29 +140,33 @@ def price_events(
     ``UsageRefused`` at the end if ``errors`` is non-empty, so the caller sees every problem.
     """
     errors = [] if errors is None else errors
-    models: dict[str, tuple[prices.Model, prices.Model]] = {}
+    models: dict[str, _Pricing] = {}
     rows: list[UsageRow] = []
+    total = Decimal(0)
     for index, event in enumerate(events):
         if event is None:
             continue
         try:
-            pair = models.get(event.model)
-            if pair is None:
-                resolved = catalog.get(event.model)
-                pair = models[event.model] = (resolved, _unbounded(resolved))
-            row = _priced(catalog, event, source, *pair)
+            pricing = models.get(event.model)
+            if pricing is None:
+                pricing = models[event.model] = _pricing(catalog.get(event.model))
+            row = _priced(catalog, event, source, pricing)
         except prices.PricesError as exc:
             errors.append((index, exc.message))
             continue
-        too_big = row_limit_problem(row.input_tokens, row.output_tokens, row.cached_input_tokens,
-                                    row.cost_usd)  # fmt: skip
-        if too_big:
-            errors.append((index, too_big[0].upper() + too_big[1:]))
-        else:
-            rows.append(row)
+        cost = row.cost_usd
+        if (row.input_tokens > MAX_ROW_TOKENS or row.output_tokens > MAX_ROW_TOKENS
+                or cost > MAX_ROW_COST_USD):  # fmt: skip
+            too_big = row_limit_problem(row.input_tokens, row.output_tokens,
+                                        row.cached_input_tokens, cost)  # fmt: skip
+            if too_big:
+                errors.append((index, too_big[0].upper() + too_big[1:]))
+                continue
+        rows.append(row)
+        total += cost
     if errors:
         raise UsageRefused(sorted(errors))
-    return PricedBatch(tuple(rows), sum((row.cost_usd for row in rows), Decimal(0)))
+    return PricedBatch(tuple(rows), total)
 
 
 def record_events(

@@ -139,22 +139,6 @@ class UsageRejected(StoreError):
         self.problems = tuple(problems)
 
 
-def _row_fits(row: UsageRow) -> bool:
-    """Whether ``_row_problems`` would find nothing, without building any message (the
-    common case, checked once per stored row)."""
-    cost = row.cost_usd
-    return bool(
-        row.model
-        and 0 <= row.input_tokens <= MAX_ROW_TOKENS
-        and 0 <= row.output_tokens <= MAX_ROW_TOKENS
-        and 0 <= row.cached_input_tokens <= MAX_ROW_TOKENS
-        and cost.is_finite()
-        and 0 <= cost <= MAX_ROW_COST_USD
-        and row.occurred_utc.tzinfo is not None
-        and row.source in SOURCES
-    )
-
-
 def _row_problems(index: int, row: UsageRow) -> list[str]:
     where = f"row {index + 1}"
     problems = []
@@ -180,16 +164,39 @@ def _money(amount: Decimal | None) -> str | None:
     return None if amount is None else decimal_text(amount)
 
 
-def _batch_params(ws: Workspace, rows: Sequence[UsageRow], recorded: str) -> list[tuple[Any, ...]]:
-    """The INSERT parameters of ``rows``, in their order. One loop over the batch with the
-    rows unpacked (one ``POST /usage`` stores up to 10,000): the per-MTok rates and price
-    dates repeat, so each one's text is made once."""
+def _utc_text(moment: datetime) -> str:
+    """``format_utc`` for the rows' times: its work skipped when the time is already in UTC
+    (every priced row's is); ``isoformat()`` with the zero fraction added is 0.3 µs cheaper
+    than ``isoformat(timespec=...)``."""
+    if moment.tzinfo is not UTC:
+        return format_utc(moment)
+    text = moment.isoformat()
+    return text if moment.microsecond else f"{text[:19]}.000000{text[19:]}"
+
+
+def _batch_params(ws: Workspace, rows: Sequence[UsageRow],
+                  recorded: str) -> list[tuple[Any, ...]] | None:  # fmt: skip
+    """The INSERT parameters of ``rows``, in their order, or None when a row breaks a rule of
+    the ledger (``_row_problems`` words it). One loop over the batch with the rows unpacked
+    (one ``POST /usage`` stores up to 10,000); the per-MTok rates and price dates repeat, so
+    each one's text is made once."""
     team_id, enterprise_id = ws.team_id, ws.enterprise_id
     money: dict[Decimal | None, str | None] = {None: None}
     days: dict[date | None, str | None] = {None: None}
     params = []
     for (model, cost, occurred, input_tokens, output_tokens, cached_input_tokens, event_key,
          provider, input_rate, output_rate, cached_rate, price_as_of, tag, user, source) in rows:
+        if not (  # everything _row_problems checks, without building a message
+            model
+            and 0 <= input_tokens <= MAX_ROW_TOKENS
+            and 0 <= output_tokens <= MAX_ROW_TOKENS
+            and 0 <= cached_input_tokens <= MAX_ROW_TOKENS
+            and cost.is_finite()
+            and 0 <= cost <= MAX_ROW_COST_USD
+            and occurred.tzinfo is not None
+            and source in SOURCES
+        ):
+            return None
         try:
             rates = money[input_rate], money[output_rate], money[cached_rate], days[price_as_of]
         except KeyError:
@@ -201,19 +208,17 @@ def _batch_params(ws: Workspace, rows: Sequence[UsageRow], recorded: str) -> lis
         params.append((
             team_id, enterprise_id, event_key, model, provider, input_tokens, output_tokens,
             cached_input_tokens, decimal_text(cost), to_nanousd(cost), *rates, tag, user, source,
-            # format_utc's own work when the time is already in UTC (as every priced row's is)
-            occurred.isoformat(timespec="microseconds") if occurred.tzinfo is UTC
-            else format_utc(occurred),
-            recorded,
+            _utc_text(occurred), recorded,
         ))  # fmt: skip
     return params
 
 
 def _usage_params(ws: Workspace, row: UsageRow, recorded: str) -> tuple[Any, ...]:
-    """The INSERT parameters of one row."""
-    return _batch_params(ws, [row], recorded)[0]
-
-
+    """The INSERT parameters of one row (which must fit the ledger's rules)."""
+    params = _batch_params(ws, [row], recorded)
+    if params is None:
+        raise UsageRejected(_row_problems(0, row))
+    return params[0]
 _INSERT_USAGE = (
     "INSERT INTO usage (team_id, enterprise_id, event_key, model, provider, input_tokens,"
     " output_tokens, cached_input_tokens, cost_usd, cost_nanousd, input_per_mtok,"
@@ -233,10 +238,6 @@ def insert_usage(
     still fails in SQLite rolls the whole batch back (also raised as ``UsageRejected``).
     ``now`` becomes ``recorded_utc``.
     """
-    if not all(map(_row_fits, rows)):
-        problems = [p for index, row in enumerate(rows) for p in _row_problems(index, row)]
-        if problems:
-            raise UsageRejected(problems)
     recorded = format_utc(now)
     # In key order: two batches with the same keys in opposite orders deadlock on PostgreSQL's
     # unique index (20 times in 20 when probed); sorted, one waits for the other. A deadlock
@@ -246,6 +247,8 @@ def insert_usage(
     order = [index for _, index in keyed]
     order += [index for index, row in enumerate(rows) if row.event_key is None]
     params = _batch_params(ws, [rows[index] for index in order], recorded)
+    if params is None:
+        raise UsageRejected([p for index, row in enumerate(rows) for p in _row_problems(index, row)])
     try:
         inserted = retry_deadlocks(db, lambda: db.execute_many(_INSERT_USAGE, params))
     except Exception as exc:
