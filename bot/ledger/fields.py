@@ -277,9 +277,11 @@ def event_from_fields(fields: Mapping[str, object], now: datetime) -> UsageEvent
     sends int64 as text); a bare date is midnight UTC; ``now`` is the default timestamp and
     the reference for "in the future".
     """
-    usual = _usual_event(fields, now)
-    if usual is not None:
-        return usual
+    return _usual_event(fields, now) or _checked_event(fields, now)
+
+
+def _checked_event(fields: Mapping[str, object], now: datetime) -> UsageEvent:
+    """``event_from_fields`` for any shape of fields: every check, every problem worded."""
     problems: list[str] = []
     merged = _merge_names(fields, problems)
     model = _text("model", merged.get("model"), problems)

@@ -1,0 +1,164 @@
+"""The ingestion fast paths (issue 15) give exactly what the general paths give.
+
+- ``_usual_event`` (fields of the usual shape) against ``_checked_event`` (every shape).
+- ``price_events`` (one pricing context per model) against ``price_event`` per event.
+- The INSERT parameters built in one loop: what the store holds is what ``format_utc``,
+  ``decimal_text`` and ``to_nanousd`` say, and a refused row still refuses the whole batch.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.ledger.fields import (
+    FIELDS,
+    EventProblems,
+    UsageEvent,
+    _checked_event,
+    _usual_event,
+    event_from_fields,
+)
+from bot.ledger.pricing import price_event, price_events, record_events
+from bot.store.database import Database
+from bot.store.db import decimal_text, format_utc, to_nanousd
+from bot.store.usage import UsageRejected, UsageRow, insert_usage
+from tests.bot.ledger_support import NOW, WS, ledger_catalog
+from tests.db_support import count_rows
+
+CATALOG = ledger_catalog()
+
+_TEXTS = st.one_of(
+    st.sampled_from(["gpt-4o", " gpt-4o-mini ", "", "   ", "#team", "##", "x" * 200, "x" * 201,
+                     " " + "y" * 200 + " ", "1,200", "1.5k", "-3", "search-team"]),
+    st.text(max_size=12),
+)  # fmt: skip
+_TIMES = st.sampled_from([
+    "2026-11-02T10:00:00Z", "2026-11-02T10:00:00+00:00", "2026-11-02T10:00:00.123456+02:00",
+    " 2026-11-02T10:00:00Z ", "2026-11-02T10:00:00", "2026-11-02", "2026-11-05T10:00:00Z",
+    "2026-11-03T20:00:00Z", "2026-13-02T10:00:00Z", "yesterday", "", "2026-11-02 10:00:00Z",
+])  # fmt: skip
+_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-5, max_value=3_000),
+    st.sampled_from([10**12, 10**13, 2.0, 2.5, float("nan")]), _TEXTS, _TIMES,
+    st.lists(st.integers(), max_size=1),
+)  # fmt: skip
+_NAMES = st.sampled_from([*FIELDS, "input_token", "gen_ai.request.model",
+                          "gen_ai.usage.input_tokens", "gen_ai.system", "colour"])  # fmt: skip
+
+
+_COUNTS = st.one_of(st.integers(min_value=-2, max_value=5_000), st.none(), st.just("12"))
+_LIKELY = st.fixed_dictionaries(
+    {"model": st.sampled_from(["gpt-4o", " gpt-4o-mini", "", 7])},
+    optional={"input_tokens": _COUNTS, "output_tokens": _COUNTS, "cached_input_tokens": _COUNTS,
+              "timestamp": _TIMES, "tag": _TEXTS, "user": _TEXTS, "id": _TEXTS},
+)  # fmt: skip
+"""Mostly our names with plausible values: the shapes the fast path takes."""
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.dictionaries(_NAMES, _VALUES, max_size=9), _LIKELY))
+def test_the_usual_shape_path_agrees_with_the_general_checks(fields: dict[str, Any]) -> None:
+    usual = _usual_event(fields, NOW)
+    try:
+        checked: UsageEvent | None = _checked_event(fields, NOW)
+    except EventProblems:
+        checked = None
+    if usual is not None:
+        assert usual == checked
+        assert type(usual.occurred_utc) is datetime and usual.occurred_utc.tzinfo is not None
+
+
+def test_the_usual_shapes_take_the_fast_path() -> None:
+    usual = [
+        {"model": "gpt-4o", "input_tokens": 1200, "output_tokens": 300},
+        {"model": "gpt-4o", "input_tokens": 1200, "cached_input_tokens": 1000, "id": "e-1",
+         "tag": "#search", "user": "U1", "timestamp": "2026-11-02T10:00:00Z"},
+        {"model": "gpt-4o-mini", "timestamp": "2026-11-02T10:00:00.5+01:00", "tag": None},
+    ]  # fmt: skip
+    for fields in usual:
+        event = _usual_event(fields, NOW)
+        assert event is not None
+        assert event == _checked_event(fields, NOW) == event_from_fields(fields, NOW)
+    assert _usual_event({"model": "gpt-4o", "tag": "#search"}, NOW) == UsageEvent(
+        "gpt-4o", NOW, tag="search"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"model": "gpt-4o", "input_tokens": -1}, "input_tokens can't be negative (-1)"),
+        ({"model": "gpt-4o", "input_token": 5}, "unknown field 'input_token'; did you mean"),
+        ({"model": "gpt-4o", "timestamp": "2026-11-09T00:00:00Z"}, "is in the future"),
+        ({"model": "gpt-4o", "timestamp": "2026-11-02T10:00:00"}, "needs a timezone"),
+        ({"model": " "}, "model is required"),
+        ({"model": "gpt-4o", "id": "x" * 201}, "id is longer than 200 characters"),
+        ({"model": "gpt-4o", "input_tokens": 5, "cached_input_tokens": 6}, "can't exceed"),
+    ],
+)
+def test_what_the_fast_path_turns_down_is_still_worded(fields: dict[str, Any], problem: str) -> None:
+    assert _usual_event(fields, NOW) is None
+    with pytest.raises(EventProblems) as refused:
+        event_from_fields(fields, NOW)
+    assert problem in str(refused.value)
+
+
+def test_a_batch_prices_each_event_as_it_would_be_priced_alone() -> None:
+    before, after = datetime(2026, 10, 31, 23, tzinfo=UTC), datetime(2026, 11, 1, 1, tzinfo=UTC)
+    berlin = timezone(timedelta(hours=1))
+    events = [
+        UsageEvent("gpt-4o", before, 1_000_000, 100_000, event_id="a"),
+        UsageEvent("gpt-4o", after, 1_000_000, 100_000, 400_000, tag="t", user="U1"),
+        UsageEvent("gpt-4o-mini", after.astimezone(berlin), 5, 7, event_id="b"),
+        UsageEvent("gpt-4o", NOW, 120_000, 30_000),
+    ]
+    batch = price_events(CATALOG, events, "http")
+    alone = [price_event(CATALOG, event, "http") for event in events]
+    assert list(batch.rows) == alone
+    assert batch.rows[0].cost_usd != batch.rows[1].cost_usd  # the price change is honoured
+    assert batch.rows[2].occurred_utc.tzinfo is UTC
+    assert batch.cost_usd == sum((row.cost_usd for row in alone), Decimal(0))
+
+
+@pytest.mark.both_backends
+def test_stored_text_is_what_the_codecs_say(db: Database) -> None:
+    berlin = timezone(timedelta(hours=1))
+    times = [datetime(2026, 11, 2, 10, tzinfo=UTC), datetime(2026, 11, 2, 10, 0, 0, 1, UTC),
+             datetime(2026, 11, 2, 11, 30, tzinfo=berlin)]  # fmt: skip
+    events = [UsageEvent("gpt-4o", at, 1_234_567, 89, 1_000, event_id=f"k{n}")
+              for n, at in enumerate(times)]  # fmt: skip
+    result, batch = record_events(db, WS, CATALOG, events, "http", NOW)
+    assert result.inserted == 3
+    stored = {row["event_key"]: row for row in db.query("SELECT * FROM usage")}
+    for row in batch.rows:
+        held = stored[row.event_key]
+        assert held["occurred_utc"] == format_utc(row.occurred_utc)
+        assert held["cost_usd"] == decimal_text(row.cost_usd)
+        assert held["cost_nanousd"] == to_nanousd(row.cost_usd)
+        assert held["input_per_mtok"] == decimal_text(row.input_per_mtok)  # type: ignore[arg-type]
+        assert held["cached_input_per_mtok"] == decimal_text(row.cached_input_per_mtok)  # type: ignore[arg-type]
+        assert held["price_as_of"] == row.price_as_of.isoformat()  # type: ignore[union-attr]
+        assert held["recorded_utc"] == format_utc(NOW)
+    assert stored["k1"]["occurred_utc"] == "2026-11-02T10:00:00.000001+00:00"
+    assert stored["k2"]["occurred_utc"] == "2026-11-02T10:30:00.000000+00:00"
+
+
+@pytest.mark.both_backends
+def test_a_row_against_the_rules_refuses_the_batch_by_its_own_number(db: Database) -> None:
+    good = UsageRow("gpt-4o", Decimal("0.5"), NOW, 10, event_key="z")
+    bad = UsageRow("gpt-4o", Decimal("0.5"), NOW, -1, event_key="a")  # sorted first to insert
+    naive = UsageRow("gpt-4o", Decimal("0.5"), datetime(2026, 11, 2), 1)
+    with pytest.raises(UsageRejected) as refused:
+        insert_usage(db, WS, [good, bad, naive], NOW)
+    assert refused.value.problems == (
+        "row 2: input_tokens must not be negative",
+        "row 3: the timestamp needs a timezone",
+    )
+    assert count_rows(db, "usage") == 0
+    assert insert_usage(db, WS, [good], NOW).inserted == 1
