@@ -227,11 +227,13 @@ def main() -> None:
         for http_rate, raw_rate, bare_rate in rounds:
             print(f"ingest  POST /usage {http_rate:8,.0f} events/s | raw executemany "
                   f"{raw_rate:8,.0f} (HTTP/raw {http_rate / raw_rate:.2f}) | sqlite-utils "
-                  f"insert_all {bare_rate:8,.0f} (HTTP/bare {http_rate / bare_rate:.2f})")  # fmt: skip
+                  f"insert_all {bare_rate:8,.0f} "
+                  f"(HTTP/bare {http_rate / bare_rate:.2f})")  # fmt: skip
         http_rate = statistics.median(r[0] for r in rounds)
         ratio = statistics.median(r[0] / r[1] for r in rounds)
         print(f"ingest  POST /usage, batches of {BATCH:,}, median of {args.rounds}: "
-              f"{http_rate:,.0f} events/s (target >= 5,000) {'OK' if http_rate >= 5000 else 'MISSED'}"
+              f"{http_rate:,.0f} events/s (target >= 5,000) "
+              f"{'OK' if http_rate >= 5000 else 'MISSED'}"
               f"; HTTP / raw executemany {ratio:.2f} (target >= 0.5) "
               f"{'OK' if ratio >= 0.5 else 'MISSED'}")  # fmt: skip
         fill_s, cold_s, warm_s = bench_digest(args.rows, workdir)

@@ -116,7 +116,9 @@ class _RawInsert:
             self.sqlite.close()
 
 
-def bench_http(events: list[dict[str, object]], database: str, workdir: Path) -> tuple[float, float]:
+def bench_http(
+    events: list[dict[str, object]], database: str, workdir: Path
+) -> tuple[float, float]:
     """Events per second through POST /usage in batches of ``BATCH``, and for the same rows
     through a raw ``executemany`` (``_RawInsert``), batch by batch, interleaved; the first
     batch warms both up and is not timed."""

@@ -195,7 +195,9 @@ def _timestamp(value: object, now: datetime, problems: list[str]) -> datetime:
         return now
     text = value.strip()
     try:
-        if len(text) == 10 and _BARE_DATE.fullmatch(text):  # a day without a time: midnight UTC, on every surface
+        if len(text) == 10 and _BARE_DATE.fullmatch(
+            text
+        ):  # a day without a time: midnight UTC, on every surface
             moment = datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
         else:
             moment = datetime.fromisoformat(text)
@@ -210,7 +212,7 @@ def _timestamp(value: object, now: datetime, problems: list[str]) -> datetime:
     return moment
 
 
-def _plain_text(value: object) -> str | None | bool:
+def _plain_text(value: object) -> str | bool | None:
     """A text field of the usual shape, as ``_text`` reads it (None when absent or blank);
     False when ``_text`` must look at it (not text, or too long)."""
     if value is None:
@@ -266,8 +268,7 @@ def _usual_event(fields: Mapping[str, object], now: datetime) -> UsageEvent | No
             return None
     else:
         return None
-    return UsageEvent(model, moment, input_tokens, output_tokens, cached, tag, user,
-                      event_id)  # type: ignore[arg-type]  # False was ruled out above
+    return UsageEvent(model, moment, input_tokens, output_tokens, cached, tag, user, event_id)  # type: ignore[arg-type]  # False was ruled out above
 
 
 def event_from_fields(fields: Mapping[str, object], now: datetime) -> UsageEvent:

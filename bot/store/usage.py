@@ -184,8 +184,23 @@ def _batch_params(ws: Workspace, rows: Sequence[UsageRow],
     money: dict[Decimal | None, str | None] = {None: None}
     days: dict[date | None, str | None] = {None: None}
     params = []
-    for (model, cost, occurred, input_tokens, output_tokens, cached_input_tokens, event_key,
-         provider, input_rate, output_rate, cached_rate, price_as_of, tag, user, source) in rows:
+    for (
+        model,
+        cost,
+        occurred,
+        input_tokens,
+        output_tokens,
+        cached_input_tokens,
+        event_key,
+        provider,
+        input_rate,
+        output_rate,
+        cached_rate,
+        price_as_of,
+        tag,
+        user,
+        source,
+    ) in rows:
         if not (  # everything _row_problems checks, without building a message
             model
             and 0 <= input_tokens <= MAX_ROW_TOKENS
@@ -219,6 +234,8 @@ def _usage_params(ws: Workspace, row: UsageRow, recorded: str) -> tuple[Any, ...
     if params is None:
         raise UsageRejected(_row_problems(0, row))
     return params[0]
+
+
 _INSERT_USAGE = (
     "INSERT INTO usage (team_id, enterprise_id, event_key, model, provider, input_tokens,"
     " output_tokens, cached_input_tokens, cost_usd, cost_nanousd, input_per_mtok,"
@@ -248,7 +265,9 @@ def insert_usage(
     order += [index for index, row in enumerate(rows) if row.event_key is None]
     params = _batch_params(ws, [rows[index] for index in order], recorded)
     if params is None:
-        raise UsageRejected([p for index, row in enumerate(rows) for p in _row_problems(index, row)])
+        raise UsageRejected(
+            [p for index, row in enumerate(rows) for p in _row_problems(index, row)]
+        )
     try:
         inserted = retry_deadlocks(db, lambda: db.execute_many(_INSERT_USAGE, params))
     except Exception as exc:

@@ -4,6 +4,8 @@
 - ``price_events`` (one pricing context per model) against ``price_event`` per event.
 - The INSERT parameters built in one loop: what the store holds is what ``format_utc``,
   ``decimal_text`` and ``to_nanousd`` say, and a refused row still refuses the whole batch.
+- ``execute_many`` (one ``unnest`` statement on PostgreSQL): the rows' order, the count
+  stored, and statements of any other shape.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from bot.ledger.fields import (
 from bot.ledger.pricing import price_event, price_events, record_events
 from bot.store.database import Database
 from bot.store.db import decimal_text, format_utc, to_nanousd
-from bot.store.usage import UsageRejected, UsageRow, insert_usage
+from bot.store.usage import _INSERT_USAGE, UsageRejected, UsageRow, _usage_params, insert_usage
 from tests.bot.ledger_support import NOW, WS, ledger_catalog
 from tests.db_support import count_rows
 
@@ -75,7 +77,7 @@ def test_the_usual_shape_path_agrees_with_the_general_checks(fields: dict[str, A
 
 
 def test_the_usual_shapes_take_the_fast_path() -> None:
-    usual = [
+    usual: list[dict[str, object]] = [
         {"model": "gpt-4o", "input_tokens": 1200, "output_tokens": 300},
         {"model": "gpt-4o", "input_tokens": 1200, "cached_input_tokens": 1000, "id": "e-1",
          "tag": "#search", "user": "U1", "timestamp": "2026-11-02T10:00:00Z"},
@@ -102,7 +104,9 @@ def test_the_usual_shapes_take_the_fast_path() -> None:
         ({"model": "gpt-4o", "input_tokens": 5, "cached_input_tokens": 6}, "can't exceed"),
     ],
 )
-def test_what_the_fast_path_turns_down_is_still_worded(fields: dict[str, Any], problem: str) -> None:
+def test_what_the_fast_path_turns_down_is_still_worded(
+    fields: dict[str, Any], problem: str
+) -> None:
     assert _usual_event(fields, NOW) is None
     with pytest.raises(EventProblems) as refused:
         event_from_fields(fields, NOW)
@@ -162,3 +166,22 @@ def test_a_row_against_the_rules_refuses_the_batch_by_its_own_number(db: Databas
     )
     assert count_rows(db, "usage") == 0
     assert insert_usage(db, WS, [good], NOW).inserted == 1
+
+
+@pytest.mark.both_backends
+def test_execute_many_keeps_the_rows_order_counts_what_it_stored_and_takes_any_insert(
+    db: Database,
+) -> None:
+    rows = [UsageRow("gpt-4o", Decimal("0.25"), NOW, 10, event_key=key, tag=None, user=None)
+            for key in ("c", "a", "b", "a")]  # fmt: skip
+    params = [_usage_params(WS, row, format_utc(NOW)) for row in rows]
+    assert db.execute_many(_INSERT_USAGE, params) == 3  # the repeated "a" is skipped
+    assert db.execute_many(_INSERT_USAGE, params[:1]) == 0
+    assert db.execute_many(_INSERT_USAGE, []) == 0
+    stored = [row["event_key"] for row in db.query("SELECT event_key FROM usage ORDER BY id")]
+    assert stored == ["c", "a", "b"]
+    # Not a plain INSERT ... VALUES (?, ...): run once per row, as before.
+    seen = ("INSERT INTO seen_events (event_id, team_id, enterprise_id, received_utc)"
+            " VALUES (lower(?), ?, ?, ?) ON CONFLICT (event_id) DO NOTHING")  # fmt: skip
+    assert db.execute_many(seen, [("EV1", "T1", "", "x"), ("ev1", "T1", "", "y")]) == 1
+    assert [row["event_id"] for row in db.query("SELECT event_id FROM seen_events")] == ["ev1"]
