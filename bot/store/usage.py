@@ -213,17 +213,19 @@ def _batch_params(ws: Workspace, rows: Sequence[UsageRow],
         ):
             return None
         try:
-            rates = money[input_rate], money[output_rate], money[cached_rate], days[price_as_of]
-        except KeyError:
+            input_text, output_text = money[input_rate], money[output_rate]
+            cached_text, day_text = money[cached_rate], days[price_as_of]
+        except KeyError:  # the first row at these rates
             for rate in (input_rate, output_rate, cached_rate):
                 money.setdefault(rate, _money(rate))
             if price_as_of not in days:
                 days[price_as_of] = price_as_of.isoformat()  # type: ignore[union-attr]  # None is in
-            rates = money[input_rate], money[output_rate], money[cached_rate], days[price_as_of]
+            input_text, output_text = money[input_rate], money[output_rate]
+            cached_text, day_text = money[cached_rate], days[price_as_of]
         params.append((
             team_id, enterprise_id, event_key, model, provider, input_tokens, output_tokens,
-            cached_input_tokens, decimal_text(cost), to_nanousd(cost), *rates, tag, user, source,
-            _utc_text(occurred), recorded,
+            cached_input_tokens, decimal_text(cost), to_nanousd(cost), input_text, output_text,
+            cached_text, day_text, tag, user, source, _utc_text(occurred), recorded,
         ))  # fmt: skip
     return params
 
@@ -259,10 +261,10 @@ def insert_usage(
     # In key order: two batches with the same keys in opposite orders deadlock on PostgreSQL's
     # unique index (20 times in 20 when probed); sorted, one waits for the other. A deadlock
     # victim is still retried. Keyless rows keep their order (they cannot collide).
-    keyed = sorted((row.event_key, index) for index, row in enumerate(rows)
-                   if row.event_key is not None)  # fmt: skip
-    order = [index for _, index in keyed]
-    order += [index for index, row in enumerate(rows) if row.event_key is None]
+    keys = [row.event_key for row in rows]
+    texts = [key or "" for key in keys]
+    order = sorted((i for i, key in enumerate(keys) if key is not None), key=texts.__getitem__)
+    order += [index for index, key in enumerate(keys) if key is None]
     params = _batch_params(ws, [rows[index] for index in order], recorded)
     if params is None:
         raise UsageRejected(
