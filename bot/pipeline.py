@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import replace
 
 from bot.reply import Asker, Reply
 from bot.respond import respond_to
@@ -34,12 +33,7 @@ def answer(
     cannot post in a channel (None: it can); the Slack edge supplies both. Both are called
     before anything is written, so an edge may abort (raise) from them and answer later.
     """
-    started = time.perf_counter()
-    reply = respond_to(runtime, text, asker, resolve_channel, check_channel)
-    duration_ms = int((time.perf_counter() - started) * 1000)
-    if reply.record is not None:
-        reply = replace(reply, record=replace(reply.record, duration_ms=duration_ms))
-    return reply
+    return respond_to(runtime, text, asker, resolve_channel, check_channel, time.perf_counter())
 
 
 def log_reply(runtime: Runtime, reply: Reply) -> None:

@@ -8,6 +8,7 @@ are recorded so the digest can show what people could not get answered.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -117,8 +118,10 @@ def _evaluate(
 
 
 def _record(runtime: Runtime, asker: Asker, text: str, kind: str, fields: dict[str, Any],
-            error: str | None, command: c.Command | None) -> QueryRecord:  # fmt: skip
-    """The query-log row. Pasted `count` text is never stored: only its length and hash."""
+            error: str | None, command: c.Command | None,
+            started: float | None) -> QueryRecord:  # fmt: skip
+    """The query-log row. Pasted `count` text is never stored: only its length and hash.
+    `started`: when answering began (`time.perf_counter()`), for the row's duration."""
     chars = sha = count_tokens = None
     if isinstance(command, c.Count):
         chars, sha = text_fingerprint(command.text)
@@ -144,6 +147,7 @@ def _record(runtime: Runtime, asker: Asker, text: str, kind: str, fields: dict[s
         text_chars=chars,
         text_sha256=sha,
         count_tokens=count_tokens,
+        duration_ms=None if started is None else int((time.perf_counter() - started) * 1000),
     )
 
 
@@ -161,8 +165,10 @@ def respond_to(
     asker: Asker,
     resolve_channel: ChannelResolver | None = None,
     check_channel: ChannelResolver | None = None,
+    started: float | None = None,
 ) -> Reply:
-    """Answer `text`; user mistakes become `error` replies, never exceptions."""
+    """Answer `text`; user mistakes become `error` replies, never exceptions. `started`: when
+    answering began (`time.perf_counter()`), so the log row says how long it took."""
     command: c.Command | None = None
     outcome: AnyResult
     catalog = runtime.catalog  # one snapshot per request: a price refresh may swap it any time
@@ -183,6 +189,8 @@ def respond_to(
         kind=outcome.kind,
         renderings=_ResultRenderings(outcome),
         share=outcome.share,
-        record=_record(runtime, asker, text, outcome.kind, outcome.log_fields(), error, command),
+        record=_record(
+            runtime, asker, text, outcome.kind, outcome.log_fields(), error, command, started
+        ),
         related=outcome.related if isinstance(outcome, FaqResult) else (),
     )

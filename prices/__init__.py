@@ -6,6 +6,7 @@ Pure Python: no Slack, no database. See docs/prices-api.md for the contract.
 from .catalog import Catalog, default_catalog, load_catalog, normalize_name
 from .errors import BadUsage, CatalogError, PricesError, UnknownModel
 from .estimate import MAX_TOKENS, PERIOD_SECONDS, estimate, project
+from .fast import common_total
 from .history import PriceChange
 from .live import LiveCatalog, RefreshSettings, RefreshStatus, settings_from_env
 from .models import (
@@ -54,6 +55,7 @@ __all__ = [
     "TimeWindow",
     "TokenCount",
     "UnknownModel",
+    "common_total",
     "count_message_tokens",
     "count_tokens",
     "default_catalog",

@@ -45,13 +45,14 @@ _DATE_SUFFIX = re.compile(
 )
 
 
+_NAME_PUNCTUATION = re.compile(r"[\s\-_.]+")
 _MISSING = object()
 _FOUND_CACHE_SIZE = 4096
 
 
 def normalize_name(name: str) -> str:
     """The lookup key of a name: lower case, with spaces, dashes, dots and underscores removed."""
-    return re.sub(r"[\s\-_.]+", "", name.strip().lower())
+    return _NAME_PUNCTUATION.sub("", name.lower())
 
 
 class Catalog:

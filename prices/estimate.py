@@ -7,12 +7,11 @@ from decimal import Decimal
 
 from .catalog import Catalog, default_catalog
 from .errors import BadUsage
-from .models import Estimate, Model, PriceSet, Projection
+from .fast import MAX_TOKENS, flat, new_estimate, rates_at
+from .models import Estimate, Model, Projection
 
 __all__ = ["MAX_TOKENS", "PERIOD_SECONDS", "estimate", "project"]
 
-#: No request, and no counted text, is larger than this; anything above is a typo.
-MAX_TOKENS = 10**12
 _MTOK = Decimal(1_000_000)
 _ZERO = Decimal(0)
 
@@ -118,6 +117,64 @@ def estimate(
     """
     if isinstance(model, str):
         model = (catalog or default_catalog()).get(model)
+    if (  # the common case (issue 15): see `prices.fast`; anything else takes the full path
+        not batch
+        and type(input_tokens) is int
+        and type(output_tokens) is int
+        and type(cached_input_tokens) is int
+        and type(cache_write_tokens) is int
+        and not cached_input_tokens
+        and not cache_write_tokens
+    ):
+        now = rates_at(model, at)
+        if (
+            now is not None
+            and 0 <= input_tokens < now.below_tier
+            and 0 <= output_tokens <= now.max_output
+            and input_tokens + output_tokens <= now.max_total
+        ):
+            return new_estimate(
+                model,
+                input_tokens,
+                output_tokens,
+                0,
+                0,
+                False,
+                input_tokens * now.input_per_mtok / _MTOK,
+                _ZERO,
+                _ZERO,
+                output_tokens * now.output_per_mtok / _MTOK,
+                now.rates,
+                None,
+                model.checked,
+                (),
+            )
+    return _priced(
+        model,
+        input_tokens,
+        output_tokens,
+        cached_input_tokens,
+        cache_write_tokens,
+        batch=batch,
+        at=at,
+        catalog=catalog,
+        strict=strict,
+    )
+
+
+def _priced(
+    model: Model,
+    input_tokens: int,
+    output_tokens: int,
+    cached_input_tokens: int,
+    cache_write_tokens: int,
+    *,
+    batch: bool,
+    at: datetime | None,
+    catalog: Catalog | None,
+    strict: bool,
+) -> Estimate:
+    """The full path: limits with notes, history at `at`, batch, tiers and cache rates."""
     notes = _check_usage(
         model, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, strict
     )
@@ -140,57 +197,25 @@ def estimate(
     write_rate = rates.cache_write_per_mtok
     if write_rate is None:
         write_rate = rates.input_per_mtok
-    return Estimate(
-        model=model,
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        cached_input_tokens=cached_input_tokens,
-        cache_write_tokens=cache_write_tokens,
-        batch=batch,
-        input_cost=plain * rates.input_per_mtok / _MTOK,
-        cached_input_cost=(
+    return new_estimate(
+        model,
+        input_tokens,
+        output_tokens,
+        cached_input_tokens,
+        cache_write_tokens,
+        batch,
+        plain * rates.input_per_mtok / _MTOK,
+        (
             cached_input_tokens * (rates.cached_input_per_mtok or 0) / _MTOK
             if cached_input_tokens
             else _ZERO
         ),
-        cache_write_cost=cache_write_tokens * write_rate / _MTOK if cache_write_tokens else _ZERO,
-        output_cost=output_tokens * rates.output_per_mtok / _MTOK,
-        rates=_flat(rates),
-        tier=tier,
-        as_of=model.checked,
-        notes=notes,
-    )
-
-
-#: `_flat` results by the id of the catalog's price set (held, so the id stays its own).
-_FLAT: dict[int, tuple[PriceSet, PriceSet]] = {}
-_FLAT_MAX = 8192
-
-
-def _flat(rates: PriceSet) -> PriceSet:
-    """The applied rates without the variant and tier structure they were chosen from.
-
-    Remembered per price set: building the flat copy was a third of an estimate (1.5 of
-    4.6 µs) and the cheaper-alternative search makes a dozen estimates a reply (issue 15)."""
-    if not rates.tiers and rates.batch is None and rates.flex is None and rates.priority is None:
-        return rates
-    known = _FLAT.get(id(rates))
-    if known is not None and known[0] is rates:
-        return known[1]
-    if len(_FLAT) >= _FLAT_MAX:
-        _FLAT.clear()
-    flat = _flat_copy(rates)
-    _FLAT[id(rates)] = (rates, flat)
-    return flat
-
-
-def _flat_copy(rates: PriceSet) -> PriceSet:
-    return PriceSet(
-        input_per_mtok=rates.input_per_mtok,
-        output_per_mtok=rates.output_per_mtok,
-        cached_input_per_mtok=rates.cached_input_per_mtok,
-        cache_write_per_mtok=rates.cache_write_per_mtok,
-        cache_write_1h_per_mtok=rates.cache_write_1h_per_mtok,
+        cache_write_tokens * write_rate / _MTOK if cache_write_tokens else _ZERO,
+        output_tokens * rates.output_per_mtok / _MTOK,
+        flat(rates),
+        tier,
+        model.checked,
+        notes,
     )
 
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 import prices
 from bot.answers.results import Alternative
 from bot.language.catalog_cache import per_catalog
-from prices import Catalog, Model, PricesError
+from prices import Catalog, Model, PricesError, PriceSet
+from prices.fast import rates_at
 
 __all__ = ["cheaper_alternative"]
 
@@ -64,21 +65,50 @@ def _candidates(catalog: Catalog, key: str, on: date) -> tuple[tuple[int, Model]
     return tuple(sorted(found, key=lambda pair: pair[0]))  # closest kin first
 
 
-def _may_be_cheaper(other: Model, est: prices.Estimate, batch: bool, at: datetime | None) -> bool:
-    """False when no rate of `other` undercuts the rates `est` used: it can't be cheaper."""
-    rates = other.prices_at(at)
-    if batch:
-        if rates.batch is None:
-            return False
-        rates = rates.batch
-    used = est.rates
-    cached = rates.cached_input_per_mtok or rates.input_per_mtok
-    used_cached = used.cached_input_per_mtok or used.input_per_mtok
-    return (
-        rates.input_per_mtok < used.input_per_mtok
-        or rates.output_per_mtok < used.output_per_mtok
-        or (est.cached_input_tokens > 0 and cached < used_cached)
-    )
+def _undercuts(rates: PriceSet, used: PriceSet, cached: bool) -> bool:
+    """Whether some rate of `rates` undercuts the rates an estimate used; False means the
+    model can't be cheaper for that request."""
+    if rates.input_per_mtok < used.input_per_mtok or rates.output_per_mtok < used.output_per_mtok:
+        return True
+    if not cached:
+        return False
+    mine = rates.cached_input_per_mtok or rates.input_per_mtok
+    return mine < (used.cached_input_per_mtok or used.input_per_mtok)
+
+
+def _cost_on(
+    other: Model, est: prices.Estimate, common: bool, batch: bool, at: datetime | None
+) -> Decimal | None:
+    """What `est`'s request costs on `other`, or None when `other` can't be cheaper (no rate
+    undercuts the ones `est` used) or can't take it. `common`: no batch and no cache, so the
+    held rates (`prices.fast`) price it by its total alone, without an `Estimate`."""
+    used, cached = est.rates, est.cached_input_tokens > 0
+    held = rates_at(other, at) if common else None
+    if held is not None:
+        if not _undercuts(held.rates, used, cached):
+            return None
+        total = held.total(est.input_tokens, est.output_tokens)
+        if total is not None:
+            return total
+    else:
+        rates = other.prices_at(at)
+        if batch:
+            if rates.batch is None:
+                return None
+            rates = rates.batch
+        if not _undercuts(rates, used, cached):
+            return None
+    try:
+        return prices.estimate(
+            other,
+            est.input_tokens,
+            est.output_tokens,
+            est.cached_input_tokens if other.current.cached_input_per_mtok is not None else 0,
+            batch=batch,
+            at=at,
+        ).total
+    except PricesError:
+        return None
 
 
 def cheaper_alternative(
@@ -95,37 +125,29 @@ def cheaper_alternative(
     group, the closest in price. Special-purpose models (audio, search, ...) are skipped, and
     code models (codestral, devstral, `-coder`, codex) are offered only for a code model.
     """
-    current = est.model
-    if est.total == 0:
+    total = est.total
+    if total == 0:
         return None
-    found: list[tuple[int, Decimal, Model]] = []
+    # The usual request (no batch, no cache) is priced by its total alone: no `Estimate` per
+    # candidate, a dozen of them a reply (issue 15). Anything else takes `prices.estimate`.
+    common = not batch and not est.cached_input_tokens and not est.cache_write_tokens
     on = (at or datetime.now(UTC)).astimezone(UTC).date()
-    for kin, other in _candidates(catalog, current.key, on):
-        if found and kin > min(f[0] for f in found):
+    best_kin = 4  # no candidate yet
+    found: list[tuple[int, Decimal, Model]] = []
+    for kin, other in _candidates(catalog, est.model.key, on):
+        if kin > best_kin:
             break  # candidates come closest kin first: a more distant one can't win
-        if not _may_be_cheaper(other, est, batch, at):
+        alt = _cost_on(other, est, common, batch, at)
+        if alt is None or alt >= total:
             continue
-        try:
-            alt = prices.estimate(
-                other,
-                est.input_tokens,
-                est.output_tokens,
-                est.cached_input_tokens if other.current.cached_input_per_mtok is not None else 0,
-                batch=batch,
-                at=at,
-            )
-        except PricesError:
-            continue
-        if alt.total >= est.total:
-            continue
-        if kin == 2 and 1 - alt.total / est.total < _MIN_SAVING:
+        if kin == 2 and 1 - alt / total < _MIN_SAVING:
             kin = 3
-        found.append((kin, alt.total, other))
+        found.append((kin, alt, other))
+        best_kin = min(best_kin, kin)
     if not found:
         return None
-    best = min(kin for kin, _, _ in found)
-    _, total, model = max((f for f in found if f[0] == best), key=lambda f: (f[1], f[2].id))
+    _, cheaper, model = max((f for f in found if f[0] == best_kin), key=lambda f: (f[1], f[2].id))
     per_month = None
     if projection is not None:
-        per_month = total * projection.requests_per_day * 30
-    return Alternative(model, total, per_month, 1 - total / est.total)
+        per_month = cheaper * projection.requests_per_day * 30
+    return Alternative(model, cheaper, per_month, 1 - cheaper / total)

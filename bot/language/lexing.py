@@ -190,7 +190,9 @@ def _is_protected(lower: str) -> bool:
     )
 
 
-def resolve_span(catalog: Catalog, words: list[Word], i: int) -> tuple[Model, int] | None:
+def resolve_span(
+    catalog: Catalog, words: list[Word], i: int, keys: list[str] | None = None
+) -> tuple[Model, int] | None:
     """The longest model name starting at word `i`: (model, index after it), or None.
 
     A single word may be any spelling `Catalog.find` accepts (dated ids, `openai/gpt-4o`).
@@ -198,17 +200,25 @@ def resolve_span(catalog: Catalog, words: list[Word], i: int) -> tuple[Model, in
     after a name (`gpt-4o 2024`) is never swallowed as a date suffix, and a bare number after
     a complete one-word name stays a count (`claude-sonnet-4 5`), while a name spelt out in
     words takes the longest match (`claude sonnet 4 5` is claude-sonnet-4-5).
+
+    `keys`: `normalize_name` of each word, when the caller has them (a name's key is its
+    words' keys joined: normalising removes characters one by one).
     """
     first = words[i].text.lower()
     if _is_protected(first):
         return None
+    if keys is None:
+        keys = [normalize_name(w.text) for w in words[i : i + MAX_NAME_WORDS]]
+        at = 0
+    else:
+        at = i
     vocab = _vocabulary(catalog)
     single = catalog.find(words[i].text)
     for j in range(min(len(words), i + MAX_NAME_WORDS), i + 1, -1):
-        key = normalize_name("".join(w.text for w in words[i:j]))
+        key = "".join(keys[at : at + j - i])
         if key in vocab:
             found = vocab[key]
-            before = normalize_name("".join(w.text for w in words[i : j - 1]))
+            before = "".join(keys[at : at + j - 1 - i])
             if words[j - 1].text.isdigit() and j - 1 == i + 1 and (before in vocab or single):
                 # `claude-sonnet-4 5 in 0 out`: a bare count after a complete one-word name is
                 # a count, not the next version number (`claude-sonnet-4-5` is written with its
@@ -218,7 +228,7 @@ def resolve_span(catalog: Catalog, words: list[Word], i: int) -> tuple[Model, in
             # Words that don't change the model (`claude-sonnet-4 0` is an alias of the same
             # model) are left for the grammar: `0` is a token count there.
             for k in range(i + 1, j):
-                shorter = normalize_name("".join(w.text for w in words[i:k]))
+                shorter = "".join(keys[at : at + k - i])
                 if vocab.get(shorter) is found or (k == i + 1 and single is found):
                     return found, k
             return found, j
@@ -228,16 +238,18 @@ def resolve_span(catalog: Catalog, words: list[Word], i: int) -> tuple[Model, in
 def lex(catalog: Catalog, words: list[Word]) -> list[Item]:
     """Classify `words` into items, model names first (they may contain numbers)."""
     items: list[Item] = []
+    keys = [normalize_name(w.text) for w in words]
+    lowered = [w.text.lower() for w in words]
     i = 0
     while i < len(words):
-        span = resolve_span(catalog, words, i)
+        span = resolve_span(catalog, words, i, keys)
         if span is not None:
             model, j = span
             text = " ".join(w.text for w in words[i:j])
             items.append(Item("model", text, word=canonical_name(catalog, model)))
             i = j
             continue
-        lower = [w.text.lower() for w in words[i : i + 8]]
+        lower = lowered[i : i + 8]
         if len(lower) > 1 and (label := _TWO_WORD_LABELS.get((lower[0], lower[1]))):
             items.append(Item("label", f"{words[i].text} {words[i + 1].text}", word=label))
             i += 2

@@ -106,8 +106,10 @@ def parse_command(text: str, catalog: Catalog | None = None) -> c.Command:
     words = split_words(raw)
     if words and words[0].text.lower() in COUNT_WORDS:
         return parse_count(catalog, raw)  # the pasted text is kept verbatim
-    text = clean_text(raw).rstrip()
-    words = split_words(text)
+    text = clean_text(raw)
+    if text is not raw and text != raw:
+        words = split_words(text)  # only when something was stripped: the words are the same
+    text = text.rstrip()
     if not words:
         return c.Help()
     head = words[0].text.lower()
@@ -123,7 +125,8 @@ def parse_command(text: str, catalog: Catalog | None = None) -> c.Command:
     if head in _TEAM_PARSERS:
         return _TEAM_PARSERS[head](catalog, words[1:])
     question = looks_like_question(text)
-    reader_first = (question or is_sentence(text)) and head not in _COMMAND_HEADS
+    sentence = is_sentence(text, words)
+    reader_first = (question or sentence) and head not in _COMMAND_HEADS
     if reader_first and (read := read_question(catalog, text)) is not None:
         return _with_share(read, words)
     try:
@@ -131,7 +134,7 @@ def parse_command(text: str, catalog: Catalog | None = None) -> c.Command:
     except ParseError as exc:
         if not reader_first and (read := _sentence(catalog, text)) is not None:
             return _with_share(read, words)
-        if question or is_sentence(text) or _is_prose(catalog, words):
+        if question or sentence or _is_prose(catalog, words):
             return c.Faq(text)
         if isinstance(exc, _UnknownWords):
             error = unknown_words_error(catalog, exc.usage.unknown, words, EXAMPLE)

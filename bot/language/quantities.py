@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from prices.numbers import read_number
 
@@ -141,8 +142,12 @@ def _small_number(word: str) -> int | None:
 _USD = re.compile(r"(?:\$|usd)?(?P<num>[\d.,]+[km]?)(?:\$|usd|dollars?)?", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def parse_number(word: str) -> Decimal | None:
-    """The value of a number word (`1,000`, `1.5k`, `2M`), or None: see `prices.read_number`."""
+    """The value of a number word (`1,000`, `1.5k`, `2M`), or None: see `prices.read_number`.
+
+    Remembered (a `Decimal` is immutable): a command asks about each word several times (is
+    it protected, a count, a bound?), eight look-ups a terse estimate (issue 15)."""
     return read_number(word)
 
 

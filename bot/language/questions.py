@@ -72,10 +72,12 @@ _PRICE_WORDS = frozenset(
 )
 
 
-def is_sentence(text: str) -> bool:
+def is_sentence(text: str, split: list[Word] | None = None) -> bool:
     """Whether `text` reads as a sentence (a question word first, a `?`, or words like `we`,
-    `cheaper`, `afford`), not as a terse command with a stray word."""
-    words = [w.text.lower().replace("'", "").replace("\u2019", "") for w in split_words(text)]
+    `cheaper`, `afford`), not as a terse command with a stray word. `split`: the words of
+    `text` (`split_words`), when the caller has them already."""
+    found = split_words(text) if split is None else split
+    words = [w.text.lower().replace("'", "").replace("\u2019", "") for w in found]
     return bool(words) and (
         words[0] in QUESTION_WORDS
         or words[0] in _SENTENCE_OPENERS

@@ -100,6 +100,18 @@ def window_text(window: TimeWindow) -> str:
     return f"{hours}, {shown}"
 
 
+#: `rate_text` by rate: rates come from the catalog, a few hundred distinct values, and a
+#: reply shows each twice (issue 15). Bounded: cleared when full.
+_RATE_TEXTS: dict[Decimal, str] = {}
+
+
 def rate_text(rate: Decimal | None) -> str:
     """A USD-per-million rate (`$2.50/M`), or `not offered`."""
-    return "not offered" if rate is None else f"{format_usd(rate)}/M"
+    if rate is None:
+        return "not offered"
+    known = _RATE_TEXTS.get(rate)
+    if known is None:
+        if len(_RATE_TEXTS) >= 4096:
+            _RATE_TEXTS.clear()
+        known = _RATE_TEXTS[rate] = f"{format_usd(rate)}/M"
+    return known

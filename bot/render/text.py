@@ -32,7 +32,8 @@ _n = count_text
 _rate = rate_text
 
 
-def _volume_line(res: r.EstimateResult, s: Style) -> str | None:
+def _volume_line(res: r.EstimateResult, s: Style, total: str, per_month: str) -> str | None:
+    """The volume's line; `total` and `per_month` are the estimate's figures, formatted."""
     est, proj = res.estimate, res.projection
     if res.requests is None:
         return None
@@ -43,7 +44,7 @@ def _volume_line(res: r.EstimateResult, s: Style) -> str | None:
         return None
     money = (
         f"{s.bold(format_usd(proj.per_day))} per day, "
-        f"{s.bold(format_usd(proj.per_month))} per month (a month = 30 days)"
+        f"{s.bold(per_month)} per month (a month = 30 days)"
     )
     rate = f"{plural(res.requests, 'request')} per {res.period}"
     if res.period != "day":
@@ -51,7 +52,7 @@ def _volume_line(res: r.EstimateResult, s: Style) -> str | None:
     if res.budget is not None:
         budget = f"{format_usd(res.budget.usd)} per {res.budget.period}"
         if res.requests == 0:
-            return f"A budget of {budget} doesn't cover one request ({format_usd(est.total)})."
+            return f"A budget of {budget} doesn't cover one request ({total})."
         return f"A budget of {budget} buys {s.bold(rate)}: {money}"
     return f"At {rate}: {money}"
 
@@ -59,6 +60,11 @@ def _volume_line(res: r.EstimateResult, s: Style) -> str | None:
 def _estimate(res: r.EstimateResult, s: Style) -> Parts:
     est = res.estimate
     model, rates = est.model, est.rates
+    # Each figure formatted once: a reply shows the total, the month and the rates twice.
+    total = format_usd(est.total)
+    per_month = format_usd(res.projection.per_month) if res.projection is not None else ""
+    input_rate, output_rate = _rate(rates.input_per_mtok), _rate(rates.output_per_mtok)
+    cached_rate = _rate(rates.cached_input_per_mtok)
     cached = f" ({_n(est.cached_input_tokens)} cached)" if est.cached_input_tokens else ""
     batch = ", batch API" if est.batch else ""
     reasoning = f" + {_n(res.reasoning_tokens)} reasoning" if res.reasoning_tokens else ""
@@ -67,19 +73,18 @@ def _estimate(res: r.EstimateResult, s: Style) -> Parts:
         f"{s.bold(s.esc(model.id))} ({s.esc(model.provider)}): "
         f"{plural(est.input_tokens, 'input token')}{cached}, "
         f"{plural(est.output_tokens - res.reasoning_tokens, 'output token')}{reasoning}{batch}",
-        f"• uncached input: {_n(plain)} × {_rate(rates.input_per_mtok)} = "
-        f"{format_usd(est.input_cost)}",
-        f"• cached input: {_n(est.cached_input_tokens)} × {_rate(rates.cached_input_per_mtok)} = "
+        f"• uncached input: {_n(plain)} × {input_rate} = {format_usd(est.input_cost)}",
+        f"• cached input: {_n(est.cached_input_tokens)} × {cached_rate} = "
         f"{format_usd(est.cached_input_cost)}",
         f"• output: {_n(est.output_tokens - res.reasoning_tokens)} × "
-        f"{_rate(rates.output_per_mtok)} = {format_usd(est.output_cost - res.reasoning_cost)}",
-        f"Per request: {s.bold(format_usd(est.total))}",
+        f"{output_rate} = {format_usd(est.output_cost - res.reasoning_cost)}",
+        f"Per request: {s.bold(total)}",
     ]
     if res.reasoning_tokens:
         body.insert(
             len(body) - 1,
             f"• reasoning (billed as output): {_n(res.reasoning_tokens)} × "
-            f"{_rate(rates.output_per_mtok)} = {format_usd(res.reasoning_cost)}",
+            f"{output_rate} = {format_usd(res.reasoning_cost)}",
         )
     if est.cache_write_tokens:
         body.insert(
@@ -87,7 +92,7 @@ def _estimate(res: r.EstimateResult, s: Style) -> Parts:
             f"• cache writes: {_n(est.cache_write_tokens)} × {_rate(_write_rate(rates))} = "
             f"{format_usd(est.cache_write_cost)}",
         )
-    if (volume := _volume_line(res, s)) is not None:
+    if (volume := _volume_line(res, s, total, per_month)) is not None:
         body.append(volume)
     if (alt := res.alternative) is not None:
         figure = (
@@ -101,9 +106,8 @@ def _estimate(res: r.EstimateResult, s: Style) -> Parts:
         )
     notes = [
         f"Prices per 1M tokens{' (batch)' if est.batch else ''}, as of {est.as_of.isoformat()}: "
-        f"input {format_usd(rates.input_per_mtok)}, cached input "
-        f"{_rate(rates.cached_input_per_mtok).removesuffix('/M')}, output "
-        f"{format_usd(rates.output_per_mtok)}"
+        f"input {input_rate.removesuffix('/M')}, cached input "
+        f"{cached_rate.removesuffix('/M')}, output {output_rate.removesuffix('/M')}"
     ]
     if est.tier is not None and not est.notes:
         notes.append(
@@ -128,9 +132,9 @@ def _estimate(res: r.EstimateResult, s: Style) -> Parts:
             f"({_n(res.requests)} per {res.period})."
         )
     notes.extend(s.esc(warning) for warning in res.warnings)
-    per = f"{format_usd(est.total)} per request"
+    per = f"{total} per request"
     if res.projection is not None:
-        per += f", {format_usd(res.projection.per_month)} per month"
+        per += f", {per_month} per month"
     return Parts(f"{model.id}: {per}", body, None, notes)
 
 

@@ -83,3 +83,35 @@ def test_warning_level_keeps_access_lines_out(slack: FakeSlack, tmp_path: Path) 
         assert quiet.request("GET", "/healthz").status == 200
         assert quiet.request("POST", "/slack/events", "{nope", {"content-type": "x"}).status == 400
     assert "GET /healthz" not in quiet.stdout()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "team"),
+    [
+        (
+            b"token=x&team_id=T0123&command=%2Ftokencost&text=gpt-4o",
+            "application/x-www-form-urlencoded",
+            "T0123",
+        ),
+        (b"command=%2Ftokencost&team_id=T%2B9&text=x", "application/x-www-form-urlencoded", "T+9"),
+        (b"text=team_id%3DTFAKE&team_id=TREAL", "application/x-www-form-urlencoded", "TREAL"),
+        (b"team_id=&text=x", "application/x-www-form-urlencoded", None),
+        (
+            b"payload=%7B%22team%22%3A%7B%22id%22%3A%22T77%22%7D%7D",
+            "application/x-www-form-urlencoded",
+            "T77",
+        ),
+        (b'{"team_id": "T55", "type": "event_callback"}', "application/json", "T55"),
+        (b"payload=not-json", "application/x-www-form-urlencoded", None),
+        (b"\xff\xfe", "application/x-www-form-urlencoded", None),
+        (b"team_id=" + b"T" * 100, "application/x-www-form-urlencoded", "T" * 32),
+    ],
+)
+def test_the_log_line_names_the_team_the_body_names(
+    body: bytes, content_type: str, team: str | None
+) -> None:
+    """`request_team` finds a form's own `team_id` field (never one inside another field's
+    value), a payload's or event's team, and nothing in a body it can't read."""
+    from bot.slack.access import request_team
+
+    assert request_team(body, content_type) == team

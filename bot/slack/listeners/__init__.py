@@ -22,10 +22,14 @@ __all__ = ["register_listeners"]
 
 
 def register_listeners(app: App, runtime: Runtime) -> None:
-    """Attach every listener group to the app."""
+    """Attach every listener group to the app.
+
+    `/tokencost` first: Bolt tries listeners in registration order, and each matcher it runs
+    before the match costs an injection of keyword arguments. Middleware keep their own order
+    (workspaces, then the retry dedupe in `messages`, then the assistant)."""
     for group in (
-        workspaces,
         commands,
+        workspaces,
         messages,
         assistant,
         actions,
@@ -35,5 +39,4 @@ def register_listeners(app: App, runtime: Runtime) -> None:
         count,
     ):
         group.register(app, runtime)
-    faq_teach.register(app, runtime, home.build_home_view)
     faq_teach.register(app, runtime, home.build_home_view)

@@ -17,8 +17,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
+from slack_bolt import Ack, App, BoltContext
 
 from bot.language.errors import ParseError
 from bot.language.parse import parse_command
@@ -94,10 +93,14 @@ def register(app: App, runtime: Runtime) -> None:
         ack(response_type="ephemeral", text=reply.mrkdwn or reply.text, blocks=blocks)
         log_reply(runtime, reply)
 
-    def answer_later(
-        command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
-    ) -> None:
+    def answer_later(command: dict[str, Any], context: BoltContext) -> None:
+        # Two arguments, not `respond` and `client` as well: Bolt injects each argument a lazy
+        # listener names on every command, and most have nothing to do here (issue 15).
         if not context.get(_LATER):
+            return
+        respond, client = context.respond, context.client
+        if respond is None:  # a signed command always carries a response_url
+            log.warning("/tokencost without a response_url: nothing to answer through")
             return
         text = unescape_incoming(str(command.get("text") or ""))
         try:

@@ -12,9 +12,11 @@ of the event from Slack is answered rather than dropped as already seen.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse, Say
+from slack_bolt.middleware import Middleware
 from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 
@@ -37,15 +39,19 @@ def strip_mention(text: str) -> str:
     return _MENTION.sub(" ", text).strip()
 
 
-def register(app: App, runtime: Runtime) -> None:
-    """Register mention and DM listeners, and the retry dedupe middleware."""
+class _Dedupe(Middleware):
+    """Answer each event once, even when Slack retries it.
 
-    def dedupe(req: BoltRequest, resp: BoltResponse, next: Any) -> BoltResponse:
-        """Answer each event once, even when Slack retries it.
+    Keyed on the top-level `event_id`, which stays the same across retries; a retry whose
+    original never arrived is still answered (slack-facts §6: don't drop on Retry-Num). A
+    `Middleware` subclass: Bolt calls it without keyword-argument injection (issue 15)."""
 
-        Keyed on the top-level `event_id`, which stays the same across retries; a retry whose
-        original never arrived is still answered (slack-facts §6: don't drop on Retry-Num).
-        """
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
         body = req.body if isinstance(req.body, dict) else {}
         event_id = body.get("event_id")
         if body.get("type") == "event_callback" and isinstance(event_id, str):
@@ -53,10 +59,14 @@ def register(app: App, runtime: Runtime) -> None:
                 ws = workspace_of(req.context)
             except ValueError:  # no workspace named: nothing of ours will answer it anyway
                 ws = None
+            runtime = self.runtime
             if ws is not None and not mark_event_seen(runtime.db(), ws, event_id, runtime.clock()):
                 return BoltResponse(status=200, body="")
-        result: BoltResponse = next()
-        return result
+        return next()
+
+
+def register(app: App, runtime: Runtime) -> None:
+    """Register mention and DM listeners, and the retry dedupe middleware."""
 
     def reply_in_thread(
         body: dict[str, Any],
@@ -107,6 +117,6 @@ def register(app: App, runtime: Runtime) -> None:
         if event.get("channel_type") == "im":
             reply_in_thread(body, event, say, client, context, "dm")
 
-    app.middleware(dedupe)
+    app.use(_Dedupe(runtime))
     app.event("app_mention")(ack=ack_event, lazy=[handle_app_mention])
     app.event("message")(ack=ack_event, lazy=[handle_direct_message])

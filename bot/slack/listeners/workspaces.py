@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_bolt.request import BoltRequest
 
 from bot.runtime import Runtime
@@ -64,25 +66,37 @@ def _enter(runtime: Runtime, ws: Workspace, single: bool, seen: set[Workspace]) 
     seen.add(ws)
 
 
-def register(app: App, runtime: Runtime) -> None:
-    """Register the registry middleware and the uninstall / revocation listeners."""
-    seen: set[Workspace] = set()
-    lock = threading.Lock()
-    single = not runtime.settings.oauth
+class _NoteWorkspace(Middleware):
+    """Enter each request's workspace once per process (and adopt, in single mode).
 
-    def note_workspace(req: BoltRequest, resp: BoltResponse, next: Any) -> BoltResponse:
-        """Enter the request's workspace once per process (and adopt, in single mode)."""
+    A `Middleware` subclass rather than a function: Bolt calls `process` directly, where a
+    function middleware pays its keyword-argument injection on every request (issue 15)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.seen: set[Workspace] = set()
+        self.lock = threading.Lock()
+        self.single = not runtime.settings.oauth
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
         if _event_type(req) not in _REVOCATIONS:
             try:
                 ws = workspace_of(req.context)
             except ValueError:
                 ws = None
-            if ws is not None and ws not in seen:
-                with lock:
-                    if ws not in seen:
-                        _enter(runtime, ws, single, seen)
-        result: BoltResponse = next()
-        return result
+            if ws is not None and ws not in self.seen:
+                with self.lock:
+                    if ws not in self.seen:
+                        _enter(self.runtime, ws, self.single, self.seen)
+        return next()
+
+
+def register(app: App, runtime: Runtime) -> None:
+    """Register the registry middleware and the uninstall / revocation listeners."""
+    notes = _NoteWorkspace(runtime)
+    seen, lock, single = notes.seen, notes.lock, notes.single
 
     def revoked(context: BoltContext, reason: str) -> None:
         ws = workspace_of(context)
@@ -104,6 +118,6 @@ def register(app: App, runtime: Runtime) -> None:
         if not single:
             app.default_tokens_revoked_event_listener()(event=event, context=context)
 
-    app.middleware(note_workspace)
+    app.use(notes)
     app.event("app_uninstalled")(handle_app_uninstalled)
     app.event("tokens_revoked")(handle_tokens_revoked)
