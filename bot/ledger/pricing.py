@@ -103,15 +103,21 @@ def _priced(catalog: prices.Catalog, event: UsageEvent, source: str,
     _, at, input_tokens, output_tokens, cached, tag, user, event_id = event
     if at.tzinfo is not UTC:
         at = at.astimezone(UTC)
-    model = pricing.model
-    estimate = prices.estimate(
-        pricing.unbounded, input_tokens, output_tokens, cached, at=at, catalog=catalog
-    )
-    rates = estimate.rates
+    model, unbounded = pricing.model, pricing.unbounded
+    # The common case (no cache, no tier, the prices of a held span): the estimate's exact
+    # total without building an Estimate (0.8 of its 2 µs), and the rates of the same entry.
+    total = None if cached else prices.common_total(unbounded, input_tokens, output_tokens, at)
+    if total is not None:
+        rates = unbounded.prices_at(at)
+    else:
+        estimate = prices.estimate(
+            unbounded, input_tokens, output_tokens, cached, at=at, catalog=catalog
+        )
+        total, rates = estimate.total, estimate.rates
     # Positional, in field order (see UsageRow): one of these is built per ingested event.
     return UsageRow(
         model.id,
-        estimate.total,
+        total,
         at,
         input_tokens,
         output_tokens,

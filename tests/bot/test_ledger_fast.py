@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import prices
 from bot.ledger.fields import (
     FIELDS,
     EventProblems,
@@ -128,6 +130,58 @@ def test_a_batch_prices_each_event_as_it_would_be_priced_alone() -> None:
     assert batch.rows[0].cost_usd != batch.rows[1].cost_usd  # the price change is honoured
     assert batch.rows[2].occurred_utc.tzinfo is UTC
     assert batch.cost_usd == sum((row.cost_usd for row in alone), Decimal(0))
+
+
+_DEFAULT = prices.default_catalog()
+_PRICED = ["gpt-4o", "gpt-4o-mini", "o3", "claude-sonnet-4-6", "gpt-5.6-sol", "deepseek-chat"]
+"""Flat prices, a price change, long-context tiers, daily windows (DeepSeek's off-peak)."""
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(_PRICED),
+    st.integers(min_value=0, max_value=1_500_000),
+    st.integers(min_value=0, max_value=200_000),
+    st.integers(min_value=0, max_value=100),
+    st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 6, 1),
+                 timezones=st.just(UTC)),
+)  # fmt: skip
+def test_a_ledger_row_costs_what_the_estimate_says(
+    name: str, input_tokens: int, output_tokens: int, cached_percent: int, at: datetime
+) -> None:
+    model = _DEFAULT.get(name)
+    cached = 0 if cached_percent < 50 else input_tokens * cached_percent // 100
+    if cached and model.prices_at(at).cached_input_per_mtok is None:
+        cached = 0
+    event = UsageEvent(name, at, input_tokens, output_tokens, cached)
+    row = price_events(_DEFAULT, [event], "http").rows[0]
+    unbounded = dataclasses.replace(model, context_window=None, max_output_tokens=None)
+    expected = prices.estimate(unbounded, input_tokens, output_tokens, cached, at=at)
+    assert row.cost_usd == expected.total
+    assert str(row.cost_usd) == str(expected.total)  # the same digits, not only the same value
+    assert (row.input_per_mtok, row.output_per_mtok) == (
+        expected.rates.input_per_mtok,
+        expected.rates.output_per_mtok,
+    )
+    assert row.cached_input_per_mtok == (expected.rates.cached_input_per_mtok if cached else None)
+
+
+@pytest.mark.parametrize("name", _PRICED)
+@pytest.mark.parametrize("input_tokens", [0, 1_234, 250_000, 1_200_000])
+def test_usage_of_the_last_minute_costs_what_the_estimate_says(
+    name: str, input_tokens: int
+) -> None:
+    # Inside the span of prices held for now: the path that skips building an Estimate.
+    at = datetime.now(UTC) - timedelta(minutes=1)
+    model = _DEFAULT.get(name)
+    row = price_events(_DEFAULT, [UsageEvent(name, at, input_tokens, 777)], "http").rows[0]
+    unbounded = dataclasses.replace(model, context_window=None, max_output_tokens=None)
+    expected = prices.estimate(unbounded, input_tokens, 777, at=at)
+    assert (str(row.cost_usd), row.input_per_mtok, row.output_per_mtok) == (
+        str(expected.total),
+        expected.rates.input_per_mtok,
+        expected.rates.output_per_mtok,
+    )
 
 
 @pytest.mark.both_backends
