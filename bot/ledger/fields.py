@@ -195,9 +195,8 @@ def _timestamp(value: object, now: datetime, problems: list[str]) -> datetime:
         return now
     text = value.strip()
     try:
-        if len(text) == 10 and _BARE_DATE.fullmatch(
-            text
-        ):  # a day without a time: midnight UTC, on every surface
+        # a day without a time: midnight UTC, on every surface
+        if len(text) == 10 and _BARE_DATE.fullmatch(text):
             moment = datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
         else:
             moment = datetime.fromisoformat(text)
