@@ -17,9 +17,10 @@ server's CPU per request (its process tree, from /proc) is printed beside the la
 Exits 1 when a target is missed (CPU per request and p99 within 1.25x of the bare app,
 resident memory within 2.5x), so `make bench` names it.
 
-Reading the figures: both apps run with `process_before_response=True` and a lazy listener
-beside the ack (the configuration ours needs), so the ratio is what our parsing, pricing and
-rendering add per request. Under the closed loop latency is queueing (Little's law:
+Reading the figures: both apps run with `process_before_response=True` and answer this
+command by an ack function alone (ours takes a listener with a lazy half only for commands
+that may need Slack), so the ratio is what our parsing, pricing and rendering add per
+request. Under the closed loop latency is queueing (Little's law:
 connections / throughput), so the p99 ratio follows the ratio of CPU per request once both
 are bound by the GIL. The resident memory (VmRSS) of each server is printed after the runs.
 """

@@ -19,7 +19,8 @@ from .providers import registry as default_registry
 from .schema import parse_provider
 
 __all__ = [
-    "DATA_DIR", "Catalog", "default_catalog", "load_catalog", "normalize_name", "read_yaml",
+    "DATA_DIR", "Catalog", "default_catalog", "is_classifier", "load_catalog", "normalize_name",
+    "read_yaml",
 ]  # fmt: skip
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -48,6 +49,17 @@ _DATE_SUFFIX = re.compile(
 _NAME_PUNCTUATION = re.compile(r"[\s\-_.]+")
 _MISSING = object()
 _FOUND_CACHE_SIZE = 4096
+
+
+#: Safety and moderation classifiers (`llama-guard-4-12b`, `gpt-oss-safeguard-20b`,
+#: `gpt-jt-moderation-6b`): priced as chat models, but they label text rather than answer it.
+_CLASSIFIER = re.compile(r"(?:^|[-_.])(?:guard|safeguard|moderation)(?:[-_.]|$)")
+
+
+def is_classifier(model_id: str) -> bool:
+    """Whether a model id names a safety or moderation classifier: never suggested as a
+    cheaper or cheapest model (it can still be priced by name)."""
+    return _CLASSIFIER.search(model_id.lower()) is not None
 
 
 def normalize_name(name: str) -> str:
@@ -158,6 +170,7 @@ class Catalog:
             if (kind is None or m.kind == kind)
             and m.suggestable(on)
             and (widen or provider is not None or m.first_party)
+            and not is_classifier(m.id)
         )
 
     def retired(self, on: date | None = None) -> tuple[Model, ...]:

@@ -11,6 +11,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -157,3 +158,42 @@ def test_a_locked_database_is_503_with_retry_after_never_500(
     )
     assert server.request("POST", "/usage", usage, headers).status == 202
     assert "Traceback" not in server.stdout() + server.stderr()
+
+
+def test_only_commands_that_may_need_slack_take_the_listener_with_a_lazy_half() -> None:
+    """Every text that parses as a shared answer or a digest command (the only ones that post
+    later or look channels up) fails the ack-only test, so it reaches the lazy half."""
+    import yaml
+
+    import prices
+    from bot.language import commands as c
+    from bot.language.errors import ParseError
+    from bot.language.parse import parse_command
+    from bot.slack.listeners.commands import _answered_in_the_ack
+
+    here = Path(__file__).parent
+    texts = [
+        case["q"]
+        for name in ("question_eval.yaml", "question_phrasings.yaml")
+        for case in yaml.safe_load((here / name).read_text())["cases"]
+        if "q" in case
+    ]
+    texts += ["gpt-4o 1000 500 share", "share gpt-4o vs claude-sonnet-4 1k 1k", "digest on",
+              "digest on #costs", "digest off", "digest", "Digest On <#C123|costs>",
+              "price gpt-4o --share", "compare gpt-4o gpt-4o-mini 1k 1k public", "help share",
+              "post gpt-4o 1000 500", "faq why does output cost more share"]  # fmt: skip
+    catalog = prices.default_catalog()
+    deferred = answered = 0
+    for text in texts:
+        try:
+            command = parse_command(text, catalog)
+        except ParseError:
+            continue
+        if command.share or isinstance(command, c.Digest):
+            assert not _answered_in_the_ack({"text": text}), text
+            deferred += 1
+        elif _answered_in_the_ack({"text": text}):
+            answered += 1
+    assert deferred >= 10 and answered > 100
+    assert _answered_in_the_ack({"text": "gpt-4o 1000 in 500 out x 10k/day"})
+    assert _answered_in_the_ack({})  # no text: help, answered in the ack

@@ -1,8 +1,9 @@
 """`/tokencost`: the reply goes in the ack, well inside Slack's 3-second window.
 
 Answers are ephemeral (only the asker sees them) and computed in the ack, which calls nothing
-outside this process. Whatever needs Slack is answered after the ack by a lazy listener,
-through the `response_url`:
+outside this process. A command without a share word or `digest` in it is answered by an ack
+function alone; the others go to a listener with a lazy half, and whatever needs Slack is
+answered after the ack by that lazy listener, through the `response_url`:
 
 - `share`: an empty ack, then the answer posted for the channel;
 - a command that must look something up in Slack (a bare `#name`, or `digest on`, which checks
@@ -73,8 +74,37 @@ def _shares(runtime: Runtime, text: str) -> bool:
         return False
 
 
+#: What every command that may need Slack contains: a share word, or `digest` (the only
+#: command that looks channels up, `bot.ledger.commands.run_digest`).
+_SLACK_HINTS = (*_SHARE_HINTS, "digest")
+
+
+def _answered_in_the_ack(command: dict[str, Any]) -> bool:
+    """Whether a command can't need Slack, so it needs no lazy half (a cheap, generous test:
+    a text that merely mentions a hint word takes the listener with the lazy half)."""
+    lowered = str(command.get("text") or "").lower()
+    return not any(hint in lowered for hint in _SLACK_HINTS)
+
+
 def register(app: App, runtime: Runtime) -> None:
-    """Register the slash command listener: an ack function and its lazy half."""
+    """Register `/tokencost`: most commands by an ack function alone; those that may need
+    Slack (share, digest) by an ack function and its lazy half.
+
+    Two listeners because Bolt copies the whole request (a deep copy of its context, ~15% of
+    a command's CPU) and starts a thread for a lazy listener on every request it matches,
+    whether or not there is anything to do after the ack (issue 15)."""
+
+    def ack_only(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+        text = unescape_incoming(str(command.get("text") or ""))
+        try:
+            # No channel look-ups: a command that could ask for one never reaches here.
+            reply = answer(runtime, text, _asker(command, context))
+            blocks = decorate(reply, "command", text)
+        except Exception as exc:
+            ack(response_type="ephemeral", text=_failure("/tokencost", exc))
+            return
+        ack(response_type="ephemeral", text=reply.mrkdwn or reply.text, blocks=blocks)
+        log_reply(runtime, reply)
 
     def ack_tokencost(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         text = unescape_incoming(str(command.get("text") or ""))
@@ -114,6 +144,7 @@ def register(app: App, runtime: Runtime) -> None:
         if reply is not None:
             log_reply(runtime, reply)
 
+    app.command("/tokencost", matchers=[_answered_in_the_ack])(ack_only)
     app.command("/tokencost")(ack=ack_tokencost, lazy=[answer_later])
 
 
