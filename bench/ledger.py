@@ -50,20 +50,20 @@ WS = Workspace("T1")
 
 
 def serve(port: int, db_path: str) -> None:
-    """Child process: the real app under uvicorn, ingestion on."""
+    """Child process: the real app under uvicorn, ingestion on, started as ``tokencost serve``
+    starts it (its WSGI app, start-up objects frozen out of the GC, the /usage body cap)."""
     from bot.config import Settings
     from bot.runtime import Runtime
-    from bot.slack.app import build_app
-    from bot.slack.ingest import make_usage_route
-    from bot.slack.server import TokencostWSGI, serve_http
+    from bot.slack.ingest import MAX_BODY_BYTES
+    from bot.slack.serve import _freeze_startup_objects, build_wsgi
+    from bot.slack.server import serve_http
 
     settings = Settings(db_path=Path(db_path), ingest_token=TOKEN, signing_secret="bench",
                         bot_token="xoxb-bench")  # fmt: skip
     runtime = Runtime.start(settings)
-    wsgi = TokencostWSGI(
-        build_app(runtime), runtime, {("POST", "/usage"): make_usage_route(runtime)}
-    )
-    serve_http(wsgi, port, threads=4, host="127.0.0.1")
+    wsgi = build_wsgi(runtime)
+    _freeze_startup_objects()
+    serve_http(wsgi, port, threads=4, host="127.0.0.1", body_caps={"/usage": MAX_BODY_BYTES})
 
 
 def _free_port() -> int:

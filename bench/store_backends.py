@@ -65,7 +65,8 @@ def serve(port: int, database: str) -> None:
     """Child process: the real app under uvicorn on ``database`` (a path or a URL)."""
     from bot.config import Settings
     from bot.runtime import Runtime
-    from bot.slack.serve import build_wsgi
+    from bot.slack.ingest import MAX_BODY_BYTES
+    from bot.slack.serve import _freeze_startup_objects, build_wsgi
     from bot.slack.server import serve_http
 
     url = database if database.startswith("postgresql://") else None
@@ -77,7 +78,9 @@ def serve(port: int, database: str) -> None:
         bot_token="xoxb-bench",
     )
     runtime = Runtime.start(settings)
-    serve_http(build_wsgi(runtime), port, threads=4, host="127.0.0.1")
+    wsgi = build_wsgi(runtime)
+    _freeze_startup_objects()  # as `tokencost serve` does before serving
+    serve_http(wsgi, port, threads=4, host="127.0.0.1", body_caps={"/usage": MAX_BODY_BYTES})
 
 
 class _RawInsert:
