@@ -33,11 +33,13 @@ IMMEDIATE_LOCK = 0x746F6B65  # "toke": the advisory lock key of immediate() bloc
 """Advisory lock key that serialises ``immediate()`` blocks across every process."""
 
 _PLAIN_INSERT = re.compile(
-    r"\s*INSERT INTO (\w+) \(([\w\s,]+)\) VALUES \((\?(?:\s*,\s*\?)*)\)(\s+ON CONFLICT [^;]*)?\s*",
+    r"\s*INSERT INTO (\w+) \(([\w\s,]+)\) VALUES \((\?(?:\s*,\s*\?)*)\)"
+    r"(\s+ON CONFLICT(?:\s*\([\w\s,]+\))?\s+DO NOTHING)?\s*",
     re.IGNORECASE,
 )
-"""``INSERT INTO t (a, b) VALUES (?, ?)`` with an optional ``ON CONFLICT`` tail: the
-statements ``execute_many`` runs over arrays."""
+"""``INSERT INTO t (a, b) VALUES (?, ?)``, optionally ``ON CONFLICT (...) DO NOTHING``: the
+statements ``execute_many`` runs over arrays. Not ``DO UPDATE``: one statement may not update
+a row twice, where one statement per row may."""
 _TOKEN = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|::|\?|:([A-Za-z_]\w*)|%")
 
 

@@ -239,3 +239,10 @@ def test_execute_many_keeps_the_rows_order_counts_what_it_stored_and_takes_any_i
             " VALUES (lower(?), ?, ?, ?) ON CONFLICT (event_id) DO NOTHING")  # fmt: skip
     assert db.execute_many(seen, [("EV1", "T1", "", "x"), ("ev1", "T1", "", "y")]) == 1
     assert [row["event_id"] for row in db.query("SELECT event_id FROM seen_events")] == ["ev1"]
+    # DO UPDATE may touch a row twice in one batch: still one statement per row.
+    update = ("INSERT INTO seen_events (event_id, team_id, enterprise_id, received_utc)"
+              " VALUES (?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE"
+              " SET received_utc = excluded.received_utc")  # fmt: skip
+    assert db.execute_many(update, [("ev2", "T1", "", "a"), ("ev2", "T1", "", "b")]) == 2
+    held = next(db.query("SELECT received_utc FROM seen_events WHERE event_id = 'ev2'"))
+    assert held["received_utc"] == "b"
