@@ -98,11 +98,16 @@ class Runtime:
 
         Raises `prices.CatalogError` on bad price data: the bot never serves half a catalog.
         """
-        live = open_live(settings)  # fetches nothing: `refresh_prices_in_background` does
+        migrated = open_db(settings.database)
+        # Fetches nothing (`refresh_prices_in_background` does); replays the recorded changes.
+        try:
+            live = open_live(settings, migrated if settings.database_url is not None else None)
+        except BaseException:
+            migrated.close()
+            raise
         if encodings:  # a long-running bot: pay every one-time cost now, not in a reply
             prices.defer_encodings()  # cached tokenizers load at their first count
             _warm_faq()
-        migrated = open_db(settings.database)
         if settings.database_url is None:
             migrated.close()
             return cls(settings=settings, live=live, clock=clock)

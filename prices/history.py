@@ -3,8 +3,10 @@
 When a refresh finds that a model's prices from today on differ from the catalog's, the model
 keeps its whole history and gains the new entries dated from the day of the change (or from
 upstream's own later start date). Each such change is a `PriceChange`, which the bot shows
-(digest, price cards) and which can be saved and re-applied after a restart (`save_changes`,
-`load_changes`, `replay`), so that a restart does not move a change to a later day.
+(digest, price cards) and which can be kept and re-applied after a restart (`change_doc`,
+`change_from_doc`, `replay`), so that a restart does not move a change to a later day. The bot
+keeps them in its database (`bot.store.pricefeed`); `save_changes`/`load_changes` read and write
+the JSON file earlier releases kept beside the SQLite file (imported once by the bot).
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from .models import RATE_FIELDS, Model, PricePeriod, PriceSet
 from .schema import parse_period
 
 __all__ = [
-    "PriceChange", "load_changes", "merge_history", "period_doc", "replay", "save_changes",
-    "tail",
+    "PriceChange", "change_doc", "change_from_doc", "load_changes", "merge_history", "period_doc",
+    "periods_from_doc", "replay", "save_changes", "tail",
 ]  # fmt: skip
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -152,19 +154,44 @@ def _period(file: str, key: str, index: int, raw: Any) -> PricePeriod:
     return parse_period(file, key, index, raw)
 
 
+def change_doc(change: PriceChange) -> dict[str, Any]:
+    """A change as a JSON object (periods in the price files' format, rates as exact text)."""
+    return {
+        "key": change.key,
+        "day": change.day.isoformat(),
+        "before": [period_doc(p) for p in change.before],
+        "after": [period_doc(p) for p in change.after],
+        "source": change.source,
+        "found": change.found.isoformat(),
+    }
+
+
+def periods_from_doc(where: str, key: str, raw: Any) -> tuple[PricePeriod, ...]:
+    """Price entries written by `period_doc` (a JSON list); raises `CatalogError` when broken."""
+    if not isinstance(raw, list) or not raw:
+        raise CatalogError(where, key, None, "is not a list of saved price entries")
+    return tuple(_period(where, key, i, p) for i, p in enumerate(raw))
+
+
+def change_from_doc(where: str, item: Any) -> PriceChange:
+    """A change written by `change_doc`; raises `CatalogError` naming `where` when broken."""
+    try:
+        key = str(item["key"])
+        return PriceChange(
+            key=key,
+            day=date.fromisoformat(item["day"]),
+            before=periods_from_doc(where, key, item["before"]),
+            after=periods_from_doc(where, key, item["after"]),
+            source=str(item["source"]),
+            found=datetime.fromisoformat(item["found"]),
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CatalogError(where, None, None, f"is not a saved price change ({exc})") from exc
+
+
 def save_changes(path: Path, changes: Iterable[PriceChange]) -> None:
     """Write changes to a JSON file (atomically: a temporary file, then renamed)."""
-    doc = [
-        {
-            "key": c.key,
-            "day": c.day.isoformat(),
-            "before": [period_doc(p) for p in c.before],
-            "after": [period_doc(p) for p in c.after],
-            "source": c.source,
-            "found": c.found.isoformat(),
-        }
-        for c in changes
-    ]
+    doc = [change_doc(c) for c in changes]
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(doc, indent=1), encoding="utf-8")
     tmp.replace(path)
@@ -176,20 +203,8 @@ def load_changes(path: Path) -> list[PriceChange]:
         return []
     try:
         raw = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
-        return [
-            PriceChange(
-                key=str(item["key"]),
-                day=date.fromisoformat(item["day"]),
-                before=tuple(
-                    _period(path.name, item["key"], i, p) for i, p in enumerate(item["before"])
-                ),
-                after=tuple(
-                    _period(path.name, item["key"], i, p) for i, p in enumerate(item["after"])
-                ),
-                source=str(item["source"]),
-                found=datetime.fromisoformat(item["found"]),
-            )
-            for item in raw
-        ]
-    except (ValueError, KeyError, TypeError) as exc:
+    except ValueError as exc:
         raise CatalogError(path.name, None, None, f"is not a saved price history ({exc})") from exc
+    if not isinstance(raw, list):
+        raise CatalogError(path.name, None, None, "is not a saved price history (not a list)")
+    return [change_from_doc(path.name, item) for item in raw]

@@ -4,8 +4,13 @@
 request and keep that snapshot (a swap never changes a catalog under them). `refresh()`
 fetches, builds and validates a new catalog (`prices.refresh`) outside the lock, then swaps
 it in atomically; a refused or unreachable refresh keeps the current catalog and says why in
-`status()`. Price changes accumulate in `changes()` (and, with `state_path`, survive a restart:
-they are replayed onto the bundled catalog at start-up, so a change keeps its day).
+`status()`. Price changes accumulate in `changes()`.
+
+With a `PriceState` (the bot passes its database's, `bot.store.pricefeed.PriceStore`; this
+package imports nothing of the bot), changes outlive the process and are shared by every
+process: the stored ones are replayed onto the bundled catalog at start-up (so a change keeps
+its day), each refresh first catches up with what other processes recorded (`sync`), and a
+refresh's new changes and its outcome are handed to `PriceState.record` together.
 
 Settings (read by `settings_from_env`): `TOKENCOST_PRICES_URL` (default: genai-prices'
 published data), `TOKENCOST_PRICES_REFRESH` (`6h` default, `30m`, `1d`, or `off`),
@@ -17,17 +22,21 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Protocol
 
 from .catalog import Catalog, load_catalog
-from .history import PriceChange, load_changes, replay, save_changes
+from .history import PriceChange, replay
 from .refresh import RefreshRefused, SourceUnreachable, build, fetch
 from .upstream import DEFAULT_URL
 
-__all__ = ["LiveCatalog", "RefreshSettings", "RefreshStatus", "parse_interval", "settings_from_env"]
+__all__ = [
+    "LiveCatalog", "PriceState", "RefreshSettings", "RefreshStatus", "parse_interval",
+    "settings_from_env",
+]  # fmt: skip
 
 log = logging.getLogger("tokencost.prices")
 _INTERVAL = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
@@ -91,6 +100,18 @@ class RefreshStatus:
     missing: tuple[str, ...] = ()
 
 
+class PriceState(Protocol):
+    """Where a `LiveCatalog` keeps its price changes and its last outcome, beyond the process."""
+
+    def load_changes(self) -> Sequence[PriceChange]:
+        """Every change recorded so far, by any process (unreadable entries left out)."""
+
+    def record(self, changes: Sequence[PriceChange], status: RefreshStatus) -> None:
+        """Keep a refresh's new changes and its outcome, all or nothing. A change already kept
+        (the same model and day, from any process) stays as first recorded; a status whose
+        `last_attempt` is older than the one kept is not kept."""
+
+
 class LiveCatalog:
     """A thread-safe holder of the catalog in use, refreshed from upstream on demand."""
 
@@ -100,23 +121,25 @@ class LiveCatalog:
         *,
         catalog: Catalog | None = None,
         data_dir: Path | None = None,
-        state_path: Path | None = None,
+        state: PriceState | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.settings = settings or RefreshSettings()
         self._data_dir = data_dir
-        self._state_path = state_path
+        self._state = state
         self._clock = clock
         self._lock = threading.Lock()
         self._refreshing = threading.Lock()  # one refresh at a time; readers never wait on it
         base = catalog or load_catalog(data_dir, self.settings.overrides)
         self._changes: list[PriceChange] = []
-        if state_path is not None:
-            base = self._replay(base, load_changes(state_path))
+        self._unsaved: list[PriceChange] = []  # found here, not yet kept by the state
         self._catalog = base
         self._status = RefreshStatus(
             "bundled", self.settings.url, base.as_of, len(base), "never", "No refresh yet."
         )
+        if state is not None:
+            with self._refreshing:
+                self._sync()
 
     @property
     def catalog(self) -> Catalog:
@@ -138,10 +161,18 @@ class LiveCatalog:
             c for c in found if (key is None or c.key == key) and (since is None or c.day >= since)
         )
 
-    def refresh(self) -> RefreshStatus:
-        """Fetch, build, validate and swap in a fresh catalog; never raises for a bad or
-        missing payload (the status says what happened, the current catalog stays)."""
+    def sync(self) -> int:
+        """Apply the changes other processes recorded since (those that still fit the prices
+        in use); how many were applied. Never raises: an unreadable state is logged."""
         with self._refreshing:
+            return self._sync()
+
+    def refresh(self) -> RefreshStatus:
+        """Catch up with the state, then fetch, build, validate and swap in a fresh catalog,
+        and record the outcome; never raises for a bad or missing payload or an unwritable
+        state (the status says what happened, the current catalog stays)."""
+        with self._refreshing:
+            self._sync()
             now = self._clock()
             current = self.catalog
             try:
@@ -165,9 +196,8 @@ class LiveCatalog:
                 self._catalog = result.catalog
                 self._changes.extend(result.changes)
                 self._status = status
-                all_changes = list(self._changes)
-            if result.changes and self._state_path is not None:
-                save_changes(self._state_path, all_changes)
+            self._unsaved.extend(result.changes)
+            self._record(status)
             log.info("prices refreshed from %s: %s", self.settings.url, status.message)
             return status
 
@@ -182,23 +212,57 @@ class LiveCatalog:
             stop.wait(interval)
 
     def _failed(self, now: datetime, outcome: str, message: str) -> RefreshStatus:
+        """Keep the current catalog, say why, and record the attempt (with `_refreshing`)."""
         log.warning("prices refresh %s: %s", outcome, message)
         with self._lock:
             self._status = replace(self._status, outcome=outcome, message=message, last_attempt=now)
-            return self._status
+            status = self._status
+        self._record(status)
+        return status
 
-    def _replay(self, base: Catalog, saved: list[PriceChange]) -> Catalog:
-        """The bundled catalog with saved changes re-applied (those that still fit)."""
+    def _record(self, status: RefreshStatus) -> None:
+        """Hand the changes not yet kept and `status` to the state (with `_refreshing` held);
+        a state that fails keeps them for the next refresh."""
+        if self._state is None:
+            return
+        try:
+            self._state.record(tuple(self._unsaved), status)
+        except Exception as exc:  # the prices in use stay fresh; the next refresh retries
+            log.warning("prices refresh not recorded (%s): %s", type(exc).__name__, exc)
+            return
+        self._unsaved.clear()
+
+    def _sync(self) -> int:
+        """Replay the state's changes this process does not know yet (with `_refreshing`)."""
+        if self._state is None:
+            return 0
+        try:
+            saved = list(self._state.load_changes())
+        except Exception as exc:  # serve what is in use; the next refresh tries again
+            log.warning("recorded price changes not read (%s): %s", type(exc).__name__, exc)
+            return 0
+        with self._lock:
+            known = {(c.key, c.day) for c in self._changes}
+            base = self._catalog
         models = {m.key: m for m in base.models}
+        applied: list[PriceChange] = []
         for change in sorted(saved, key=lambda c: c.day):
+            if (change.key, change.day) in known:
+                continue
             model = models.get(change.key)
             merged = replay(model, change) if model is not None else None
             if merged is not None:
                 models[change.key] = merged
-                self._changes.append(change)
-        if not self._changes:
-            return base
-        return Catalog(models.values(), base.overridden, base.registry)
+                applied.append(change)
+                known.add((change.key, change.day))
+        if applied:
+            catalog = Catalog(models.values(), base.overridden, base.registry)
+            with self._lock:  # only refreshes swap, and they hold `_refreshing` as we do
+                self._catalog = catalog
+                self._changes = sorted([*self._changes, *applied], key=lambda c: c.day)
+                if self._status.outcome == "never":
+                    self._status = replace(self._status, as_of=catalog.as_of)
+        return len(applied)
 
 
 def _summary(changed: tuple[str, ...], added: tuple[str, ...], missing: tuple[str, ...]) -> str:

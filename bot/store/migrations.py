@@ -20,6 +20,7 @@ from sqlite_utils import Database, Migrations
 from bot.store.billing_schema import M006_SQLITE
 from bot.store.migrate_faq_learning import M007_SQLITE
 from bot.store.migrate_workspaces import M003_TABLES, scope_rows_by_workspace
+from bot.store.migrations_prices import M009_SQLITE
 
 __all__ = ["MIGRATIONS", "apply"]
 
@@ -220,6 +221,16 @@ def m006_add_billing(db: Database) -> None:
 def m007_create_faq_learning(db: Database) -> None:
     """Add what a workspace teaches its FAQ: phrasings, own entries, dismissed misses (issue 18)."""
     _run(db, M007_SQLITE)
+
+
+# m008 belongs to another change in flight; migrations are applied by name, in this order,
+# so a database that has m009 and later gets m008 simply applies m008 then.
+
+
+@MIGRATIONS()
+def m009_store_price_feed(db: Database) -> None:
+    """Keep the live catalog's price changes and last refresh in the database (global rows)."""
+    _run(db, M009_SQLITE)
 
 
 def apply(db: Database, *, stop_before: str | None = None) -> list[str]:

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 
 from bot.store.billing_schema import M006_PG
 from bot.store.migrate_faq_learning import M007_PG
+from bot.store.migrations_prices import M009_PG
 from bot.store.pg import PgDatabase
 
 __all__ = ["MIGRATION_LOCK", "PG_MIGRATIONS", "apply"]
@@ -257,6 +258,7 @@ PG_MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("p001_create_oauth_tables", _P001),
     ("m006_add_billing", M006_PG),  # bot.store.billing_schema keeps both dialects
     ("m007_create_faq_learning", M007_PG),  # so does bot.store.migrate_faq_learning
+    ("m009_store_price_feed", M009_PG),  # bot.store.migrations_prices (m008: another change)
 )
 """Every PostgreSQL migration, in order: (name, statements)."""
 

@@ -1,31 +1,46 @@
 """The bot's side of fresh prices: one `prices.live.LiveCatalog` per process, refreshed in a
-background thread by `serve` and `clock`, its price changes and last outcome kept on disk.
+background thread by `serve` and `clock`, its price changes and last outcome kept in the database.
 
-Two files sit in the SQLite file's folder (`TOKENCOST_DB`; with `DATABASE_URL`, the same folder
-when it exists, else nothing is kept): `prices-changes.json` (the dated price changes,
-replayed at start-up so a change keeps its day across restarts, see `prices.live`) and
-`prices-status.json` (the last refresh's outcome, so `tokencost prices status` in another
-process can say how the running bot's prices were last refreshed). The CLI never fetches
-unless asked (`tokencost prices refresh`); only `serve` and `clock` start a `Refresher`.
+`PriceStore` (`bot.store.pricefeed_rows`, which holds the SQL) is the live catalog's
+`prices.live.PriceState` over the tokencost database (SQLite or PostgreSQL, tables of
+migration m009, `bot.store.migrations_prices`): the dated price
+changes (replayed at start-up, so a change keeps its day; a refresh first catches up with
+what other processes recorded) and the newest refresh outcome (so `tokencost prices status`
+in another process, a one-off dyno included, sees how the running bot's prices were last
+refreshed). A refresh's changes and its status are written in one transaction; a change is
+unique per model and day, so `web` and `clock` refreshing alike record it once.
+
+These rows are global, not workspace-owned: prices are the same for every workspace, so these
+functions take no `Workspace` (the one exception to the store's rule).
+
+Earlier releases kept the same facts in two files beside the SQLite file (`CHANGES_FILE`,
+`STATUS_FILE`). When they are there, the first process that opens the store imports them once
+(by content hash, recorded in `price_imports`) and leaves the files where they are; delete
+them once `tokencost prices status` shows the imported changes.
+
+The CLI never fetches unless asked (`tokencost prices refresh`); only `serve` and `clock` start
+a `Refresher`. A CLI run with no database yet (no SQLite folder) keeps nothing.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
+import time
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import prices
 from bot.config import Settings
+from bot.store.database import Database
+from bot.store.pricefeed_rows import CHANGES_FILE, STATUS_FILE, PriceStore, status_json
 from prices.live import LiveCatalog, RefreshStatus
 
 __all__ = [
     "CHANGES_FILE",
     "STATUS_FILE",
+    "PriceStore",
     "Refresher",
     "open_live",
     "read_status",
@@ -35,90 +50,49 @@ __all__ = [
 
 log = logging.getLogger("tokencost.prices")
 
-CHANGES_FILE = "prices-changes.json"
-STATUS_FILE = "prices-status.json"
 
-
-@dataclass(frozen=True)
-class _Paths:
-    changes: Path
-    status: Path
-
-
-def _paths(settings: Settings) -> _Paths:
-    folder = settings.db_path.parent
-    return _Paths(folder / CHANGES_FILE, folder / STATUS_FILE)
-
-
-def open_live(settings: Settings) -> LiveCatalog:
+def open_live(
+    settings: Settings,
+    db: Database | None = None,
+    *,
+    clock: Callable[[], datetime] | None = None,
+) -> LiveCatalog:
     """The live catalog for this process: bundled prices (with the operator's overrides) plus
-    the price changes earlier refreshes recorded. Fetches nothing.
+    the price changes recorded in the database. Fetches nothing. `db`: an open PostgreSQL
+    pool to share (SQLite connections are opened per call); `clock`: tests only.
 
-    Raises `prices.CatalogError` on bad bundled or override data; a broken changes file is
-    logged and set aside (the bundled prices are served, the next refresh records afresh)."""
+    Raises `prices.CatalogError` on bad bundled or override data; unreadable recorded changes
+    are logged and left out (the bundled prices are served, the next refresh catches up)."""
     if settings.prices_overrides is not None:
         catalog = prices.load_catalog(overrides=settings.prices_overrides)
     else:
         catalog = prices.default_catalog()
-    changes = _paths(settings).changes
-    # No data folder yet (a CLI run elsewhere): nothing to replay or keep.
-    state = changes if changes.parent.is_dir() else None
-    try:
-        return LiveCatalog(settings.prices_refresh, catalog=catalog, state_path=state)
-    except prices.CatalogError as exc:
-        log.warning("price changes not replayed: %s", exc.message)
-        return LiveCatalog(settings.prices_refresh, catalog=catalog)
-
-
-def status_json(status: RefreshStatus) -> dict[str, Any]:
-    """A status as a JSON object (dates ISO 8601, lists of `provider/id` keys)."""
-
-    def when(moment: datetime | date | None) -> str | None:
-        return moment.isoformat() if moment is not None else None
-
-    return {
-        "source": status.source,
-        "url": status.url,
-        "as_of": when(status.as_of),
-        "models": status.models,
-        "outcome": status.outcome,
-        "message": status.message,
-        "last_attempt": when(status.last_attempt),
-        "last_success": when(status.last_success),
-        "changed": list(status.changed),
-        "added": list(status.added),
-        "missing": list(status.missing),
-    }
+    store = PriceStore(settings, db)
+    if clock is None:
+        return LiveCatalog(settings.prices_refresh, catalog=catalog, state=store)
+    return LiveCatalog(settings.prices_refresh, catalog=catalog, state=store, clock=clock)
 
 
 def refresh_and_record(live: LiveCatalog, settings: Settings) -> RefreshStatus:
-    """Refresh once and write the outcome to `prices-status.json` (never raises for a bad or
-    missing payload; a status file that cannot be written is logged)."""
-    status = live.refresh()
-    path = _paths(settings).status
-    if path.parent.is_dir():
-        tmp = path.with_name(f"{path.name}.{threading.get_ident()}.tmp")
-        try:
-            tmp.write_text(json.dumps(status_json(status), indent=1), encoding="utf-8")
-            tmp.replace(path)
-        except OSError as exc:
-            log.warning("could not write %s: %s", path, exc)
-    return status
+    """Refresh once; the live catalog's store records the changes and the outcome (never
+    raises for a bad or missing payload; a store that cannot be written is logged)."""
+    del settings  # the live catalog from `open_live` records through its own store
+    return live.refresh()
 
 
-def read_status(settings: Settings) -> dict[str, Any] | None:
-    """The last refresh any process recorded, or None (never refreshed, or unreadable)."""
-    path = _paths(settings).status
-    try:
-        found = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return found if isinstance(found, dict) else None
+def read_status(settings: Settings, db: Database | None = None) -> dict[str, Any] | None:
+    """The last refresh any process recorded, or None (never refreshed, or no database)."""
+    return PriceStore(settings, db).read_status()
 
 
 class Refresher:
     """A daemon thread refreshing `live` every `settings.prices_refresh_s` seconds until
-    `stop()`; does nothing when refresh is off."""
+    `stop()`, and between refreshes replaying every `SYNC_EVERY` seconds the changes other
+    processes recorded (so `web`'s App Home and `clock`'s digest agree within minutes, and a
+    `tokencost prices refresh` run elsewhere reaches both); does nothing when refresh is off."""
+
+    SYNC_EVERY = 300.0
+    """Seconds between catch-ups with the database (one small read)."""
 
     def __init__(self, live: LiveCatalog, settings: Settings) -> None:
         self.live = live
@@ -142,10 +116,15 @@ class Refresher:
     def _run(self, interval: float) -> None:
         while not self.stop_event.is_set():
             try:
-                refresh_and_record(self.live, self.settings)
+                self.live.refresh()
             except Exception:  # a bug must not end the thread: the next tick retries
                 log.exception("prices refresh failed")
-            self.stop_event.wait(interval)
+            deadline = time.monotonic() + interval
+            while (left := deadline - time.monotonic()) > 0:
+                if self.stop_event.wait(min(left, self.SYNC_EVERY)):
+                    return
+                if deadline - time.monotonic() > 0:
+                    self.live.sync()  # never raises: an unreadable store is logged
 
     def stop(self, timeout: float = 5.0) -> None:
         """Ask the thread to end and wait for it (a refresh in flight ends at its timeout)."""

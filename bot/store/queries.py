@@ -35,6 +35,7 @@ __all__ = [
     "recent_queries",
     "record_faq_miss",
     "record_faq_vote",
+    "record_queries",
     "record_query",
 ]
 
@@ -103,24 +104,39 @@ def _check_query(record: QueryRecord) -> None:
         raise StoreError("Query log rejected the record: " + "; ".join(problems) + ".")
 
 
-def record_query(db: Database, record: QueryRecord) -> int:
-    """Store one query log row and return its id. Raises ``StoreError`` on an unknown enum."""
+_INSERT_QUERY = (
+    "INSERT INTO queries (created_utc, team_id, enterprise_id, channel_id, user_id, surface,"
+    " kind, model, input_tokens, output_tokens, requests, cost_usd, duration_ms, outcome,"
+    " error, text_chars, text_sha256, count_tokens)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _query_params(record: QueryRecord) -> list[Any]:
     _check_query(record)
     cost = None if record.cost_usd is None else decimal_text(record.cost_usd)
-    rows = db.query(
-        "INSERT INTO queries (created_utc, team_id, enterprise_id, channel_id, user_id, surface,"
-        " kind, model, input_tokens, output_tokens, requests, cost_usd, duration_ms, outcome,"
-        " error, text_chars, text_sha256, count_tokens)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        [
-            format_utc(record.created_utc), *record.workspace.params(), record.channel_id,
-            record.user_id, record.surface, record.kind, record.model,
-            record.input_tokens, record.output_tokens, record.requests, cost,
-            record.duration_ms, record.outcome, record.error,
-            record.text_chars, record.text_sha256, record.count_tokens,
-        ],
-    )  # fmt: skip
+    return [
+        format_utc(record.created_utc), *record.workspace.params(), record.channel_id,
+        record.user_id, record.surface, record.kind, record.model,
+        record.input_tokens, record.output_tokens, record.requests, cost,
+        record.duration_ms, record.outcome, record.error,
+        record.text_chars, record.text_sha256, record.count_tokens,
+    ]  # fmt: skip
+
+
+def record_query(db: Database, record: QueryRecord) -> int:
+    """Store one query log row and return its id. Raises ``StoreError`` on an unknown enum."""
+    rows = db.query(_INSERT_QUERY + " RETURNING id", _query_params(record))
     return int(next(rows)["id"])
+
+
+def record_queries(db: Database, records: Sequence[QueryRecord]) -> None:
+    """Store query log rows with one prepared statement (the background writer's batches:
+    one INSERT per row through the generic query path was ~8% of a command's CPU, issue 15).
+    Raises ``StoreError`` before writing anything when a record has an unknown enum."""
+    params = [_query_params(record) for record in records]
+    if params:
+        db.execute_many(_INSERT_QUERY, params)
 
 
 def _query_from_row(row: dict[str, Any]) -> QueryRecord:

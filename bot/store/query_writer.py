@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 
 from bot.store.db import Database
-from bot.store.queries import QueryRecord, record_query
+from bot.store.queries import QueryRecord, record_queries
 
 __all__ = ["QueryLogWriter"]
 
@@ -130,5 +130,4 @@ def _store(db: Database, records: list[QueryRecord]) -> None:
     with db.immediate() if db.backend == "sqlite" else db.atomic():
         # SQLite: take the write lock up front (waits on the busy timeout). PostgreSQL: a
         # plain transaction, as the inserts decide nothing and need no store-wide lock.
-        for record in records:
-            record_query(db, record)
+        record_queries(db, records)

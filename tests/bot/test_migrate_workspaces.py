@@ -117,6 +117,7 @@ def test_single_workspace_data_moves_to_its_team_without_loss(
         "m003_create_workspaces", "m004_scope_rows_by_workspace", "m005_add_delivery_state",
         "m006_add_billing",
         "m007_create_faq_learning",
+        "m009_store_price_feed",
     ]  # fmt: skip
     assert _counts(old) == before
     ws = Workspace("T123")

@@ -18,6 +18,7 @@ ALL = [
     "m005_add_delivery_state",
     "m006_add_billing",
     "m007_create_faq_learning",
+    "m009_store_price_feed",
 ]
 TABLES = {
     "queries",
@@ -38,6 +39,9 @@ TABLES = {
     "faq_alternates",
     "faq_drafts",
     "faq_miss_dismissals",
+    "price_changes",
+    "price_refresh_status",
+    "price_imports",
 }
 
 

@@ -23,7 +23,7 @@ from bot.cli.main import main
 from bot.config import ConfigError, Settings
 from bot.pipeline import Asker, answer
 from bot.runtime import Runtime
-from bot.store.pricefeed import STATUS_FILE, Refresher, open_live, read_status, status_json
+from bot.store.pricefeed import Refresher, open_live, read_status, status_json
 from bot.store.workspace import Workspace
 from prices.live import LiveCatalog, parse_interval
 from prices.upstream import DEFAULT_URL, dump_json
@@ -173,13 +173,14 @@ def test_the_refresher_keeps_going_after_an_unreachable_source_and_stops_on_requ
     refresher = Refresher(live, settings)
     assert refresher.start()
     deadline = time.monotonic() + 10
-    while not (tmp_path / STATUS_FILE).exists() and time.monotonic() < deadline:
+    while read_status(settings) is None and time.monotonic() < deadline:
         time.sleep(0.02)
     bundled = live.catalog
     refresher.stop()
     assert live.status().outcome == "unreachable"
     assert live.catalog is bundled
-    saved = json.loads((tmp_path / STATUS_FILE).read_text())
+    saved = read_status(settings)
+    assert saved is not None
     assert saved["outcome"] == "unreachable" and "could not be reached" in saved["message"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +13,15 @@ from typing import Any
 import pytest
 
 import prices
-from prices.live import LiveCatalog, RefreshSettings, parse_interval, settings_from_env
+from prices.history import PriceChange
+from prices.live import (
+    LiveCatalog,
+    PriceState,
+    RefreshSettings,
+    RefreshStatus,
+    parse_interval,
+    settings_from_env,
+)
 from prices.providers import Provider, ProviderRegistry
 from prices.sync import render
 from prices.sync_convert import convert_all
@@ -70,13 +78,40 @@ def source() -> Iterator[FakePriceSource]:
         yield fake
 
 
+class MemoryState:
+    """A `PriceState` kept in a list (what the bot keeps in its database), shared by holders."""
+
+    def __init__(self) -> None:
+        self.changes: dict[tuple[str, date], PriceChange] = {}
+        self.statuses: list[RefreshStatus] = []
+        self.broken = False
+
+    def load_changes(self) -> list[PriceChange]:
+        if self.broken:
+            raise OSError("the store is down")
+        return sorted(self.changes.values(), key=lambda c: c.day)
+
+    def record(self, changes: Sequence[PriceChange], status: RefreshStatus) -> None:
+        if self.broken:
+            raise OSError("the store is down")
+        for change in changes:
+            self.changes.setdefault((change.key, change.day), change)
+        self.statuses.append(status)
+
+
 def live(
-    data_dir: Path, url: str, *, timeout: float = 5.0, state: Path | None = None, **kw: Any
+    data_dir: Path,
+    url: str,
+    *,
+    timeout: float = 5.0,
+    state: PriceState | None = None,
+    clock: datetime = TODAY,
+    **kw: Any,
 ) -> LiveCatalog:
     settings = RefreshSettings(url=url, interval=None, timeout=timeout, **kw)
     catalog = prices.load_catalog(data_dir, settings.overrides, registry=REGISTRY)
     return LiveCatalog(
-        settings, catalog=catalog, data_dir=data_dir, state_path=state, clock=lambda: TODAY
+        settings, catalog=catalog, data_dir=data_dir, state=state, clock=lambda: clock
     )
 
 
@@ -205,17 +240,62 @@ def test_operator_overrides_stay_on_top(
 
 
 def test_saved_changes_keep_their_day_after_a_restart(
-    data_dir: Path, source: FakePriceSource, tmp_path: Path
+    data_dir: Path, source: FakePriceSource
 ) -> None:
-    state = tmp_path / "price-changes.json"
+    state = MemoryState()
     holder = live(data_dir, source.url, state=state)
     source.serve(payload({"acme-00": ("1.5", "2.5")}))
     holder.refresh()
-    restarted = live(data_dir, source.url, state=state)  # no fetch: the saved changes replay
+    assert [s.outcome for s in state.statuses] == ["updated"]
+    assert list(state.changes) == [("acme/acme-00", TODAY.date())]
+    later = datetime(2026, 12, 9, 8, 0, tzinfo=UTC)
+    restarted = live(data_dir, source.url, state=state, clock=later)  # no fetch: replayed
     assert source.requests == 1
     model = restarted.catalog.get("acme-00")
     assert model.history == holder.catalog.get("acme-00").history
-    assert [c.key for c in restarted.changes()] == ["acme/acme-00"]
+    assert [(c.key, c.day) for c in restarted.changes()] == [("acme/acme-00", TODAY.date())]
+
+
+def test_a_refresh_first_catches_up_with_what_another_process_recorded(
+    data_dir: Path, source: FakePriceSource
+) -> None:
+    """web and clock: the change one found on Monday is not found again on Wednesday."""
+    state = MemoryState()
+    web = live(data_dir, source.url, state=state, clock=datetime(2026, 12, 9, tzinfo=UTC))
+    clock = live(data_dir, source.url, state=state)
+    source.serve(payload({"acme-00": ("1.5", "2.5")}))
+    assert clock.refresh().outcome == "updated"
+    status = web.refresh()  # two days on: the stored change replays first, then nothing is new
+    assert (status.outcome, status.changed) == ("unchanged", ())
+    assert [(c.key, c.day) for c in web.changes()] == [("acme/acme-00", TODAY.date())]
+    assert list(state.changes) == [("acme/acme-00", TODAY.date())]
+    assert web.catalog.get("acme-00").history == clock.catalog.get("acme-00").history
+
+
+def test_a_state_that_fails_is_retried_and_never_stops_a_refresh(
+    data_dir: Path, source: FakePriceSource
+) -> None:
+    state = MemoryState()
+    holder = live(data_dir, source.url, state=state)
+    state.broken = True
+    source.serve(payload({"acme-00": ("1.5", "2.5")}))
+    status = holder.refresh()  # nothing could be read or recorded: the prices still update
+    assert status.outcome == "updated"
+    assert holder.catalog.get("acme-00").current.input_per_mtok == Decimal("1.5")
+    assert state.changes == {}
+    state.broken = False
+    assert holder.refresh().outcome == "unchanged"
+    assert list(state.changes) == [("acme/acme-00", TODAY.date())]  # kept at the next refresh
+    assert [s.outcome for s in state.statuses] == ["unchanged"]
+
+
+def test_a_failed_refresh_is_recorded(data_dir: Path) -> None:
+    with FakePriceSource() as gone:
+        url = gone.url
+    state = MemoryState()
+    live(data_dir, url, state=state).refresh()
+    (status,) = state.statuses
+    assert status.outcome == "unreachable" and status.last_attempt == TODAY
 
 
 def test_readers_are_never_blocked_or_torn_during_refreshes(
