@@ -7,7 +7,9 @@ bytes of every data file and overrides file read. Any change there, and the cata
 and validated from the YAML again (and the pickle rewritten), so a cached catalog is always
 exactly what validation produced from the files as they are now.
 
-Where: `$TOKENCOST_CACHE_DIR`, else `$XDG_CACHE_HOME/tokencost`, else `~/.cache/tokencost`;
+Where: `$TOKENCOST_CACHE_DIR`, else `$XDG_CACHE_HOME/tokencost`, else `~/.cache/tokencost`,
+one file per name and per copy of the package on disk (`catalog-<tag>.pickle`), so two
+checkouts or installs with different sources don't keep replacing each other's file;
 `TOKENCOST_CACHE_DIR=""` turns it off. The folder is created private (0700), the file 0600,
 written atomically; it is the user's own cache, trusted like their `.pyc` files. Any error
 reading or writing it falls back to the YAML, silently: a cache never fails a command.
@@ -30,6 +32,8 @@ __all__ = ["cache_dir", "cache_key", "cached"]
 T = TypeVar("T")
 
 _PACKAGE = Path(__file__).parent
+#: Which copy of the package this is: part of each cache file's name.
+_COPY = hashlib.blake2b(str(_PACKAGE.resolve()).encode(), digest_size=4).hexdigest()
 _HEADER_BYTES = 64  # a hex BLAKE2b-256 digest
 
 
@@ -62,7 +66,7 @@ def cached(name: str, inputs: Iterable[Path], build: Callable[[], T]) -> T:
         key = cache_key(inputs).encode()
     except OSError:  # an input vanished or is unreadable: let build() say so
         return build()
-    path = folder / f"{name}.pickle"
+    path = folder / f"{name}-{_COPY}.pickle"
     try:
         with path.open("rb") as fh:
             if fh.read(_HEADER_BYTES) == key:

@@ -128,14 +128,14 @@ def _common_rates(model: Model) -> CommonRates:
         since, until = _steady_span(model, clock.time())
         # Any instant of the span has these prices; its middle is clear of rounding at the ends.
         prices = model.prices_at(datetime.fromtimestamp((since + until) / 2, UTC))
-    window = model.context_window
+    window, most = model.context_window, model.max_output_tokens
     return CommonRates(
         model=model,
         input_per_mtok=prices.input_per_mtok,
         output_per_mtok=prices.output_per_mtok,
         rates=flat(prices),
         below_tier=min((_tier_floor(tier) for tier in prices.tiers), default=MAX_TOKENS + 1),
-        max_output=min(model.max_output_tokens or MAX_TOKENS, MAX_TOKENS),
+        max_output=MAX_TOKENS if most is None else min(most, MAX_TOKENS),
         max_total=window if window is not None and model.kind == "chat" else 2 * MAX_TOKENS,
         since=since,
         until=until,
