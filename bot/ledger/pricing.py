@@ -16,12 +16,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 import prices
 from bot.errors import BotError
 from bot.ledger.fields import UsageEvent
 from bot.store.database import Database
-from bot.store.usage import InsertResult, UsageRow, insert_usage, row_limit_problem
+from bot.store.usage import (
+    MAX_ROW_COST_USD,
+    MAX_ROW_TOKENS,
+    InsertResult,
+    UsageRow,
+    insert_usage,
+    row_limit_problem,
+)
 from bot.store.workspace import Workspace
 
 __all__ = ["PricedBatch", "UsageRefused", "price_event", "price_events", "record_events"]
@@ -62,6 +70,22 @@ def _price_start(model: prices.Model, at: datetime) -> date:
     return model.history[0].starts or model.checked
 
 
+class _Pricing(NamedTuple):
+    """What pricing an event of one model needs, made once per model in a batch."""
+
+    model: prices.Model
+    unbounded: prices.Model
+    """``model`` without per-request limits (a ``dataclasses.replace``: once, not per event)."""
+    start: date | None
+    """The price entry's first day when the model has one entry (so it holds at any time)."""
+
+
+def _pricing(model: prices.Model) -> _Pricing:
+    # One entry is in force at any time: _price_start's answer is the same for every event.
+    single = (model.history[0].starts or model.checked) if len(model.history) == 1 else None
+    return _Pricing(model, _unbounded(model), single)
+
+
 def price_event(
     catalog: prices.Catalog, event: UsageEvent, source: str, model: prices.Model | None = None
 ) -> UsageRow:
@@ -70,33 +94,43 @@ def price_event(
     Raises ``prices.UnknownModel`` (with suggestions) or ``prices.BadUsage``.
     ``model`` skips the catalog lookup when the caller already resolved it.
     """
-    resolved = model or catalog.get(event.model)
-    at = event.occurred_utc.astimezone(UTC)
-    estimate = prices.estimate(
-        _unbounded(resolved),
-        event.input_tokens,
-        event.output_tokens,
-        event.cached_input_tokens,
-        at=at,
-        catalog=catalog,
-    )
-    rates = estimate.rates
+    return _priced(catalog, event, source, _pricing(model or catalog.get(event.model)))
+
+
+def _priced(catalog: prices.Catalog, event: UsageEvent, source: str,
+            pricing: _Pricing) -> UsageRow:  # fmt: skip
+    """``price_event`` with the model's ``_Pricing`` at hand (one per model in a batch)."""
+    _, at, input_tokens, output_tokens, cached, tag, user, event_id = event
+    if at.tzinfo is not UTC:
+        at = at.astimezone(UTC)
+    model, unbounded = pricing.model, pricing.unbounded
+    # The common case (no cache, no tier, the prices of a held span): the estimate's exact
+    # total without building an Estimate (0.8 of its 2 µs), and the rates of the same entry.
+    total = None if cached else prices.common_total(unbounded, input_tokens, output_tokens, at)
+    if total is not None:
+        rates = unbounded.prices_at(at)
+    else:
+        estimate = prices.estimate(
+            unbounded, input_tokens, output_tokens, cached, at=at, catalog=catalog
+        )
+        total, rates = estimate.total, estimate.rates
+    # Positional, in field order (see UsageRow): one of these is built per ingested event.
     return UsageRow(
-        model=resolved.id,
-        provider=resolved.provider,
-        cost_usd=estimate.total,
-        occurred_utc=at,
-        input_tokens=event.input_tokens,
-        output_tokens=event.output_tokens,
-        cached_input_tokens=event.cached_input_tokens,
-        event_key=event.event_id,
-        input_per_mtok=rates.input_per_mtok,
-        output_per_mtok=rates.output_per_mtok,
-        cached_input_per_mtok=rates.cached_input_per_mtok if event.cached_input_tokens else None,
-        price_as_of=_price_start(resolved, at),
-        tag=event.tag,
-        user=event.user,
-        source=source,
+        model.id,
+        total,
+        at,
+        input_tokens,
+        output_tokens,
+        cached,
+        event_id,
+        model.provider,
+        rates.input_per_mtok,
+        rates.output_per_mtok,
+        rates.cached_input_per_mtok if cached else None,
+        pricing.start or _price_start(model, at),
+        tag,
+        user,
+        source,
     )
 
 
@@ -112,28 +146,33 @@ def price_events(
     ``UsageRefused`` at the end if ``errors`` is non-empty, so the caller sees every problem.
     """
     errors = [] if errors is None else errors
-    models: dict[str, prices.Model] = {}
+    models: dict[str, _Pricing] = {}
     rows: list[UsageRow] = []
+    total = Decimal(0)
     for index, event in enumerate(events):
         if event is None:
             continue
         try:
-            model = models.get(event.model)
-            if model is None:
-                model = models[event.model] = catalog.get(event.model)
-            row = price_event(catalog, event, source, model)
+            pricing = models.get(event.model)
+            if pricing is None:
+                pricing = models[event.model] = _pricing(catalog.get(event.model))
+            row = _priced(catalog, event, source, pricing)
         except prices.PricesError as exc:
             errors.append((index, exc.message))
             continue
-        too_big = row_limit_problem(row.input_tokens, row.output_tokens, row.cached_input_tokens,
-                                    row.cost_usd)  # fmt: skip
-        if too_big:
-            errors.append((index, too_big[0].upper() + too_big[1:]))
-        else:
-            rows.append(row)
+        cost = row.cost_usd
+        if (row.input_tokens > MAX_ROW_TOKENS or row.output_tokens > MAX_ROW_TOKENS
+                or cost > MAX_ROW_COST_USD):  # fmt: skip
+            too_big = row_limit_problem(row.input_tokens, row.output_tokens,
+                                        row.cached_input_tokens, cost)  # fmt: skip
+            if too_big:
+                errors.append((index, too_big[0].upper() + too_big[1:]))
+                continue
+        rows.append(row)
+        total += cost
     if errors:
         raise UsageRefused(sorted(errors))
-    return PricedBatch(tuple(rows), sum((row.cost_usd for row in rows), Decimal(0)))
+    return PricedBatch(tuple(rows), total)
 
 
 def record_events(

@@ -22,7 +22,6 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import BotError
@@ -115,24 +114,29 @@ def _read_body(environ: WSGIEnvironment) -> bytes | None:
     return None if len(body) > MAX_BODY_BYTES else body
 
 
-def _json_lines(text: str) -> list[tuple[object, int]]:
-    items: list[tuple[object, int]] = []
+def _json_lines(text: str) -> tuple[list[object], dict[int, int]]:
+    items: list[object] = []
+    lines: dict[int, int] = {}
     problems: list[Problem] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            items.append((json.loads(line), number))
+            item = json.loads(line)
         except json.JSONDecodeError as exc:
             problems.append({"index": len(items) + len(problems), "line": number,
                              "error": f"line {number} is not valid JSON ({exc.msg})"})  # fmt: skip
+            continue
+        lines[len(items)] = number
+        items.append(item)
     if problems:
         raise UsageBodyError(problems)
-    return items
+    return items, lines
 
 
-def parse_usage_body(body: bytes) -> list[tuple[object, int | None]]:
-    """Split a body into ``(item, line)`` pairs (``line`` only for JSON lines).
+def parse_usage_body(body: bytes) -> tuple[list[object], dict[int, int]]:
+    """Split a body into its items, and for JSON lines each item's 1-based line number by its
+    index (empty for a JSON array or object).
 
     Raises ``UsageBodyError`` for bytes that are not UTF-8 JSON, JSON lines, or are empty.
     """
@@ -146,24 +150,19 @@ def parse_usage_body(body: bytes) -> list[tuple[object, int | None]]:
         parsed = json.loads(text)
     except json.JSONDecodeError as exc:
         if len([line for line in text.splitlines() if line.strip()]) > 1:
-            return list(_json_lines(text))
+            return _json_lines(text)
         error = f"The body is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})."
         raise UsageBodyError([{"index": None, "error": error}]) from exc
-    if isinstance(parsed, list):
-        return [(item, None) for item in parsed]
-    return [(parsed, None)]
+    return (parsed if isinstance(parsed, list) else [parsed]), {}
 
 
-def _events(items: Iterable[tuple[object, int | None]], runtime: Runtime) -> tuple[
-    list[UsageEvent | None], list[tuple[int, str]], dict[int, int]
-]:  # fmt: skip
+def _events(
+    items: list[object], runtime: Runtime
+) -> tuple[list[UsageEvent | None], list[tuple[int, str]]]:
     now = runtime.clock()
     events: list[UsageEvent | None] = []
     errors: list[tuple[int, str]] = []
-    lines: dict[int, int] = {}
-    for index, (item, line) in enumerate(items):
-        if line is not None:
-            lines[index] = line
+    for index, item in enumerate(items):
         if not isinstance(item, dict):
             errors.append((index, "each event must be a JSON object"))
             events.append(None)
@@ -173,7 +172,7 @@ def _events(items: Iterable[tuple[object, int | None]], runtime: Runtime) -> tup
         except EventProblems as exc:
             errors.extend((index, problem) for problem in exc.problems)
             events.append(None)
-    return events, errors, lines
+    return events, errors
 
 
 def _seen_twice(events: list[UsageEvent | None]) -> list[tuple[int, str]]:
@@ -191,7 +190,7 @@ def _seen_twice(events: list[UsageEvent | None]) -> list[tuple[int, str]]:
 
 def _ingest(runtime: Runtime, ws: Workspace, body: bytes) -> Response:
     try:
-        items = parse_usage_body(body)
+        items, lines = parse_usage_body(body)
     except UsageBodyError as exc:
         return json_response(400, {"errors": exc.problems})
     if len(items) > MAX_EVENTS:
@@ -199,7 +198,7 @@ def _ingest(runtime: Runtime, ws: Workspace, body: bytes) -> Response:
         return json_response(413, {"errors": [{"index": None, "error": message}]})
     if not items:
         return json_response(400, {"errors": [{"index": None, "error": "The batch is empty."}]})
-    events, errors, lines = _events(items, runtime)
+    events, errors = _events(items, runtime)
     errors += _seen_twice(events)
     try:
         batch = price_events(runtime.catalog, events, "http", errors)

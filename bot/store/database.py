@@ -51,7 +51,8 @@ class Database(Protocol):
         """Run a statement that returns rows; one dict per row."""
 
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
-        """Run one statement per parameter row, all or nothing; rows changed in total."""
+        """Run the statement for every parameter row, all or nothing; rows changed in total
+        (a backend may send them as one statement: PostgreSQL inserts over arrays)."""
 
     def atomic(self) -> AbstractContextManager[Any]:
         """A transaction (a savepoint when nested): all or nothing."""

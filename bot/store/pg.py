@@ -32,6 +32,14 @@ __all__ = ["IMMEDIATE_LOCK", "PgDatabase", "is_pg_busy", "to_pyformat"]
 IMMEDIATE_LOCK = 0x746F6B65  # "toke": the advisory lock key of immediate() blocks
 """Advisory lock key that serialises ``immediate()`` blocks across every process."""
 
+_PLAIN_INSERT = re.compile(
+    r"\s*INSERT INTO (\w+) \(([\w\s,]+)\) VALUES \((\?(?:\s*,\s*\?)*)\)"
+    r"(\s+ON CONFLICT(?:\s*\([\w\s,]+\))?\s+DO NOTHING)?\s*",
+    re.IGNORECASE,
+)
+"""``INSERT INTO t (a, b) VALUES (?, ?)``, optionally ``ON CONFLICT (...) DO NOTHING``: the
+statements ``execute_many`` runs over arrays. Not ``DO UPDATE``: one statement may not update
+a row twice, where one statement per row may."""
 _TOKEN = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|::|\?|:([A-Za-z_]\w*)|%")
 
 
@@ -93,6 +101,7 @@ class PgDatabase:
             name="tokencost",
         )
         self._local = threading.local()
+        self._arrays: dict[str, str | None] = {}
 
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:
@@ -111,11 +120,47 @@ class PgDatabase:
             return PgCursor(cursor.rowcount, rows)
 
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
-        """One statement per row, pipelined (one round trip for the batch), in a transaction;
-        the rows changed in total."""
+        """Run ``sql`` for every row in one transaction; the rows changed in total.
+
+        A plain ``INSERT INTO t (columns) VALUES (?, ...)`` (with any ``ON CONFLICT`` tail)
+        runs as one statement over one array per column (``unnest``, in the rows' order):
+        one plan and one round trip, 2-3x the rows per second of a pipelined ``executemany``
+        for 1,000 ledger rows (issue 15). Any other statement runs once per row, pipelined.
+        """
+        if not rows:
+            return 0
+        arrays = self._array_insert(sql)
         with self.atomic(), self._connection() as conn, conn.cursor() as cursor:
-            cursor.executemany(to_pyformat(sql), [tuple(row) for row in rows])
+            if arrays is None:
+                cursor.executemany(to_pyformat(sql), [tuple(row) for row in rows])
+            else:
+                cursor.execute(arrays, [list(column) for column in zip(*rows, strict=True)])
             return cursor.rowcount
+
+    def _array_insert(self, sql: str) -> str | None:
+        """The ``unnest`` form of a plain multi-row INSERT (None for any other statement);
+        made once per statement text, with the column types read from the catalog."""
+        cached = self._arrays.get(sql, self)
+        if cached is not self:
+            return cached  # type: ignore[return-value]  # `self` is only the not-found marker
+        made: str | None = None
+        match = _PLAIN_INSERT.fullmatch(sql)
+        if match is not None:
+            table, listed, tail = match.group(1), match.group(2), match.group(4) or ""
+            columns = [name.strip() for name in listed.split(",")]
+            types = {row["name"]: row["type"] for row in self.query(
+                "SELECT attname AS name, format_type(atttypid, atttypmod) AS type"
+                " FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0"
+                " AND NOT attisdropped", [table])}  # fmt: skip
+            if match.group(3).count("?") == len(columns) and all(c in types for c in columns):
+                arrays = ", ".join(f"?::{types[c]}[]" for c in columns)
+                names = ", ".join(columns)
+                made = to_pyformat(
+                    f"INSERT INTO {table} ({names}) SELECT {names} FROM unnest({arrays})"
+                    f" WITH ORDINALITY AS given ({names}, given_order) ORDER BY given_order{tail}"
+                )
+        self._arrays[sql] = made
+        return made
 
     def query(self, sql: str, params: Params = None) -> Iterator[dict[str, Any]]:
         """Run a statement returning rows; the rows are fetched before the connection goes
