@@ -55,3 +55,14 @@ def test_a_batch_with_an_unknown_kind_stores_nothing(db: Database) -> None:
     assert count_rows(db, "queries") == 0
     record_queries(db, [])
     assert count_rows(db, "queries") == 0
+
+
+def test_the_writers_relaxed_commits_still_store_every_row(db: Database) -> None:
+    """`store_rows` (the writer's transaction, commits that don't wait for the disk) stores
+    its rows on both backends, and `relax_commits` leaves the connection usable."""
+    from bot.store.query_writer import relax_commits, store_rows
+
+    relax_commits(db)
+    store_rows(db, [_record(n) for n in range(3)])
+    store_rows(db, [_record(9)])
+    assert count_rows(db, "queries") == 4

@@ -77,3 +77,34 @@ def test_stop_stores_what_is_queued(db_path: Path) -> None:
         assert len(recent_queries(db, WS, limit=100)) == 10
     finally:
         db.close()
+
+
+def test_a_flush_cuts_the_writers_wait_short(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows wait to share a transaction (`LINGER_S`), but a flush stores them at once: with a
+    wait longer than the flush's own timeout, the flush still succeeds. The writer's
+    connection commits without waiting for the disk (`synchronous = NORMAL`)."""
+    import bot.store.query_writer as query_writer
+
+    open_db(db_path).close()
+    monkeypatch.setattr(query_writer, "LINGER_S", 60.0)
+    statements: list[str] = []
+
+    def opener() -> Database:
+        db = connect(db_path)
+        db.conn.set_trace_callback(statements.append)
+        return db
+
+    writer = QueryLogWriter(opener)
+    writer.submit(_row(1))
+    writer.submit(_row(2))
+    assert writer.flush(timeout=10)
+    assert "PRAGMA synchronous = NORMAL" in statements
+    writer.submit(_row(3))
+    writer.stop(timeout=10)
+    db = connect(db_path)
+    try:
+        assert len(recent_queries(db, WS, limit=10)) == 3
+    finally:
+        db.close()
