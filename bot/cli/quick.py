@@ -3,7 +3,7 @@
 Issue 15: `tokencost ask` must finish before a peer library has imported. A current SQLite file
 is opened with the standard library (`bot.store.lite`), not sqlite-utils, and the query-log row
 is stored when the command closes its runtime, after the answer is printed, in the main thread
-rather than through the background writer (which lingers 20 ms to batch a burst that a
+rather than through the background writer (which lingers up to 250 ms to batch a burst that a
 one-shot command never has). Everything else is the bot's: the same catalog, the same store
 functions, the same `answer` and `log_reply`.
 

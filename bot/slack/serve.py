@@ -67,7 +67,8 @@ def _freeze_startup_objects() -> None:
     """Move what start-up built (catalog, FAQ index, Bolt app: ~50k tracked objects) out of
     the collector's reach, so a full collection walks only what requests create: one took
     ~25 ms, a pause any request could land in (issue 15's paced p99). The catalog holds no
-    reference cycles, so a refresh that replaces it still frees the old one by refcount."""
+    reference cycles, so a catalog a refresh replaces is still freed by reference counting,
+    once the bounded price caches (`prices.fast`) let go of its models."""
     gc.collect()
     gc.freeze()
 

@@ -7,7 +7,7 @@ migrating a database stays with ``bot.store.db.open_db`` (sqlite-utils' migratio
 caller runs first when ``open_current`` says no. The store modules work on it unchanged: they
 are written against the ``Database`` protocol only.
 
-``SCHEMA`` names the migrations of a current database; ``tests/bot/test_lite_store.py``
+``SCHEMA`` names the migrations of a current database; ``tests/bot/test_cli_quick.py``
 checks it against ``bot.store.migrations.MIGRATIONS``, so a new migration cannot be missed.
 """
 

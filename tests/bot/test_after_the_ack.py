@@ -181,7 +181,8 @@ def test_only_commands_that_may_need_slack_take_the_listener_with_a_lazy_half() 
     texts += ["gpt-4o 1000 500 share", "share gpt-4o vs claude-sonnet-4 1k 1k", "digest on",
               "digest on #costs", "digest off", "digest", "Digest On <#C123|costs>",
               "price gpt-4o --share", "compare gpt-4o gpt-4o-mini 1k 1k public", "help share",
-              "post gpt-4o 1000 500", "faq why does output cost more share"]  # fmt: skip
+              "post gpt-4o 1000 500", "faq why does output cost more share",
+              "dig\u200best on", "sh\u202eare gpt-4o 1000 500"]  # fmt: skip
     catalog = prices.default_catalog()
     deferred = answered = 0
     for text in texts:

@@ -108,3 +108,26 @@ def test_a_flush_cuts_the_writers_wait_short(
         assert len(recent_queries(db, WS, limit=10)) == 3
     finally:
         db.close()
+
+
+def test_a_backlog_is_stored_without_waiting_between_batches(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More rows than one batch holds: the writer stores batch after batch without lingering
+    between them (a fixed wait per batch capped it at 500 rows a wait), and one flush gets
+    them all stored."""
+    import bot.store.query_writer as query_writer
+
+    open_db(db_path).close()
+    monkeypatch.setattr(query_writer, "LINGER_S", 60.0)
+    writer = QueryLogWriter(lambda: connect(db_path))
+    rows = 5 * query_writer.MAX_BATCH + 7
+    for n in range(rows):
+        writer.submit(_row(n))
+    assert writer.flush(timeout=20)
+    writer.stop(timeout=10)
+    db = connect(db_path)
+    try:
+        assert int(next(db.query("SELECT COUNT(*) AS n FROM queries"))["n"]) == rows
+    finally:
+        db.close()

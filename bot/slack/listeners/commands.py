@@ -21,7 +21,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot.language.errors import ParseError
-from bot.language.parse import parse_command
+from bot.language.parse import clean_text, parse_command
 from bot.pipeline import Asker, Reply, answer, log_reply
 from bot.render.slack import unescape_incoming
 from bot.runtime import Runtime
@@ -37,6 +37,9 @@ log = logging.getLogger("tokencost.slack")
 
 BUSY = "The ledger is busy right now and nothing was changed; please try again in a few seconds."
 """The answer when SQLite stayed locked past its busy timeout."""
+
+_NOT_NOW = "Nothing was changed: that command needs to look something up in Slack first."
+"""The answer if a command that needs Slack ever reaches the ack-only listener."""
 
 _LATER = "tokencost_later"
 """Context key: the ack was empty and the lazy listener answers."""
@@ -82,7 +85,9 @@ _SLACK_HINTS = (*_SHARE_HINTS, "digest")
 def _answered_in_the_ack(command: dict[str, Any]) -> bool:
     """Whether a command can't need Slack, so it needs no lazy half (a cheap, generous test:
     a text that merely mentions a hint word takes the listener with the lazy half)."""
-    lowered = str(command.get("text") or "").lower()
+    # As the parser reads it: `dig\u200best on` is `digest on` (control characters and bidi
+    # overrides are dropped first), so it must not pass for a command without Slack.
+    lowered = clean_text(str(command.get("text") or "")).lower()
     return not any(hint in lowered for hint in _SLACK_HINTS)
 
 
@@ -97,9 +102,14 @@ def register(app: App, runtime: Runtime) -> None:
     def ack_only(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         text = unescape_incoming(str(command.get("text") or ""))
         try:
-            # No channel look-ups: a command that could ask for one never reaches here.
-            reply = answer(runtime, text, _asker(command, context))
+            # A command that could look a channel up never reaches here; should one slip
+            # through, its look-up is refused rather than skipped.
+            reply = answer(runtime, text, _asker(command, context), _later, _later)
             blocks = decorate(reply, "command", text)
+        except _AskSlackLater:
+            log.warning("/tokencost: a command needing Slack reached the ack-only listener")
+            ack(response_type="ephemeral", text=_NOT_NOW)
+            return
         except Exception as exc:
             ack(response_type="ephemeral", text=_failure("/tokencost", exc))
             return
