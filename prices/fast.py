@@ -31,6 +31,7 @@ __all__ = [
     "flat",
     "new_estimate",
     "rates_at",
+    "rates_for",
     "rates_now",
 ]
 
@@ -93,6 +94,13 @@ def rates_now(model: Model) -> CommonRates:
     held = _common_rates(model)
     _HELD[id(model)] = held
     return held
+
+
+def rates_for(model: Model) -> CommonRates:
+    """The common-case rates of `model` now, worked out afresh and not remembered: for a caller
+    that keeps them itself (a batch pricing many events of one model copy). For a model with
+    one price they hold at any instant (`until` is infinite)."""
+    return _common_rates(model)
 
 
 def rates_at(model: Model, at: datetime | None) -> CommonRates | None:

@@ -258,13 +258,21 @@ def insert_usage(
     ``now`` becomes ``recorded_utc``.
     """
     recorded = format_utc(now)
-    # In key order: two batches with the same keys in opposite orders deadlock on PostgreSQL's
-    # unique index (20 times in 20 when probed); sorted, one waits for the other. A deadlock
-    # victim is still retried. Keyless rows keep their order (they cannot collide).
-    keys = [row.event_key for row in rows]
-    texts = [key or "" for key in keys]
-    order = sorted((i for i, key in enumerate(keys) if key is not None), key=texts.__getitem__)
-    order += [index for index, key in enumerate(keys) if key is None]
+    if db.backend == "sqlite":
+        # One writer at a time: no deadlock to avoid, so the rows go in as they came (usually
+        # in time order, which keeps the time indexes' appends cheap; sorted by key they
+        # were ~25% slower to insert, issue 15).
+        order = list(range(len(rows)))
+    else:
+        # In key order: two batches with the same keys in opposite orders deadlock on
+        # PostgreSQL's unique index (20 times in 20 when probed); sorted, one waits for the
+        # other. A deadlock victim is still retried. Keyless rows keep their order (they
+        # cannot collide).
+        keys = [row.event_key for row in rows]
+        texts = [key or "" for key in keys]
+        order = sorted((i for i, key in enumerate(keys) if key is not None),
+                       key=texts.__getitem__)  # fmt: skip
+        order += [index for index, key in enumerate(keys) if key is None]
     params = _batch_params(ws, [rows[index] for index in order], recorded)
     if params is None:
         raise UsageRejected(

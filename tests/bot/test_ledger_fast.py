@@ -246,3 +246,21 @@ def test_execute_many_keeps_the_rows_order_counts_what_it_stored_and_takes_any_i
     assert db.execute_many(update, [("ev2", "T1", "", "a"), ("ev2", "T1", "", "b")]) == 2
     held = next(db.query("SELECT received_utc FROM seen_events WHERE event_id = 'ev2'"))
     assert held["received_utc"] == "b"
+
+
+def test_nano_dollars_round_half_even_at_the_ninth_decimal() -> None:
+    """`to_nanousd` scales, then rounds to a whole number: the same as quantizing to 1e-9
+    half-even first, on ties, tiny and large amounts (an exact int either way)."""
+    import random
+    from decimal import ROUND_HALF_EVEN
+    from decimal import Decimal as D
+
+    from bot.store.db import to_nanousd
+
+    rng = random.Random(15)
+    amounts = [D("0.0000000005"), D("0.0000000015"), D("0.0000000025"), D("-0.0000000025"),
+               D("123456.0000000004999"), D("999999999.9999999995"), D(0), D("1E-12")]  # fmt: skip
+    amounts += [D(rng.randint(0, 10**15)) / D(10) ** rng.randint(0, 14) for _ in range(2000)]
+    for amount in amounts:
+        expected = int(amount.quantize(D("1e-9"), rounding=ROUND_HALF_EVEN).scaleb(9))
+        assert to_nanousd(amount) == expected, amount
