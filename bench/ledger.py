@@ -206,8 +206,8 @@ def bench_digest(rows: int, workdir: Path) -> tuple[float, float, float]:
     return fill_s, timings[0], timings[1]
 
 
-def main() -> None:
-    """Run both benchmarks and print the figures."""
+def main() -> int:
+    """Run both benchmarks and print the figures; 1 when a target was missed."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -216,7 +216,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.serve:
         serve(int(args.serve[0]), args.serve[1])
-        return
+        return 0
     events = _events(args.events)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -240,7 +240,9 @@ def main() -> None:
         print(f"digest  {args.rows:,} ledger rows (filled in {fill_s:.1f}s): build+render "
               f"{cold_s * 1000:.0f} ms cold, {warm_s * 1000:.0f} ms warm"
               f"  (target < 1,000 ms) {'OK' if cold_s < 1 else 'MISSED'}")  # fmt: skip
+    met = http_rate >= 5000 and ratio >= 0.5 and cold_s < 1
+    return 0 if met else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
