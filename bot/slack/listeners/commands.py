@@ -99,16 +99,24 @@ def register(app: App, runtime: Runtime) -> None:
     a command's CPU) and starts a thread for a lazy listener on every request it matches,
     whether or not there is anything to do after the ack (issue 15)."""
 
-    def ack_only(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+    def acknowledge(ack: Ack, command: dict[str, Any], context: BoltContext,
+                    lazy_half: bool) -> None:  # fmt: skip
+        """Answer in the ack. With a lazy half, a command that needs Slack (share, a channel
+        look-up) gets an empty ack and is answered there; without one (a command that could
+        look a channel up never gets here), such a look-up is refused rather than skipped."""
         text = unescape_incoming(str(command.get("text") or ""))
         try:
-            # A command that could look a channel up never reaches here; should one slip
-            # through, its look-up is refused rather than skipped.
+            if lazy_half and _shares(runtime, text):
+                raise _AskSlackLater
             reply = answer(runtime, text, _asker(command, context), _later, _later)
             blocks = decorate(reply, "command", text)
         except _AskSlackLater:
-            log.warning("/tokencost: a command needing Slack reached the ack-only listener")
-            ack(response_type="ephemeral", text=_NOT_NOW)
+            if lazy_half:
+                context[_LATER] = True
+                ack()
+            else:
+                log.warning("/tokencost: a command needing Slack reached the ack-only listener")
+                ack(response_type="ephemeral", text=_NOT_NOW)
             return
         except Exception as exc:
             ack(response_type="ephemeral", text=_failure("/tokencost", exc))
@@ -116,22 +124,11 @@ def register(app: App, runtime: Runtime) -> None:
         ack(response_type="ephemeral", text=reply.mrkdwn or reply.text, blocks=blocks)
         log_reply(runtime, reply)
 
+    def ack_only(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+        acknowledge(ack, command, context, lazy_half=False)
+
     def ack_tokencost(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
-        text = unescape_incoming(str(command.get("text") or ""))
-        try:
-            if _shares(runtime, text):
-                raise _AskSlackLater
-            reply = answer(runtime, text, _asker(command, context), _later, _later)
-            blocks = decorate(reply, "command", text)
-        except _AskSlackLater:
-            context[_LATER] = True
-            ack()
-            return
-        except Exception as exc:
-            ack(response_type="ephemeral", text=_failure("/tokencost", exc))
-            return
-        ack(response_type="ephemeral", text=reply.mrkdwn or reply.text, blocks=blocks)
-        log_reply(runtime, reply)
+        acknowledge(ack, command, context, lazy_half=True)
 
     def answer_later(command: dict[str, Any], context: BoltContext) -> None:
         # Two arguments, not `respond` and `client` as well: Bolt injects each argument a lazy
