@@ -127,12 +127,7 @@ def estimate(
         and not cache_write_tokens
     ):
         now = rates_at(model, at)
-        if (
-            now is not None
-            and 0 <= input_tokens < now.below_tier
-            and 0 <= output_tokens <= now.max_output
-            and input_tokens + output_tokens <= now.max_total
-        ):
+        if now is not None and now.fits(input_tokens, output_tokens):
             return new_estimate(
                 model,
                 input_tokens,

@@ -62,14 +62,19 @@ class CommonRates:
     until: float
     """Valid while `since <= time.time() < until`; infinite for a one-entry history."""
 
-    def total(self, input_tokens: int, output_tokens: int) -> Decimal | None:
-        """The exact total of a common-case request at these rates (the full path's own
-        arithmetic), or None when the request is not one (a tier or a limit applies)."""
-        if (
+    def fits(self, input_tokens: int, output_tokens: int) -> bool:
+        """Whether a request of these counts is a common-case one: below every tier and
+        within the model's limits (anything else takes the full path)."""
+        return (
             0 <= input_tokens < self.below_tier
             and 0 <= output_tokens <= self.max_output
             and input_tokens + output_tokens <= self.max_total
-        ):
+        )
+
+    def total(self, input_tokens: int, output_tokens: int) -> Decimal | None:
+        """The exact total of a common-case request at these rates (the full path's own
+        arithmetic), or None when the request is not one (a tier or a limit applies)."""
+        if self.fits(input_tokens, output_tokens):
             return (
                 input_tokens * self.input_per_mtok / _MTOK
                 + output_tokens * self.output_per_mtok / _MTOK
