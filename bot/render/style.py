@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from bot.render.slack import escape as mrkdwn_escape
 from prices import TimeWindow, format_usd
@@ -100,18 +101,13 @@ def window_text(window: TimeWindow) -> str:
     return f"{hours}, {shown}"
 
 
-#: `rate_text` by rate: rates come from the catalog, a few hundred distinct values, and a
-#: reply shows each twice (issue 15). Bounded: cleared when full.
-_RATE_TEXTS: dict[Decimal, str] = {}
-
-
 def rate_text(rate: Decimal | None) -> str:
     """A USD-per-million rate (`$2.50/M`), or `not offered`."""
-    if rate is None:
-        return "not offered"
-    known = _RATE_TEXTS.get(rate)
-    if known is None:
-        if len(_RATE_TEXTS) >= 4096:
-            _RATE_TEXTS.clear()
-        known = _RATE_TEXTS[rate] = f"{format_usd(rate)}/M"
-    return known
+    return "not offered" if rate is None else _rate_usd(rate)
+
+
+@lru_cache(maxsize=4096)
+def _rate_usd(rate: Decimal) -> str:
+    """Remembered: rates come from the catalog (a few hundred distinct values) and a reply
+    shows each twice (issue 15). `format_usd` depends on the value only, as the key does."""
+    return f"{format_usd(rate)}/M"
