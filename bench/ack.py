@@ -1,23 +1,26 @@
 """Benchmark the `/tokencost` ack: our production server against a bare Bolt app, in one run.
 
-    python bench/ack.py [--requests 3000] [--concurrency 50] [--warmup 300]
+    python bench/ack.py [--requests 3000] [--concurrency 50] [--warmup 300] [--no-floor]
 
-
-
+Three servers, each on its own port:
+1. Ours: `tokencost serve` (`python -m bot serve`) against a local fake Slack Web API where
    `auth.test` is answered, its query log in a temporary SQLite file.
 2. Bare: `bench/bare_bolt.py`, a Bolt app whose `/tokencost` acks a fixed string, served by the
    same `bot.slack.server.serve_http` with the same thread count.
+3. Floor: `bench/floor_serve.py`, ours with each answer computed once per text and replayed
+   (the same Bolt app, middleware, Block Kit, JSON and query-log row per request). Its ratio to
+   the bare app is what no speed-up of our parsing, pricing or rendering can go below.
 
-Both get the same signed `/tokencost gpt-4o 1000 in 500 out x 10k/day` requests over 50
+All get the same signed `/tokencost gpt-4o 1000 in 500 out x 10k/day` requests over 50
 keep-alive connections on 127.0.0.1, after a warm-up; latency is measured from sending a
 request to reading its whole response. Prints p50, p99 and requests/second of each, the ratio
-ours/bare, and whether the targets (issue 4) are met: p99 of ours at most 1.25x the bare
+ours/bare, and whether the targets (issues 4 and 15) are met: p99 of ours at most 1.25x the bare
 app's, and under 100 ms. A paced run (200 req/s by default) follows, below saturation. The
 server's CPU per request (its process tree, from /proc) is printed beside the latencies.
 Exits 1 when a target is missed (CPU per request and p99 within 1.25x of the bare app,
 resident memory within 2.5x), so `make bench` names it.
 
-Reading the figures: both apps run with `process_before_response=True` and answer this
+Reading the figures: all run with `process_before_response=True` and answer this
 command by an ack function alone (ours takes a listener with a lazy half only for commands
 that may need Slack), so the ratio is what our parsing, pricing and rendering add per
 request. Under the closed loop latency is queueing (Little's law:
@@ -162,7 +165,8 @@ def _wait_ready(child: Child, path: str) -> None:
             conn.close()
 
 
-def _start_ours(fake: FakeSlack, tmp: Path, web_concurrency: int) -> Child:
+def _start_ours(fake: FakeSlack, tmp: Path, web_concurrency: int, name: str = "ours") -> Child:
+    """`tokencost serve`; as `floor`, the same server replaying each answer (floor_serve.py)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TOKENCOST_"))}
     port = _free_port()
     env.update(
@@ -170,11 +174,13 @@ def _start_ours(fake: FakeSlack, tmp: Path, web_concurrency: int) -> Child:
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=fake.url,
         PORT=str(port),
-        TOKENCOST_DB=str(tmp / "tokencost.db"),
+        TOKENCOST_DB=str(tmp / f"{name}.db"),
         TOKENCOST_LOG_LEVEL="WARNING",
         WEB_CONCURRENCY=str(web_concurrency),
     )
-    child = _spawn("ours", [sys.executable, "-m", "bot", "serve"], env, port, tmp)
+    argv = ([sys.executable, "-m", "bot", "serve"] if name == "ours"
+            else [sys.executable, str(ROOT / "bench" / "floor_serve.py")])  # fmt: skip
+    child = _spawn(name, argv, env, port, tmp)
     _wait_ready(child, "/healthz")
     return child
 
@@ -266,25 +272,27 @@ def combine(parts: list[Run]) -> Run:
 
 
 def measure(
-    ours: Child, bare: Child, requests: int, concurrency: int, hook: str, rate: float = 0.0
-) -> tuple[Run, Run]:
-    """Interleaved halves (ours, bare, ours, bare) so drift on the machine hits both alike."""
-    halves: dict[str, list[Run]] = {"ours": [], "bare": []}
+    children: list[Child], requests: int, concurrency: int, hook: str, rate: float = 0.0
+) -> dict[str, Run]:
+    """Interleaved halves (ours, bare, floor, ours, bare, floor) so drift on the machine hits
+    all alike."""
+    halves: dict[str, list[Run]] = {child.name: [] for child in children}
     for _ in range(2):
-        for child in (ours, bare):
+        for child in children:
             halves[child.name].append(load(child, requests // 2, concurrency, hook, rate))
-    return combine(halves["ours"]), combine(halves["bare"])
+    return {name: combine(runs) for name, runs in halves.items()}
 
 
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
-def report(title: str, ours: Run, bare: Run, cpu_target: bool = False) -> list[str]:
+def report(title: str, runs: dict[str, Run], cpu_target: bool = False) -> list[str]:
     """Print one run's figures side by side; returns the targets it missed."""
+    ours, bare = runs["ours"], runs["bare"]
     print(f"\n{title}")
     print(f"{'':6} {'p50':>10} {'p99':>10} {'req/s':>7} {'CPU/req':>9} {'errors':>6}")
-    for name, run in (("ours", ours), ("bare", bare)):
+    for name, run in runs.items():
         cpu = run.cpu_ms_per_request
         print(
             f"{name:6} {_ms(run.percentile(50)):>10} {_ms(run.percentile(99)):>10} "
@@ -294,6 +302,11 @@ def report(title: str, ours: Run, bare: Run, cpu_target: bool = False) -> list[s
     p99_ratio = ours.percentile(99) / bare.percentile(99)
     rps_ratio = ours.rps / bare.rps
     print(f"ratio ours/bare: p50 {p50_ratio:.2f}x, p99 {p99_ratio:.2f}x, req/s {rps_ratio:.2f}x")
+    if (floor := runs.get("floor")) is not None:
+        floor_cpu, base_cpu = floor.cpu_ms_per_request, bare.cpu_ms_per_request
+        cpu_ratio = f"{floor_cpu / base_cpu:.2f}x" if floor_cpu is not None and base_cpu else "n/a"
+        p99 = floor.percentile(99) / bare.percentile(99)
+        print(f"ratio floor/bare (each answer replayed): p99 {p99:.2f}x, CPU/request {cpu_ratio}")
     checks = [
         (f"p99 ours <= {P99_RATIO_TARGET}x bare", p99_ratio <= P99_RATIO_TARGET,
          f"{p99_ratio:.2f}x"),
@@ -339,6 +352,10 @@ def main(argv: list[str] | None = None) -> int:
         help="then a paced run at this many requests/second overall (0: skip it)",
     )  # fmt: skip
     parser.add_argument("--paced-requests", type=int, default=1000)
+    parser.add_argument(
+        "--no-floor", dest="floor", action="store_false",
+        help="skip the third server, ours replaying each answer (bench/floor_serve.py)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     threads = http_threads(Settings(web_workers=args.web_concurrency))
     print(
@@ -353,22 +370,24 @@ def main(argv: list[str] | None = None) -> int:
         try:
             children.append(ours := _start_ours(fake, tmp, args.web_concurrency))
             children.append(bare := _start_bare(fake, tmp, threads))
+            if args.floor:
+                children.append(_start_ours(fake, tmp, args.web_concurrency, "floor"))
             hook = fake.response_url("bench")
-            print(f"ours answers: {_check_reply(ours.port, hook)!r}")
-            print(f"bare answers: {_check_reply(bare.port, hook)!r}", flush=True)
-            for child in (ours, bare):
+            for child in children:
+                print(f"{child.name} answers: {_check_reply(child.port, hook)!r}", flush=True)
+            for child in children:
                 load(child, args.warmup, args.concurrency, hook)
-            runs = measure(ours, bare, args.requests, args.concurrency, hook)
-            missed = report(f"closed loop: {args.requests} requests each, back to back", *runs,
+            runs = measure(children, args.requests, args.concurrency, hook)
+            missed = report(f"closed loop: {args.requests} requests each, back to back", runs,
                             cpu_target=True)  # fmt: skip
             served = args.warmup + args.requests + 2
             if args.paced_rate > 0:
                 paced = measure(
-                    ours, bare, args.paced_requests, args.concurrency, hook, args.paced_rate
+                    children, args.paced_requests, args.concurrency, hook, args.paced_rate
                 )
                 title = (f"paced: {args.paced_requests} requests each at "
                          f"{args.paced_rate:.0f} req/s (below saturation)")  # fmt: skip
-                missed += report(title, *paced)
+                missed += report(title, paced)
                 served += args.paced_requests
             missed += report_memory(ours, bare, served)
         finally:

@@ -1,0 +1,46 @@
+"""`tokencost serve` with every `/tokencost` answer computed once per text and replayed: the
+floor under bench/ack.py's ratio.
+
+    python bench/floor_serve.py          (the same environment as `tokencost serve`)
+
+Everything else is the production server's: the signed request through the same Bolt app,
+its middleware and listeners, the reply's Block Kit and JSON, the query-log row written for
+every request, the access log. Only parsing, pricing and rendering are skipped after the first
+request with a given text, so the CPU per request this server costs is what no speed-up of
+our parse, price or render code can go below. A benchmark tool only: production never
+replays an answer (prices and the clock move; each command is answered afresh).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.cli.main import main  # noqa: E402
+from bot.reply import Reply  # noqa: E402
+from bot.slack.listeners import commands  # noqa: E402
+
+_answers: dict[str, tuple[Reply, list[dict[str, Any]]]] = {}
+_answer, _decorate = commands.answer, commands.decorate  # type: ignore[attr-defined]
+
+
+def _replayed_answer(runtime: Any, text: str, *rest: Any) -> Reply:
+    if text not in _answers:
+        reply = _answer(runtime, text, *rest)
+        _answers[text] = (reply, _decorate(reply, "command", text))
+        reply.mrkdwn  # noqa: B018  # rendered once too (a cached property)
+    return _answers[text][0]
+
+
+def _replayed_blocks(reply: Reply, surface: str, typed_text: str) -> list[dict[str, Any]]:
+    return _answers[typed_text][1]
+
+
+if __name__ == "__main__":
+    commands.answer = _replayed_answer  # type: ignore[attr-defined,assignment]
+    commands.decorate = _replayed_blocks  # type: ignore[attr-defined]
+    sys.exit(main(["serve"]))
