@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -9,7 +11,7 @@ import prices
 from bot.answers.results import Alternative
 from bot.language.catalog_cache import per_catalog
 from prices import Catalog, Model, PricesError, PriceSet
-from prices.fast import rates_at
+from prices.fast import CommonRates, rates_at, rates_now
 
 __all__ = ["cheaper_alternative"]
 
@@ -63,6 +65,38 @@ def _candidates(catalog: Catalog, key: str, on: date) -> tuple[tuple[int, Model]
             continue
         found.append((kin, other))
     return tuple(sorted(found, key=lambda pair: pair[0]))  # closest kin first
+
+
+_HeldRates = tuple[tuple[int, Model, CommonRates], ...]
+
+
+class _Held:
+    """The common-case rates of one model's candidates, all in force from `since` until
+    `until` (epoch seconds): one check of the time a request, not one a candidate."""
+
+    __slots__ = ("candidates", "state")
+
+    def __init__(self, candidates: tuple[tuple[int, Model], ...]) -> None:
+        self.candidates = candidates
+        self.state: tuple[_HeldRates, float, float] = ((), math.inf, -math.inf)
+
+    def at(self, stamp: float) -> _HeldRates | None:
+        """The candidates with the rates in force at `stamp`, or None when some candidate's
+        rates then are not the ones held now (a past or future time: ask each model)."""
+        held, since, until = self.state
+        if not since <= stamp < until:
+            held = tuple((kin, other, rates_now(other)) for kin, other in self.candidates)
+            since = max((rates.since for _, _, rates in held), default=-math.inf)
+            until = min((rates.until for _, _, rates in held), default=math.inf)
+            self.state = (held, since, until)  # one assignment: readers see old or new whole
+            if not since <= stamp < until:
+                return None
+        return held
+
+
+@per_catalog(maxsize=2048)
+def _held(catalog: Catalog, key: str, on: date) -> _Held:
+    return _Held(_candidates(catalog, key, on))
 
 
 def _undercuts(rates: PriceSet, used: PriceSet, cached: bool) -> bool:
@@ -132,22 +166,81 @@ def cheaper_alternative(
     # candidate, a dozen of them a reply (issue 15). Anything else takes `prices.estimate`.
     common = not batch and not est.cached_input_tokens and not est.cache_write_tokens
     on = (at or datetime.now(UTC)).astimezone(UTC).date()
-    best_kin = 4  # no candidate yet
-    found: list[tuple[int, Decimal, Model]] = []
-    for kin, other in _candidates(catalog, est.model.key, on):
-        if kin > best_kin:
-            break  # candidates come closest kin first: a more distant one can't win
-        alt = _cost_on(other, est, common, batch, at)
-        if alt is None or alt >= total:
-            continue
-        if kin == 2 and 1 - alt / total < _MIN_SAVING:
-            kin = 3
-        found.append((kin, alt, other))
-        best_kin = min(best_kin, kin)
+    held = None
+    if common:
+        stamp = time.time() if at is None else _stamp(at)
+        held = _held(catalog, est.model.key, on).at(stamp)
+    found = (
+        _search(_candidates(catalog, est.model.key, on), est, common, batch, at)
+        if held is None
+        else _search_held(held, est, at)
+    )
     if not found:
         return None
+    best_kin = min(kin for kin, _, _ in found)
     _, cheaper, model = max((f for f in found if f[0] == best_kin), key=lambda f: (f[1], f[2].id))
     per_month = None
     if projection is not None:
         per_month = cheaper * projection.requests_per_day * 30
     return Alternative(model, cheaper, per_month, 1 - cheaper / total)
+
+
+def _stamp(at: datetime) -> float:
+    """Epoch seconds of `at` (naive is UTC, as in `Model.prices_at`)."""
+    return (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).timestamp()
+
+
+def _search(
+    candidates: tuple[tuple[int, Model], ...],
+    est: prices.Estimate,
+    common: bool,
+    batch: bool,
+    at: datetime | None,
+) -> list[tuple[int, Decimal, Model]]:
+    """The cheaper candidates with their kinship (3: unrelated, saving under 20%), closest
+    kin first, each priced by `_cost_on`; stops at the first kin more distant than a find."""
+    total = est.total
+    best_kin = 4  # no candidate yet
+    found: list[tuple[int, Decimal, Model]] = []
+    for kin, other in candidates:
+        if kin > best_kin:
+            break  # candidates come closest kin first: a more distant one can't win
+        alt = _cost_on(other, est, common, batch, at)
+        if alt is None or alt >= total:
+            continue
+        kin = _kin_by_saving(kin, alt, total)
+        found.append((kin, alt, other))
+        best_kin = min(best_kin, kin)
+    return found
+
+
+def _search_held(
+    held: _HeldRates, est: prices.Estimate, at: datetime | None
+) -> list[tuple[int, Decimal, Model]]:
+    """`_search` for the common request (no batch, no cache) at the held rates, which are in
+    force at its time: `_cost_on`'s checks and arithmetic, inlined (issue 15)."""
+    total = est.total
+    used = est.rates
+    used_in, used_out = used.input_per_mtok, used.output_per_mtok
+    inp, out = est.input_tokens, est.output_tokens
+    best_kin = 4
+    found: list[tuple[int, Decimal, Model]] = []
+    for kin, other, rates in held:
+        if kin > best_kin:
+            break
+        flat = rates.rates
+        if flat.input_per_mtok >= used_in and flat.output_per_mtok >= used_out:
+            continue  # no rate undercuts the ones used: it can't be cheaper (`_undercuts`)
+        alt = rates.total(inp, out)
+        if alt is None:  # a tier or a limit applies: the full estimate decides
+            alt = _cost_on(other, est, True, False, at)
+        if alt is not None and alt < total:
+            found.append((kin := _kin_by_saving(kin, alt, total), alt, other))
+            best_kin = min(best_kin, kin)
+    return found
+
+
+def _kin_by_saving(kin: int, alt: Decimal, total: Decimal) -> int:
+    """3 for an unrelated model (kin 2) that saves less than `_MIN_SAVING`: it is suggested
+    only when nothing closer is cheaper."""
+    return 3 if kin == 2 and 1 - alt / total < _MIN_SAVING else kin
