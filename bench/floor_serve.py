@@ -13,7 +13,9 @@ replays an answer (prices and the clock move; each command is answered afresh).
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +42,17 @@ def _replayed_blocks(reply: Reply, surface: str, typed_text: str) -> list[dict[s
     return _answers[typed_text][1]
 
 
-if __name__ == "__main__":
+@contextlib.contextmanager
+def replaying() -> Iterator[None]:
+    """Inside: `/tokencost` replays each text's answer (bench/inproc.py times it in-process)."""
     commands.answer = _replayed_answer  # type: ignore[attr-defined,assignment]
     commands.decorate = _replayed_blocks  # type: ignore[attr-defined]
-    sys.exit(main(["serve"]))
+    try:
+        yield
+    finally:
+        commands.answer, commands.decorate = _answer, _decorate  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    with replaying():
+        sys.exit(main(["serve"]))

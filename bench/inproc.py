@@ -3,7 +3,8 @@
     python bench/inproc.py [--requests 3000] [--profile]
 
 Both apps are called as WSGI apps in this thread (no server, no sockets), the bare one built by
-`bench/bare_bolt.py` (configured as ours: `process_before_response=True`, an ack function).
+`bench/bare_bolt.py` (configured as ours: `process_before_response=True`, an ack function),
+and ours again with each answer replayed (`bench/floor_serve.py`): the floor under the ratio.
 Lazy listeners run in Bolt's thread pool; the time counted is this process's CPU time, so
 their share is included. `--profile` prints cProfile's top functions for ours.
 """
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import floor_serve  # noqa: E402
 from bare_bolt import build as build_bare  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
@@ -92,16 +94,20 @@ def main() -> int:
         # figure a varied workload gets.
         varied = [command_body(text, hook, user=f"U{i:04d}").encode()
                   for i, text in enumerate(_varied_texts(args.requests // 3))]  # fmt: skip
-        figures = {name: [] for name in ("ours", "ours varied", "bare")}  # type: dict[str, list[float]]
+        figures = {name: [] for name in ("ours", "ours varied", "bare", "floor")}  # type: dict[str, list[float]]
         for _ in range(3):
             for name, app, sent in (("ours", ours, bodies), ("ours varied", ours, varied),
                                     ("bare", bare, bodies)):  # fmt: skip
                 figures[name].append(run(app, sent, args.requests // 3))
+            with floor_serve.replaying():
+                figures["floor"].append(run(ours, bodies, args.requests // 3))
         runtime.close()
-    o, v, b = (min(figures[name]) for name in ("ours", "ours varied", "bare"))
+    o, v, b, f = (min(figures[name]) for name in ("ours", "ours varied", "bare", "floor"))
     print(f"in-process CPU per signed /tokencost ({TEXT}): ours {o * 1e6:.0f} µs, "
           f"bare Bolt {b * 1e6:.0f} µs ({o / b:.2f}x; best of 3)")  # fmt: skip
     print(f"  ours, a different estimate each request: {v * 1e6:.0f} µs ({v / b:.2f}x bare)")
+    print(f"  floor, ours with each answer replayed (bench/floor_serve.py): {f * 1e6:.0f} µs "
+          f"({f / b:.2f}x bare)")  # fmt: skip
     return 0
 
 
