@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,19 +24,25 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.cli.main import main  # noqa: E402
-from bot.reply import Reply  # noqa: E402
+from bot.reply import Asker, Reply  # noqa: E402
 from bot.slack.listeners import commands  # noqa: E402
 
 _answers: dict[str, tuple[Reply, list[dict[str, Any]]]] = {}
 _answer, _decorate = commands.answer, commands.decorate  # type: ignore[attr-defined]
 
 
-def _replayed_answer(runtime: Any, text: str, *rest: Any) -> Reply:
+def _replayed_answer(runtime: Any, text: str, asker: Asker, *rest: Any) -> Reply:
     if text not in _answers:
-        reply = _answer(runtime, text, *rest)
+        reply = _answer(runtime, text, asker, *rest)
         _answers[text] = (reply, _decorate(reply, "command", text))
         reply.mrkdwn  # noqa: B018  # rendered once too (a cached property)
-    return _answers[text][0]
+    reply = _answers[text][0]
+    if reply.record is None:
+        return reply
+    # The query-log row is the request's own: its asker and time, as `_record` makes it.
+    record = replace(reply.record, created_utc=runtime.clock(), workspace=asker.workspace,
+                     channel_id=asker.channel_id, user_id=asker.user_id)  # fmt: skip
+    return replace(reply, record=record)
 
 
 def _replayed_blocks(reply: Reply, surface: str, typed_text: str) -> list[dict[str, Any]]:
@@ -45,12 +52,13 @@ def _replayed_blocks(reply: Reply, surface: str, typed_text: str) -> list[dict[s
 @contextlib.contextmanager
 def replaying() -> Iterator[None]:
     """Inside: `/tokencost` replays each text's answer (bench/inproc.py times it in-process)."""
+    saved = commands.answer, commands.decorate  # type: ignore[attr-defined]
     commands.answer = _replayed_answer  # type: ignore[attr-defined,assignment]
     commands.decorate = _replayed_blocks  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        commands.answer, commands.decorate = _answer, _decorate  # type: ignore[attr-defined]
+        commands.answer, commands.decorate = saved  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":
