@@ -5,7 +5,6 @@ the 1.25x target leaves the answer nothing rests on it), so it is checked here."
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 from collections.abc import Callable, Iterable
@@ -26,22 +25,15 @@ from tests.fake_slack import FakeSlack
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 import floor_serve
+import inproc
 
 TEXT = "gpt-4o 1000 in 500 out x 10k/day"
 WSGI = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def _post(app: WSGI, body: str) -> dict[str, Any]:
-    data = body.encode()
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": "POST", "PATH_INFO": "/slack/events", "QUERY_STRING": "",
-        "CONTENT_TYPE": "application/x-www-form-urlencoded", "CONTENT_LENGTH": str(len(data)),
-        "wsgi.input": io.BytesIO(data), "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80",
-        "wsgi.url_scheme": "http", "SERVER_PROTOCOL": "HTTP/1.1",
-    }  # fmt: skip
-    for key, value in sign(body).items():
-        environ["HTTP_" + key.upper().replace("-", "_")] = value
     statuses: list[str] = []
+    environ = inproc._environ(body.encode(), sign(body))
     out = b"".join(app(environ, lambda status, headers: statuses.append(status)))
     assert statuses == ["200 OK"]
     answer: dict[str, Any] = json.loads(out)
