@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bot.language.commands import Cheapest, Money, Volume
+from bot.language.commands import Cheapest, Compare, Estimate, Money, Volume
 from bot.language.errors import ParseError
 from bot.language.lexing import LABEL_NAMES, Item
 from bot.language.quantities import MAX_BUDGET_USD, MAX_REQUESTS_PER_DAY, whole
@@ -59,6 +59,37 @@ class Usage:
             volume=self.volume,
             share=self.share,
             widen=self.widen,
+        )
+
+    def estimate(self, output_assumed: bool) -> Estimate:
+        """The estimate of its first model this usage describes (the caller checked the rest);
+        `output_assumed`: no output count was given, and the reply should say 0 was assumed."""
+        return Estimate(
+            model=self.models[0],
+            input_tokens=self.input_tokens or 0,
+            output_tokens=self.output_tokens or 0,
+            cached_input_tokens=self.cached_input_tokens or 0,
+            batch=self.batch,
+            volume=self.volume,
+            budget=self.budget,
+            output_assumed=output_assumed,
+            share=self.share,
+            cache_write_tokens=self.cache_write_tokens or 0,
+            reasoning_tokens=self.reasoning_tokens or 0,
+        )
+
+    def compare(self) -> Compare:
+        """The comparison of its models this usage describes (the caller checked the rest)."""
+        return Compare(
+            models=tuple(self.models),
+            input_tokens=self.input_tokens or 0,
+            output_tokens=self.output_tokens or 0,
+            cached_input_tokens=self.cached_input_tokens or 0,
+            batch=self.batch,
+            volume=self.volume,
+            share=self.share,
+            cache_write_tokens=self.cache_write_tokens or 0,
+            reasoning_tokens=self.reasoning_tokens or 0,
         )
 
 

@@ -279,18 +279,8 @@ def _from_usage(
         raise ParseError(f"How many tokens per request? Try `{model} 1000 in 500 out{volume}`.")
     if usage.volume is not None and usage.budget is not None:
         raise ParseError("Give a volume or a budget, not both.")
-    return c.Estimate(
-        model=model,
-        input_tokens=usage.input_tokens or 0,
-        output_tokens=usage.output_tokens or 0,
-        cached_input_tokens=usage.cached_input_tokens or 0,
-        batch=usage.batch,
-        volume=usage.volume,
-        budget=usage.budget,
-        output_assumed=usage.output_tokens is None and usage.reasoning_tokens is None,
-        share=usage.share,
-        cache_write_tokens=usage.cache_write_tokens or 0,
-        reasoning_tokens=usage.reasoning_tokens or 0,
+    return usage.estimate(
+        output_assumed=usage.output_tokens is None and usage.reasoning_tokens is None
     )
 
 
@@ -313,14 +303,4 @@ def _compare(usage: Usage) -> c.Compare:
         )
     if usage.budget is not None:
         raise ParseError("A budget goes with one model: `gpt-4o 1000 500 budget $100/day`.")
-    return c.Compare(
-        models=tuple(usage.models),
-        input_tokens=usage.input_tokens or 0,
-        output_tokens=usage.output_tokens or 0,
-        cached_input_tokens=usage.cached_input_tokens or 0,
-        batch=usage.batch,
-        volume=usage.volume,
-        share=usage.share,
-        cache_write_tokens=usage.cache_write_tokens or 0,
-        reasoning_tokens=usage.reasoning_tokens or 0,
-    )
+    return usage.compare()

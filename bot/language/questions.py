@@ -273,17 +273,7 @@ def _compare(usage: Usage, sentence: bool) -> c.Compare:
         raise ParseError(
             f"A budget goes with one model: `{usage.models[0]} 1000 500 budget $100/day`."
         )
-    return c.Compare(
-        models=tuple(usage.models),
-        input_tokens=usage.input_tokens,
-        output_tokens=usage.output_tokens or 0,
-        cached_input_tokens=usage.cached_input_tokens or 0,
-        batch=usage.batch,
-        volume=usage.volume,
-        share=usage.share,
-        cache_write_tokens=usage.cache_write_tokens or 0,
-        reasoning_tokens=usage.reasoning_tokens or 0,
-    )
+    return usage.compare()
 
 
 def _estimate(catalog: Catalog, usage: Usage, sentence: bool, per_million: bool) -> c.Command:
@@ -303,16 +293,4 @@ def _estimate(catalog: Catalog, usage: Usage, sentence: bool, per_million: bool)
         raise ParseError(
             f"I read both a volume and a budget ({describe(usage)}); give one of them."
         )
-    return c.Estimate(
-        model=model,
-        input_tokens=usage.input_tokens or 0,
-        output_tokens=usage.output_tokens or 0,
-        cached_input_tokens=usage.cached_input_tokens or 0,
-        batch=usage.batch,
-        volume=usage.volume,
-        budget=usage.budget,
-        output_assumed=no_output and not embedding,
-        share=usage.share,
-        cache_write_tokens=usage.cache_write_tokens or 0,
-        reasoning_tokens=usage.reasoning_tokens or 0,
-    )
+    return usage.estimate(output_assumed=no_output and not embedding)
