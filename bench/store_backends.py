@@ -25,10 +25,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -44,11 +43,9 @@ from ledger import (  # noqa: E402
     _free_port,
     _priced_params,
     _wait_up,
+    time_digest,
 )
 
-import prices  # noqa: E402
-from bot.digest.build import build_digest  # noqa: E402
-from bot.digest.render import render_digest  # noqa: E402
 from bot.store.database import Database  # noqa: E402
 from bot.store.db import format_utc, open_db, open_sqlite  # noqa: E402
 from bot.store.pg import to_pyformat  # noqa: E402
@@ -196,20 +193,6 @@ def fill(db: Database, database: str, rows: list[tuple[object, ...]]) -> float:
     return time.perf_counter() - started
 
 
-def bench_digest(db: Database) -> tuple[float, float]:
-    """Build+render the digest for the last day: (cold, warm) seconds."""
-    catalog = prices.default_catalog()
-    timings = []
-    for _ in range(2):
-        started = time.perf_counter()
-        digest = build_digest(db, WS, catalog, date(2026, 11, 2), ZoneInfo("UTC"), NOW)
-        if digest is None:
-            raise SystemExit("the digest was empty")
-        render_digest(digest)
-        timings.append(time.perf_counter() - started)
-    return timings[0], timings[1]
-
-
 def _pg_databases(url: str | None) -> tuple[list[str], object | None]:
     """Two empty PostgreSQL databases (ingest, digest), and the cluster to stop if we made it."""
     if url is not None:
@@ -249,7 +232,7 @@ def main() -> None:
                 db = open_db(digest_db)
                 try:
                     fill_s = fill(db, digest_db, rows)
-                    cold, warm = bench_digest(db)
+                    cold, warm = time_digest(db)
                 finally:
                     db.close()
                 results[backend] = (rate, raw_rate, fill_s, cold, warm)

@@ -6,7 +6,6 @@ releases kept are imported once and left in place."""
 
 from __future__ import annotations
 
-import copy
 import json
 import threading
 import time
@@ -35,7 +34,7 @@ from prices.history import save_changes
 from prices.live import LiveCatalog
 from prices.upstream import dump_json
 from tests.db_support import count_rows
-from tests.prices.fake_prices import FakePriceSource
+from tests.prices.fake_prices import FakePriceSource, repriced
 
 sync = pytest.importorskip("prices.sync")
 pytest.importorskip("genai_prices")
@@ -52,17 +51,6 @@ MONDAY = NOW - timedelta(days=2)  # when the clock process found the change
 def raw() -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = sync.genai_raw()
     return found
-
-
-def repriced(raw: list[dict[str, Any]], factor: str = "0.5") -> str:
-    """genai-prices' published payload with MODEL's input and output prices scaled."""
-    doc = copy.deepcopy(raw)
-    for provider in doc:
-        for model in provider["models"] if provider["id"] == "openai" else ():
-            if model["id"] == MODEL:
-                for field in ("input_mtok", "output_mtok"):
-                    model["prices"][field] = model["prices"][field] * Decimal(factor)
-    return dump_json(doc)
 
 
 @pytest.fixture
@@ -89,7 +77,7 @@ def test_changes_and_the_status_outlive_a_restart(
     settings: Settings, db: Database, source: FakePriceSource, raw: list[dict[str, Any]]
 ) -> None:
     clock = open_live(settings, clock=at(MONDAY))
-    source.serve(repriced(raw))
+    source.serve(repriced(raw, MODEL))
     status = clock.refresh()
     assert (status.outcome, status.changed) == ("updated", (KEY,))
     assert count_rows(db, "price_changes") == 1
@@ -108,7 +96,7 @@ def test_web_and_clock_refreshing_together_record_each_change_once(
 ) -> None:
     processes = [open_live(settings, clock=at(MONDAY)) for _ in range(3)]
     web = open_live(settings, clock=at(NOW))  # started before, refreshes two days later
-    source.serve(repriced(raw))
+    source.serve(repriced(raw, MODEL))
     barrier = threading.Barrier(len(processes))
     outcomes: list[str] = []
     errors: list[BaseException] = []
@@ -145,7 +133,7 @@ def test_web_and_clock_refreshing_together_record_each_change_once(
 def test_a_failed_refresh_keeps_the_last_success_and_an_older_attempt_never_wins(
     settings: Settings, source: FakePriceSource, raw: list[dict[str, Any]]
 ) -> None:
-    source.serve(repriced(raw))
+    source.serve(repriced(raw, MODEL))
     good = open_live(settings, clock=at(MONDAY)).refresh()
     source.serve("oops", status=503)
     open_live(settings, clock=at(NOW)).refresh()
@@ -174,7 +162,7 @@ def test_app_home_and_the_digest_show_a_change_a_real_refresh_found(
     record_workspace(db, ws, NOW)
     used = UsageEvent(MODEL, NOW - timedelta(minutes=5), 1_000_000, 1_000_000)
     record_events(db, ws, open_live(settings).catalog, [used], "http", NOW)
-    source.serve(repriced(raw))
+    source.serve(repriced(raw, MODEL))
     assert open_live(settings, clock=at(MONDAY)).refresh().outcome == "updated"  # the clock
     web = Runtime.start(settings, clock=at(NOW), encodings=False)  # another process
     try:
@@ -202,7 +190,7 @@ def test_the_files_earlier_releases_kept_are_imported_once_and_left_in_place(
     folder = settings.db_path.parent
     folder.mkdir(exist_ok=True)
     old = LiveCatalog(replace(settings.prices_refresh, interval=None), clock=at(MONDAY))
-    source.serve(repriced(raw))
+    source.serve(repriced(raw, MODEL))
     status = old.refresh()  # what an earlier release found and wrote to its files
     save_changes(folder / CHANGES_FILE, old.changes())
     (folder / STATUS_FILE).write_text(json.dumps(status_json(status)), encoding="utf-8")
@@ -221,7 +209,7 @@ def test_the_files_earlier_releases_kept_are_imported_once_and_left_in_place(
 def test_a_broken_row_is_left_out_and_the_others_replay(
     settings: Settings, db: Database, source: FakePriceSource, raw: list[dict[str, Any]]
 ) -> None:
-    source.serve(repriced(raw))
+    source.serve(repriced(raw, MODEL))
     open_live(settings, clock=at(MONDAY)).refresh()
     db.execute(
         "INSERT INTO price_changes (model_key, day, before_doc, after_doc, source, found_utc,"
@@ -261,7 +249,7 @@ def test_a_running_process_catches_up_between_its_refreshes(
         deadline = time.monotonic() + 20
         while source.requests == 0 and time.monotonic() < deadline:
             time.sleep(0.02)
-        source.serve(repriced(raw))
+        source.serve(repriced(raw, MODEL))
         assert open_live(settings, clock=at(MONDAY)).refresh().outcome == "updated"  # one-off
         while not web.changes() and time.monotonic() < deadline:
             time.sleep(0.02)

@@ -4,7 +4,6 @@ published data (the installed genai-prices database, one price changed)."""
 
 from __future__ import annotations
 
-import copy
 import gc
 import json
 import threading
@@ -26,8 +25,8 @@ from bot.runtime import Runtime
 from bot.store.pricefeed import Refresher, open_live, read_status, status_json
 from bot.store.workspace import Workspace
 from prices.live import LiveCatalog, parse_interval
-from prices.upstream import DEFAULT_URL, dump_json
-from tests.prices.fake_prices import FakePriceSource
+from prices.upstream import DEFAULT_URL
+from tests.prices.fake_prices import FakePriceSource, repriced
 
 sync = pytest.importorskip("prices.sync")
 pytest.importorskip("genai_prices")
@@ -40,19 +39,6 @@ def raw() -> list[dict[str, Any]]:
     """genai-prices' database in its published shape (what the bundled files came from)."""
     found: list[dict[str, Any]] = sync.genai_raw()
     return found
-
-
-def repriced(raw: list[dict[str, Any]], model_id: str = MODEL, factor: str = "0.5") -> str:
-    """The published payload with `model_id`'s OpenAI input and output prices scaled."""
-    doc = copy.deepcopy(raw)
-    for provider in doc:
-        if provider["id"] != "openai":
-            continue
-        for model in provider["models"]:
-            if model["id"] == model_id:
-                for field in ("input_mtok", "output_mtok"):
-                    model["prices"][field] = model["prices"][field] * Decimal(factor)
-    return dump_json(doc)
 
 
 @pytest.fixture
@@ -126,7 +112,7 @@ def test_a_refresh_reaches_the_next_request_and_never_the_one_in_flight(
         before = answer(runtime, f"{MODEL} 1M 1M", asker).data
         assert Decimal(before["cost_per_request"]["total"]) == 2
         held = runtime.catalog  # a request in flight keeps its snapshot
-        source.serve(repriced(raw))
+        source.serve(repriced(raw, MODEL))
         assert runtime.refresh_prices_in_background()
         deadline = time.monotonic() + 20
         while read_status(runtime.settings) is None and time.monotonic() < deadline:
@@ -188,7 +174,7 @@ def test_recorded_changes_are_replayed_at_the_next_start(
     tmp_path: Path, source: FakePriceSource, raw: list[dict[str, Any]]
 ) -> None:
     settings = settings_for(tmp_path, source.url)
-    source.serve(repriced(raw))
+    source.serve(repriced(raw, MODEL))
     first = open_live(settings)
     assert first.refresh().outcome == "updated"
     again = open_live(settings)  # a restart: no fetch, the change keeps its day
@@ -207,7 +193,7 @@ def test_prices_refresh_prints_what_changed_and_status_reports_it(
     raw: list[dict[str, Any]],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    source.serve(repriced(raw))
+    source.serve(repriced(raw, MODEL))
     assert main(["prices", "refresh"]) == 0
     out = capsys.readouterr().out
     today = datetime.now(UTC).date().isoformat()
@@ -304,7 +290,7 @@ def test_caches_keyed_by_catalog_release_old_catalogs(
     # Other tests' catalogs may still be cached in this process: count relative to now.
     held = (_candidates.catalogs(), _successors.catalogs())
     for factor in ("0.5", "0.25", "0.125"):
-        source.serve(repriced(raw, factor=factor))
+        source.serve(repriced(raw, MODEL, factor=factor))
         assert live.refresh().outcome == "updated"
         ask(f"{MODEL} 1M 1M", live.catalog, at=datetime.now(UTC))
         ask("price o1", live.catalog)
@@ -335,7 +321,7 @@ def test_the_digest_reports_a_refresh_price_change_for_a_model_in_use(
     live = LiveCatalog(replace(settings_for(tmp_path, source.url).prices_refresh, interval=None))
     used = UsageEvent(MODEL, now.replace(hour=0, minute=1), 1_000_000, 1_000_000)
     record_events(db, ws, live.catalog, [used], "http", now)
-    source.serve(repriced(raw))
+    source.serve(repriced(raw, MODEL))
     assert live.refresh().outcome == "updated"
     digest = build_digest(db, ws, live.catalog, now.date(), UTC, now)
     assert digest is not None

@@ -10,10 +10,15 @@ with FakePriceSource() as source:
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Any
+
+from prices.upstream import dump_json
 
 __all__ = ["FakePriceSource"]
 
@@ -75,3 +80,17 @@ class FakePriceSource:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+def repriced(raw: list[dict[str, Any]], model_id: str, factor: str = "0.5") -> str:
+    """genai-prices' published payload with `model_id`'s OpenAI input and output prices
+    scaled by `factor`, as `FakePriceSource.serve` takes it."""
+    doc = copy.deepcopy(raw)
+    for provider in doc:
+        if provider["id"] != "openai":
+            continue
+        for model in provider["models"]:
+            if model["id"] == model_id:
+                for field in ("input_mtok", "output_mtok"):
+                    model["prices"][field] = model["prices"][field] * Decimal(factor)
+    return dump_json(doc)
