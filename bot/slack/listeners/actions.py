@@ -90,16 +90,21 @@ def register(app: App, runtime: Runtime) -> None:
               blocks=decorate(reply, "action", ""), replace_original=True)  # fmt: skip
         log_reply(runtime, reply)
 
+    def store_vote(body: dict[str, Any], context: BoltContext) -> tuple[str, bool] | None:
+        """Store the vote a button carries (one per person and entry; a new vote replaces):
+        the (entry id, helpful) stored, or None for a value we never send."""
+        user = (body.get("user") or {}).get("id") or "unknown"
+        ws = workspace_of(context)
+        known = {entry.id for entry in runtime.faq_matcher(ws).entries}
+        vote = _vote(_value(body), known)
+        if vote is not None:
+            record_faq_vote(runtime.db(), ws, vote[0], user, vote[1], runtime.clock())
+        return vote
+
     def handle_faq_vote(body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         """Store a helpful / not helpful vote (one per person and entry; a new vote replaces)."""
-        user = (body.get("user") or {}).get("id") or "unknown"
         try:
-            ws = workspace_of(context)
-            known = {entry.id for entry in runtime.faq_matcher(ws).entries}
-            vote = _vote(_value(body), known)
-            if vote is not None:
-                record_faq_vote(runtime.db(), ws, vote[0], user, vote[1],
-                                runtime.clock())  # fmt: skip
+            vote = store_vote(body, context)
         except Exception as exc:
             text = apology(log_incident("faq_vote", exc))
             _send(respond, "faq_vote", text=text, replace_original=False)
@@ -118,13 +123,8 @@ def register(app: App, runtime: Runtime) -> None:
     def handle_feedback(body: dict[str, Any], context: BoltContext) -> None:
         """Slack's feedback buttons (assistant thread): stored like "Was this helpful?"; Slack
         shows the pressed state itself, so nothing is posted back."""
-        user = (body.get("user") or {}).get("id") or "unknown"
         try:
-            ws = workspace_of(context)
-            known = {entry.id for entry in runtime.faq_matcher(ws).entries}
-            vote = _vote(_value(body), known)
-            if vote is not None:
-                record_faq_vote(runtime.db(), ws, vote[0], user, vote[1], runtime.clock())
+            store_vote(body, context)
         except Exception as exc:
             log_incident("faq_feedback", exc)
 
